@@ -1,0 +1,70 @@
+import type { Math500TaskConfig } from "../config/benchmark.js";
+import type { Sampling } from "../models/types.js";
+import { CONTROL_PERSONA_ID, type Persona } from "../personas/catalog.js";
+import { renderMessages } from "../personas/render.js";
+import type { MathProblem } from "../tasks/math500.js";
+import { deriveSeed, generationKey } from "./keys.js";
+import type { WorkItem } from "./types.js";
+
+export const MATH500_TASK = "math500";
+
+export interface Math500Plan {
+  /** The control first, then the catalog personas in selection order. */
+  personas: { id: string; persona: Persona | null }[];
+  problems: MathProblem[];
+  samples: number;
+  size: number;
+  items(): Generator<WorkItem>;
+}
+
+/**
+ * Personas x problems x samples. Items are yielded problem by problem, every persona for a problem before the next
+ * problem, so an interrupted run still holds complete pairs for the problems it reached.
+ */
+export function planMath500(task: Math500TaskConfig, problems: MathProblem[], modelKey: string): Math500Plan {
+  const personas = [
+    { id: CONTROL_PERSONA_ID, persona: null },
+    ...task.personas.map((persona) => ({ id: persona.id, persona })),
+  ];
+  return {
+    personas,
+    problems,
+    samples: task.samples,
+    size: personas.length * problems.length * task.samples,
+    *items() {
+      for (const problem of problems) {
+        const userText = task.prompt.replaceAll("{problem}", problem.problem);
+        for (const { id, persona } of personas) {
+          const messages = renderMessages({
+            persona,
+            catalog: task.catalog,
+            userText,
+            placement: task.personaPlacement,
+          });
+          for (let sample = 0; sample < task.samples; sample++) {
+            const sampling = samplingFor(task, problem.id, sample);
+            yield {
+              key: generationKey(modelKey, messages, sampling, sample),
+              task: MATH500_TASK,
+              personaId: id,
+              itemId: problem.id,
+              sample,
+              request: { messages, sampling },
+            };
+          }
+        }
+      }
+    },
+  };
+}
+
+function samplingFor(task: Math500TaskConfig, itemId: string, sample: number): Sampling {
+  const { decoding } = task;
+  return {
+    temperature: decoding.temperature,
+    topP: decoding.topP,
+    ...(decoding.topK === undefined ? {} : { topK: decoding.topK }),
+    maxTokens: decoding.maxTokens,
+    seed: deriveSeed(decoding.seed, itemId, sample),
+  };
+}

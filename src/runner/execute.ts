@@ -1,0 +1,166 @@
+import type { LimitFunction } from "p-limit";
+import { AdapterError, type CompletionResponse, type ModelAdapter, type Timeouts } from "../models/types.js";
+import type { WorkItem } from "../plan/types.js";
+import type { Store } from "../store/store.js";
+import { decideRetry, type RetryPolicy, sleep } from "./retry.js";
+
+/** Plan items are checked against the cache this many at a time, so the plan is streamed, never materialised. */
+const PLAN_CHUNK = 256;
+
+export interface ExecuteOptions {
+  runId: string;
+  adapter: ModelAdapter;
+  modelKey: string;
+  store: Store;
+  /** The endpoint's limiter; shared by every stage that calls the same server. */
+  limit: LimitFunction;
+  timeouts: Timeouts;
+  retry: RetryPolicy;
+  signal?: AbortSignal;
+  onEvent?: (event: RunnerEvent) => void;
+  /** Injected for tests of the backoff; defaults to Math.random. */
+  random?: () => number;
+}
+
+export interface RunnerCounts {
+  total: number;
+  cached: number;
+  completed: number;
+  failed: number;
+  retries: number;
+  inFlight: number;
+}
+
+export type RunnerEvent =
+  | { type: "progress"; counts: RunnerCounts }
+  | { type: "retry"; item: WorkItem; attempt: number; delayMs: number; error: AdapterError }
+  | { type: "failure"; item: WorkItem; attempts: number; error: AdapterError; reason: string };
+
+export interface ExecuteResult extends RunnerCounts {
+  interrupted: boolean;
+}
+
+/**
+ * Drives plan items through the model: cached items are skipped (resume is the set difference between plan and
+ * store), the rest run under the endpoint's concurrency limit with retries, and each finished generation is queued
+ * for the store's next batched transaction. Permanent failures are recorded per item; an abort stops scheduling,
+ * cancels requests in flight and keeps everything finished.
+ */
+export async function executePlan(
+  items: Iterable<WorkItem>,
+  total: number,
+  options: ExecuteOptions,
+): Promise<ExecuteResult> {
+  const counts: RunnerCounts = { total, cached: 0, completed: 0, failed: 0, retries: 0, inFlight: 0 };
+  const emitProgress = () => options.onEvent?.({ type: "progress", counts: { ...counts } });
+  const window = new Set<Promise<void>>();
+  // Identical requests in one plan (e.g. duplicated items) are one model call.
+  const scheduled = new Set<string>();
+  const maxWindow = Math.max(2, options.limit.concurrency * 2);
+  const aborted = () => options.signal?.aborted === true;
+
+  emitProgress();
+  for (const chunk of chunked(items, PLAN_CHUNK)) {
+    if (aborted()) break;
+    const cached = options.store.existingKeys(chunk.map((item) => item.key));
+    for (const item of chunk) {
+      if (cached.has(item.key) || scheduled.has(item.key)) {
+        counts.cached++;
+        continue;
+      }
+      scheduled.add(item.key);
+      while (window.size >= maxWindow) await Promise.race(window);
+      if (aborted()) break;
+      const task = runItem(item, options, counts, emitProgress).finally(() => window.delete(task));
+      window.add(task);
+    }
+    emitProgress();
+  }
+  await Promise.all(window);
+  options.store.flush();
+  emitProgress();
+  return { ...counts, interrupted: aborted() };
+}
+
+async function runItem(
+  item: WorkItem,
+  options: ExecuteOptions,
+  counts: RunnerCounts,
+  emitProgress: () => void,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    if (options.signal?.aborted) return;
+    let response: CompletionResponse;
+    try {
+      response = await options.limit(async () => {
+        counts.inFlight++;
+        try {
+          return await options.adapter.complete({
+            requestId: `${item.key.slice(0, 16)}-${attempt}`,
+            messages: item.request.messages,
+            sampling: item.request.sampling,
+            timeouts: options.timeouts,
+            ...(options.signal ? { signal: options.signal } : {}),
+          });
+        } finally {
+          counts.inFlight--;
+        }
+      });
+    } catch (caught) {
+      const error = asAdapterError(caught);
+      if (error.kind === "aborted" || options.signal?.aborted) return;
+      const decision = decideRetry(error, attempt, options.retry, options.random);
+      if (!decision.retry) {
+        counts.failed++;
+        options.store.recordFailure({
+          runId: options.runId,
+          key: item.key,
+          kind: error.kind,
+          message: `${error.message} (${decision.reason})`,
+          attempts: attempt,
+        });
+        options.onEvent?.({ type: "failure", item, attempts: attempt, error, reason: decision.reason });
+        emitProgress();
+        return;
+      }
+      counts.retries++;
+      options.onEvent?.({ type: "retry", item, attempt, delayMs: decision.delayMs, error });
+      try {
+        await sleep(decision.delayMs, options.signal);
+      } catch {
+        return;
+      }
+      continue;
+    }
+    options.store.addGeneration({
+      ...response,
+      key: item.key,
+      modelKey: options.modelKey,
+      request: item.request,
+      attempts: attempt,
+      createdAt: new Date().toISOString(),
+    });
+    counts.completed++;
+    emitProgress();
+    return;
+  }
+}
+
+/** Anything an adapter throws that is not classified is a bug in the adapter or a protocol surprise. */
+function asAdapterError(caught: unknown): AdapterError {
+  if (caught instanceof AdapterError) return caught;
+  const message = caught instanceof Error ? caught.message : String(caught);
+  return new AdapterError("protocol", `unexpected adapter failure: ${message}`, { cause: caught });
+}
+
+function* chunked<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let chunk: T[] = [];
+  for (const item of items) {
+    chunk.push(item);
+    if (chunk.length === size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}

@@ -1,0 +1,49 @@
+export const STORE_SCHEMA_VERSION = 1;
+
+/**
+ * generations is the cache of every model call (subjects, judges, example writers): its key is a hash of all that
+ * can change an answer, so the cache is shared across runs and resume is a set difference against it.
+ */
+export const STORE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS runs (
+  run_id          TEXT PRIMARY KEY,
+  created_at      TEXT NOT NULL,
+  updated_at      TEXT NOT NULL,
+  status          TEXT NOT NULL,
+  benchmark_id    TEXT NOT NULL,
+  benchmark_hash  TEXT NOT NULL,
+  model_spec      TEXT NOT NULL,
+  model_json      TEXT NOT NULL,
+  config_json     TEXT NOT NULL,
+  harness_version TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS generations (
+  key               TEXT PRIMARY KEY,
+  model_key         TEXT NOT NULL,
+  request_json      TEXT NOT NULL,
+  text              TEXT NOT NULL,
+  finish_reason     TEXT NOT NULL,
+  raw_finish_reason TEXT,
+  usage_json        TEXT NOT NULL,
+  timing_json       TEXT NOT NULL,
+  served_json       TEXT NOT NULL,
+  attempts          INTEGER NOT NULL,
+  created_at        TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS scores (
+  key        TEXT NOT NULL,
+  scorer     TEXT NOT NULL,
+  value_json TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (key, scorer)
+);
+CREATE TABLE IF NOT EXISTS failures (
+  run_id     TEXT NOT NULL,
+  key        TEXT NOT NULL,
+  kind       TEXT NOT NULL,
+  message    TEXT NOT NULL,
+  attempts   INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (run_id, key)
+);
+`;

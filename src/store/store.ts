@@ -1,0 +1,325 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type { AdapterErrorKind } from "../models/types.js";
+import { STORE_SCHEMA, STORE_SCHEMA_VERSION } from "./schema.js";
+import type { FailureRecord, RunRecord, ScoreRecord, StoredGeneration } from "./types.js";
+
+/** Rows are written in batches of this size, each batch in one transaction. */
+const BATCH_ROWS = 64;
+/** SQLite's default limit on bound parameters is 32766; lookups stay far below it. */
+const LOOKUP_CHUNK = 500;
+
+export class StoreError extends Error {
+  override readonly name = "StoreError";
+}
+
+/**
+ * The results store: runs, the generation cache (subject and judge calls alike), scores and permanent failures.
+ * One SQLite file in WAL mode; every write happens in a transaction so a crash loses at most the unflushed batch,
+ * and the cache key is the primary key so a repeated write can never create a duplicate.
+ */
+export class Store {
+  private readonly db: Database.Database;
+  private readonly pendingGenerations: StoredGeneration[] = [];
+  private readonly pendingScores: ScoreRecord[] = [];
+  private readonly statements;
+
+  private constructor(
+    readonly path: string,
+    db: Database.Database,
+  ) {
+    this.db = db;
+    this.statements = {
+      insertGeneration: db.prepare(
+        `INSERT OR IGNORE INTO generations
+           (key, model_key, request_json, text, finish_reason, raw_finish_reason, usage_json, timing_json,
+            served_json, attempts, created_at)
+         VALUES (@key, @modelKey, @request, @text, @finishReason, @rawFinishReason, @usage, @timing, @served,
+                 @attempts, @createdAt)`,
+      ),
+      insertScore: db.prepare(
+        `INSERT OR REPLACE INTO scores (key, scorer, value_json, created_at)
+         VALUES (@key, @scorer, @value, @createdAt)`,
+      ),
+      upsertFailure: db.prepare(
+        `INSERT OR REPLACE INTO failures (run_id, key, kind, message, attempts, created_at)
+         VALUES (@runId, @key, @kind, @message, @attempts, @createdAt)`,
+      ),
+      clearFailures: db.prepare("DELETE FROM failures WHERE run_id = ?"),
+      failuresOfRun: db.prepare("SELECT * FROM failures WHERE run_id = ? ORDER BY key"),
+      getRun: db.prepare("SELECT * FROM runs WHERE run_id = ?"),
+      insertRun: db.prepare(
+        `INSERT INTO runs (run_id, created_at, updated_at, status, benchmark_id, benchmark_hash, model_spec,
+                           model_json, config_json, harness_version)
+         VALUES (@runId, @createdAt, @createdAt, @status, @benchmarkId, @benchmarkHash, @modelSpec, @model,
+                 @config, @harnessVersion)`,
+      ),
+      updateRun: db.prepare(
+        `UPDATE runs SET updated_at = @updatedAt, status = @status, model_json = @model, config_json = @config,
+                         harness_version = @harnessVersion
+         WHERE run_id = @runId`,
+      ),
+    };
+  }
+
+  static open(path: string): Store {
+    try {
+      if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+      const db = new Database(path, { timeout: 10_000 });
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+      db.pragma("foreign_keys = ON");
+      migrate(db, path);
+      return new Store(path, db);
+    } catch (error) {
+      if (error instanceof StoreError) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new StoreError(`cannot open store ${path}: ${reason}`);
+    }
+  }
+
+  /** Returns the run, creating it on first use; a resumed run keeps its creation time. */
+  beginRun(run: Omit<RunRecord, "createdAt" | "updatedAt" | "status">): RunRecord {
+    const now = new Date().toISOString();
+    const existing = this.getRun(run.runId);
+    const row = {
+      runId: run.runId,
+      status: "running",
+      benchmarkId: run.benchmarkId,
+      benchmarkHash: run.benchmarkHash,
+      modelSpec: run.modelSpec,
+      model: JSON.stringify(run.model),
+      config: JSON.stringify(run.config),
+      harnessVersion: run.harnessVersion,
+    };
+    if (existing) {
+      this.statements.updateRun.run({ ...row, updatedAt: now });
+    } else {
+      this.statements.insertRun.run({ ...row, createdAt: now });
+    }
+    return this.getRun(run.runId)!;
+  }
+
+  finishRun(runId: string, status: RunRecord["status"]): void {
+    this.flush();
+    this.db
+      .prepare("UPDATE runs SET status = ?, updated_at = ? WHERE run_id = ?")
+      .run(status, new Date().toISOString(), runId);
+  }
+
+  getRun(runId: string): RunRecord | undefined {
+    const row = this.statements.getRun.get(runId) as RunRow | undefined;
+    return row && runFromRow(row);
+  }
+
+  /** Which of these cache keys already hold a finished generation. */
+  existingKeys(keys: readonly string[]): Set<string> {
+    this.flush();
+    const found = new Set<string>();
+    for (const chunk of chunks(keys, LOOKUP_CHUNK)) {
+      const rows = this.db
+        .prepare(`SELECT key FROM generations WHERE key IN (${placeholders(chunk.length)})`)
+        .all(...chunk) as { key: string }[];
+      for (const row of rows) found.add(row.key);
+    }
+    return found;
+  }
+
+  getGenerations(keys: readonly string[]): Map<string, StoredGeneration> {
+    this.flush();
+    const result = new Map<string, StoredGeneration>();
+    for (const chunk of chunks(keys, LOOKUP_CHUNK)) {
+      const rows = this.db
+        .prepare(`SELECT * FROM generations WHERE key IN (${placeholders(chunk.length)})`)
+        .all(...chunk) as GenerationRow[];
+      for (const row of rows) result.set(row.key, generationFromRow(row));
+    }
+    return result;
+  }
+
+  /** Queues a finished generation; written with its batch. */
+  addGeneration(generation: StoredGeneration): void {
+    this.pendingGenerations.push(generation);
+    if (this.pendingGenerations.length >= BATCH_ROWS) this.flush();
+  }
+
+  addScore(score: ScoreRecord): void {
+    this.pendingScores.push(score);
+    if (this.pendingScores.length >= BATCH_ROWS) this.flush();
+  }
+
+  getScores<T>(keys: readonly string[], scorer: string): Map<string, T> {
+    this.flush();
+    const result = new Map<string, T>();
+    for (const chunk of chunks(keys, LOOKUP_CHUNK)) {
+      const rows = this.db
+        .prepare(
+          `SELECT key, value_json FROM scores WHERE scorer = ? AND key IN (${placeholders(chunk.length)})`,
+        )
+        .all(scorer, ...chunk) as { key: string; value_json: string }[];
+      for (const row of rows) result.set(row.key, JSON.parse(row.value_json) as T);
+    }
+    return result;
+  }
+
+  recordFailure(failure: Omit<FailureRecord, "createdAt">): void {
+    this.statements.upsertFailure.run({ ...failure, createdAt: new Date().toISOString() });
+  }
+
+  /** A run that starts again retries its failed items; failures that persist are recorded anew. */
+  clearFailures(runId: string): void {
+    this.statements.clearFailures.run(runId);
+  }
+
+  failures(runId: string): FailureRecord[] {
+    return (this.statements.failuresOfRun.all(runId) as FailureRow[]).map((row) => ({
+      runId: row.run_id,
+      key: row.key,
+      kind: row.kind as AdapterErrorKind,
+      message: row.message,
+      attempts: row.attempts,
+      createdAt: row.created_at,
+    }));
+  }
+
+  /** Writes every queued row in one transaction. */
+  flush(): void {
+    if (this.pendingGenerations.length === 0 && this.pendingScores.length === 0) return;
+    const generations = this.pendingGenerations.splice(0);
+    const scores = this.pendingScores.splice(0);
+    this.db.transaction(() => {
+      for (const g of generations) {
+        this.statements.insertGeneration.run({
+          key: g.key,
+          modelKey: g.modelKey,
+          request: JSON.stringify(g.request),
+          text: g.text,
+          finishReason: g.finishReason,
+          rawFinishReason: g.rawFinishReason ?? null,
+          usage: JSON.stringify(g.usage),
+          timing: JSON.stringify(g.timing),
+          served: JSON.stringify(g.served),
+          attempts: g.attempts,
+          createdAt: g.createdAt,
+        });
+      }
+      for (const s of scores) {
+        this.statements.insertScore.run({
+          key: s.key,
+          scorer: s.scorer,
+          value: JSON.stringify(s.value),
+          createdAt: new Date().toISOString(),
+        });
+      }
+    })();
+  }
+
+  integrityCheck(): string {
+    return (this.db.pragma("integrity_check", { simple: true }) as string) ?? "unknown";
+  }
+
+  count(table: "generations" | "scores" | "failures" | "runs"): number {
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+  }
+
+  close(): void {
+    this.flush();
+    this.db.close();
+  }
+}
+
+function migrate(db: Database.Database, path: string): void {
+  db.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
+    | { value: string }
+    | undefined;
+  const version = row ? Number(row.value) : 0;
+  if (version > STORE_SCHEMA_VERSION) {
+    throw new StoreError(
+      `store ${path} has schema version ${version}, newer than this persona-bench (${STORE_SCHEMA_VERSION}); upgrade persona-bench or use another --store`,
+    );
+  }
+  if (version === STORE_SCHEMA_VERSION) return;
+  db.transaction(() => {
+    db.exec(STORE_SCHEMA);
+    db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(
+      String(STORE_SCHEMA_VERSION),
+    );
+  })();
+}
+
+interface RunRow {
+  run_id: string;
+  created_at: string;
+  updated_at: string;
+  status: string;
+  benchmark_id: string;
+  benchmark_hash: string;
+  model_spec: string;
+  model_json: string;
+  config_json: string;
+  harness_version: string;
+}
+
+interface GenerationRow {
+  key: string;
+  model_key: string;
+  request_json: string;
+  text: string;
+  finish_reason: string;
+  raw_finish_reason: string | null;
+  usage_json: string;
+  timing_json: string;
+  served_json: string;
+  attempts: number;
+  created_at: string;
+}
+
+interface FailureRow {
+  run_id: string;
+  key: string;
+  kind: string;
+  message: string;
+  attempts: number;
+  created_at: string;
+}
+
+function runFromRow(row: RunRow): RunRecord {
+  return {
+    runId: row.run_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    status: row.status as RunRecord["status"],
+    benchmarkId: row.benchmark_id,
+    benchmarkHash: row.benchmark_hash,
+    modelSpec: row.model_spec,
+    model: JSON.parse(row.model_json),
+    config: JSON.parse(row.config_json),
+    harnessVersion: row.harness_version,
+  };
+}
+
+function generationFromRow(row: GenerationRow): StoredGeneration {
+  return {
+    key: row.key,
+    modelKey: row.model_key,
+    request: JSON.parse(row.request_json),
+    text: row.text,
+    finishReason: row.finish_reason as StoredGeneration["finishReason"],
+    ...(row.raw_finish_reason === null ? {} : { rawFinishReason: row.raw_finish_reason }),
+    usage: JSON.parse(row.usage_json),
+    timing: JSON.parse(row.timing_json),
+    served: JSON.parse(row.served_json),
+    attempts: row.attempts,
+    createdAt: row.created_at,
+  };
+}
+
+function placeholders(n: number): string {
+  return Array.from({ length: n }, () => "?").join(",");
+}
+
+function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}

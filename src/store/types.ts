@@ -1,0 +1,49 @@
+import type {
+  AdapterErrorKind,
+  ChatMessage,
+  CompletionResponse,
+  ModelIdentity,
+  Sampling,
+} from "../models/types.js";
+
+export type RunStatus = "running" | "complete" | "incomplete" | "interrupted";
+
+export interface RunRecord {
+  runId: string;
+  createdAt: string;
+  updatedAt: string;
+  status: RunStatus;
+  benchmarkId: string;
+  benchmarkHash: string;
+  modelSpec: string;
+  model: ModelIdentity;
+  /** The resolved benchmark and options, for the record. Never holds secrets. */
+  config: unknown;
+  harnessVersion: string;
+}
+
+/** One finished model call, as cached. */
+export interface StoredGeneration extends Omit<CompletionResponse, "served"> {
+  key: string;
+  modelKey: string;
+  request: { messages: ChatMessage[]; sampling: Sampling };
+  served: CompletionResponse["served"];
+  attempts: number;
+  createdAt: string;
+}
+
+export interface ScoreRecord {
+  key: string;
+  /** Scorer name and version, e.g. "math@3"; a new version re-scores without touching generations. */
+  scorer: string;
+  value: unknown;
+}
+
+export interface FailureRecord {
+  runId: string;
+  key: string;
+  kind: AdapterErrorKind;
+  message: string;
+  attempts: number;
+  createdAt: string;
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { AdapterError } from "../../src/models/types.js";
+import { DEFAULT_RETRY_POLICY, decideRetry, sleep } from "../../src/runner/retry.js";
+
+const policy = { ...DEFAULT_RETRY_POLICY, maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 };
+
+describe("decideRetry", () => {
+  it("never retries permanent kinds", () => {
+    for (const kind of [
+      "bad_request",
+      "context_overflow",
+      "not_found",
+      "auth",
+      "quota",
+      "aborted",
+    ] as const) {
+      expect(decideRetry(new AdapterError(kind, "x"), 1, policy).retry).toBe(false);
+    }
+  });
+
+  it("backs off exponentially with full jitter, capped", () => {
+    const error = new AdapterError("overloaded", "503");
+    const at = (attempt: number, r: number) => decideRetry(error, attempt, policy, () => r);
+    expect(at(1, 0.999999)).toEqual({ retry: true, delayMs: 999 });
+    expect(at(2, 0.5)).toEqual({ retry: true, delayMs: 1000 });
+    expect(at(4, 0.5)).toEqual({ retry: true, delayMs: 4000 });
+    expect(at(1, 0)).toEqual({ retry: true, delayMs: 0 });
+    const capped = decideRetry(error, 4, { ...policy, maxDelayMs: 3000, maxAttempts: 10 }, () => 0.5);
+    expect(capped).toEqual({ retry: true, delayMs: 1500 });
+  });
+
+  it("honours Retry-After and fails fast when it exceeds the clamp", () => {
+    const polite = new AdapterError("rate_limited", "429", { retryAfterMs: 2500 });
+    expect(decideRetry(polite, 1, policy, () => 0.9)).toEqual({ retry: true, delayMs: 2500 });
+    const greedy = new AdapterError("rate_limited", "429", { retryAfterMs: 3_600_000 });
+    const decision = decideRetry(greedy, 1, policy);
+    expect(decision.retry).toBe(false);
+    expect(decision.retry === false && decision.reason).toMatch(/3600 s/);
+  });
+
+  it("stops at the attempt cap of the policy and of the kind", () => {
+    const overloaded = new AdapterError("overloaded", "503");
+    expect(decideRetry(overloaded, 4, policy).retry).toBe(true);
+    expect(decideRetry(overloaded, 5, policy).retry).toBe(false);
+    const server = new AdapterError("server", "500");
+    expect(decideRetry(server, 1, policy).retry).toBe(true);
+    expect(decideRetry(server, 2, policy).retry).toBe(false);
+    const protocol = new AdapterError("protocol", "cut");
+    expect(decideRetry(protocol, 2, policy).retry).toBe(true);
+    expect(decideRetry(protocol, 3, policy).retry).toBe(false);
+  });
+});
+
+describe("sleep", () => {
+  it("rejects with the abort reason as soon as the signal aborts", async () => {
+    const controller = new AbortController();
+    const pending = sleep(60_000, controller.signal);
+    controller.abort(new Error("stop"));
+    await expect(pending).rejects.toThrow("stop");
+  });
+});
