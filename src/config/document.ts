@@ -1,0 +1,117 @@
+import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { InputError, type InputLocation, oneLine } from "./errors.js";
+
+export type DataPath = readonly (string | number)[];
+
+/** A parsed YAML or JSON file: its plain value, and a way to point at any part of it by line. */
+export interface ParsedDocument {
+  value: unknown;
+  /** File, line and dotted field name of the value at `path` (or of its nearest existing parent). */
+  locate(path: DataPath): InputLocation;
+}
+
+/**
+ * Parses YAML (1.2 core schema) or JSON, chosen by the file extension. JSON is also parsed as YAML, which is a
+ * superset, only to learn line numbers and to catch duplicate keys that JSON.parse would silently accept.
+ */
+export function parseConfigText(text: string, file: string): ParsedDocument {
+  const isJson = file.toLowerCase().endsWith(".json");
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineAt = (offset: number) => lineCounter.linePos(offset).line;
+
+  const empty = isJson ? text.trim() === "" : doc.contents === null && doc.errors.length === 0;
+  if (empty) throw new InputError("file is empty", { file, line: 1 });
+
+  let value: unknown;
+  if (isJson) {
+    value = parseJson(text, file, doc, lineAt);
+  } else {
+    const problem = doc.errors[0] ?? doc.warnings[0];
+    if (problem) throw new InputError(yamlReason(problem.message), { file, line: lineAt(problem.pos[0]) });
+    value = toPlainValue(doc, file);
+  }
+  return {
+    value,
+    locate: (path) => ({ file, ...locateInDocument(doc, path, lineAt), field: fieldName(path) }),
+  };
+}
+
+function parseJson(text: string, file: string, doc: Document, lineAt: (offset: number) => number): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const reason = oneLine((error as Error).message).replace(/, ".*" is not valid JSON$/, "");
+    const position = /at position (\d+)/.exec(reason)?.[1];
+    const yamlProblem = doc.errors[0];
+    const line =
+      position !== undefined
+        ? lineAt(Number(position))
+        : yamlProblem
+          ? lineAt(yamlProblem.pos[0])
+          : undefined;
+    throw new InputError(`invalid JSON: ${reason.replace(/ in JSON at position \d+/, "")}`, { file, line });
+  }
+  const duplicate = doc.errors.find((problem) => problem.code === "DUPLICATE_KEY");
+  if (duplicate) throw new InputError("duplicate key", { file, line: lineAt(duplicate.pos[0]) });
+  return value;
+}
+
+function toPlainValue(doc: Document, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new InputError(oneLine((error as Error).message), { file });
+  }
+}
+
+/** The yaml package appends " at line L, column C" and a code excerpt; we report the line ourselves. */
+function yamlReason(message: string): string {
+  const reason = oneLine(message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "");
+  if (reason === "Map keys must be unique") return "duplicate key";
+  return `YAML: ${reason}`;
+}
+
+function locateInDocument(
+  doc: Document,
+  path: DataPath,
+  lineAt: (offset: number) => number,
+): { line?: number } {
+  let node: unknown = doc.contents;
+  let anchor: Node | undefined = isNode(node) ? node : undefined;
+  for (const segment of path) {
+    if (isAlias(node)) node = node.resolve(doc);
+    if (isMap(node)) {
+      const pair = node.items.find(
+        (item) => isScalar(item.key) && String(item.key.value) === String(segment),
+      );
+      if (!pair) break;
+      // The key's line reads best: block scalars and nested mappings start on the line after it.
+      anchor = isNode(pair.key) ? pair.key : anchor;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === "number") {
+      const item = node.items[segment];
+      if (!isNode(item)) break;
+      anchor = item;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  const offset = anchor?.range?.[0];
+  return offset === undefined ? {} : { line: lineAt(offset) };
+}
+
+function isNode(value: unknown): value is Node {
+  return typeof value === "object" && value !== null && "range" in value;
+}
+
+/** `["tasks", 0, "samples"]` -> `tasks[0].samples`. */
+export function fieldName(path: DataPath): string {
+  let name = "";
+  for (const segment of path) {
+    name += typeof segment === "number" ? `[${segment}]` : name === "" ? segment : `.${segment}`;
+  }
+  return name;
+}

@@ -1,0 +1,253 @@
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream, existsSync, statSync } from "node:fs";
+import { mkdir, open, rename, rm } from "node:fs/promises";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { InputError, oneLine } from "../config/errors.js";
+import { describeFsError } from "../config/text.js";
+
+/** A dataset file pinned by size and sha256, with where it lives under a data dir and where to fetch it. */
+export interface DatasetSource {
+  id: string;
+  /** Path under a data dir or the cache's `datasets/` folder. */
+  relPath: string;
+  url: string;
+  bytes: number;
+  sha256: string;
+}
+
+export const DATASETS: readonly DatasetSource[] = [
+  {
+    // openai/prm800k, the MATH500 test split of "Let's Verify Step by Step" (MIT); stored there with Git LFS.
+    id: "math500",
+    relPath: "math500/test.jsonl",
+    url: "https://media.githubusercontent.com/media/openai/prm800k/7ecc794703b2877f63226f2477a49b34f9b25163/prm800k/math_splits/test.jsonl",
+    bytes: 446564,
+    sha256: "35dc41080a3680858b27fa7e0533d2d547825316fc5dafe5d316f4ccc5a06132",
+  },
+];
+
+export type DatasetOrigin = "data-dir" | "cache" | "download";
+
+export interface ResolvedDataset {
+  path: string;
+  sha256: string;
+  /** Whether the file is byte-identical to the pinned source. Only a user-provided data-dir copy can be false. */
+  pinned: boolean;
+  origin: DatasetOrigin;
+}
+
+export interface DatasetOptions {
+  /** A directory holding `<relPath>` (e.g. `math500/test.jsonl`); default `PERSONA_BENCH_DATA_DIR`. */
+  dataDir?: string;
+  /** The persona-bench cache root; default `PERSONA_BENCH_CACHE_DIR`, then the XDG cache dir. */
+  cacheDir?: string;
+  /** Default true. */
+  allowDownload?: boolean;
+  /** Replaces the source URL (tests, mirrors); the pinned size and hash still apply. */
+  url?: string;
+  /** Whole-download deadline; default two minutes. */
+  timeoutMs?: number;
+  /** Environment to read the defaults from; default `process.env`. */
+  env?: Record<string, string | undefined>;
+}
+
+/** A dataset could not be obtained or failed verification. It is bad input: the user fixes it with --data-dir. */
+export class DatasetError extends InputError {
+  override readonly name = "DatasetError";
+  constructor(
+    message: string,
+    readonly url?: string,
+  ) {
+    super(message);
+  }
+}
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+export function getDatasetSource(id: string): DatasetSource {
+  const source = DATASETS.find((candidate) => candidate.id === id);
+  if (!source) {
+    const known = DATASETS.map((candidate) => candidate.id).join(", ");
+    throw new InputError(`unknown dataset "${id}" (known: ${known})`, { field: "dataset" });
+  }
+  return source;
+}
+
+export function defaultCacheDir(env: Record<string, string | undefined> = process.env): string {
+  if (env.PERSONA_BENCH_CACHE_DIR) return resolve(env.PERSONA_BENCH_CACHE_DIR);
+  if (env.XDG_CACHE_HOME) return join(resolve(env.XDG_CACHE_HOME), "persona-bench");
+  return join(homedir(), ".cache", "persona-bench");
+}
+
+function dataDirPath(source: DatasetSource, options: DatasetOptions): string | undefined {
+  const dataDir = options.dataDir ?? (options.env ?? process.env).PERSONA_BENCH_DATA_DIR;
+  return dataDir ? resolve(dataDir, source.relPath) : undefined;
+}
+
+function cachePath(source: DatasetSource, options: DatasetOptions): string {
+  return join(
+    options.cacheDir ? resolve(options.cacheDir) : defaultCacheDir(options.env),
+    "datasets",
+    source.relPath,
+  );
+}
+
+/**
+ * Finds a dataset file: an explicit data dir (used as is, hashed and reported, even if it differs from the pin),
+ * else a verified copy in the cache, else a download into the cache that is verified before it appears there.
+ */
+export async function resolveDataset(id: string, options: DatasetOptions = {}): Promise<ResolvedDataset> {
+  const source = getDatasetSource(id);
+  const userPath = dataDirPath(source, options);
+  if (userPath !== undefined) {
+    if (!isFile(userPath)) {
+      throw new InputError(`dataset "${id}" not found (the data dir must contain ${source.relPath})`, {
+        file: userPath,
+      });
+    }
+    const { sha256 } = await hashFile(userPath);
+    return { path: userPath, sha256, pinned: sha256 === source.sha256, origin: "data-dir" };
+  }
+
+  const cached = cachePath(source, options);
+  if (isFile(cached)) {
+    const { sha256 } = await hashFile(cached);
+    if (sha256 === source.sha256) return { path: cached, sha256, pinned: true, origin: "cache" };
+    if (options.allowDownload === false) {
+      throw new DatasetError(
+        `cached ${cached} does not match the pinned sha256 ${source.sha256} (got ${sha256}) and downloads are disabled; delete it or pass --data-dir`,
+      );
+    }
+  } else if (options.allowDownload === false) {
+    throw new DatasetError(
+      `dataset "${id}" is not in the cache (${cached}) and downloads are disabled; pass --data-dir with a copy of ${source.relPath}`,
+    );
+  }
+  await download(source, options.url ?? source.url, cached, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  return { path: cached, sha256: source.sha256, pinned: true, origin: "download" };
+}
+
+/**
+ * Streams the file into a temporary file next to `target`, checks size and sha256, then renames it into place, so
+ * `target` is either absent or verified. Any failure removes the temporary file.
+ */
+async function download(
+  source: DatasetSource,
+  url: string,
+  target: string,
+  timeoutMs: number,
+): Promise<void> {
+  await mkdir(dirname(target), { recursive: true });
+  const temp = `${target}.${process.pid}.${randomBytes(6).toString("hex")}.part`;
+  const controller = new AbortController();
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = AbortSignal.any([controller.signal, timeout]);
+  const hash = createHash("sha256");
+  let bytes = 0;
+  let completed = false;
+  try {
+    let response: Response;
+    try {
+      response = await fetch(url, { signal, redirect: "follow" });
+    } catch (error) {
+      throw unreachable(source, url, error, timeout.aborted);
+    }
+    if (!response.ok || !response.body) {
+      throw new DatasetError(
+        `could not download dataset "${source.id}" from ${url}: HTTP ${response.status}; download it yourself and pass --data-dir`,
+        url,
+      );
+    }
+    const file = await open(temp, "wx");
+    try {
+      for await (const chunk of response.body) {
+        bytes += chunk.byteLength;
+        if (bytes > source.bytes) {
+          controller.abort();
+          break;
+        }
+        hash.update(chunk);
+        await file.write(chunk);
+      }
+    } catch (error) {
+      throw unreachable(source, url, error, timeout.aborted);
+    } finally {
+      await file.close();
+    }
+    const sha256 = bytes === source.bytes ? hash.digest("hex") : undefined;
+    if (sha256 !== source.sha256) {
+      const got = sha256 === undefined ? `${bytes > source.bytes ? "more than " : ""}${bytes} bytes` : sha256;
+      throw new DatasetError(
+        `download of dataset "${source.id}" from ${url} failed verification: expected sha256 ${source.sha256} (${source.bytes} bytes), got ${got}; nothing was saved`,
+        url,
+      );
+    }
+    await rename(temp, target);
+    completed = true;
+  } finally {
+    if (!completed) await rm(temp, { force: true });
+  }
+}
+
+function unreachable(source: DatasetSource, url: string, error: unknown, timedOut: boolean): DatasetError {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const reason = timedOut
+    ? "timed out"
+    : oneLine(cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error)));
+  return new DatasetError(
+    `could not download dataset "${source.id}" from ${url} (${reason}); download it yourself and pass --data-dir`,
+    url,
+  );
+}
+
+export interface DatasetCheck {
+  origin: "data-dir" | "cache";
+  path: string;
+  found: boolean;
+  bytes?: number;
+  sha256?: string;
+  /** Byte-identical to the pinned source. */
+  pinned: boolean;
+}
+
+/** For `persona-bench data verify`: hashes every copy that would be considered, without downloading anything. */
+export async function verifyDataset(
+  id: string,
+  options: Omit<DatasetOptions, "allowDownload" | "url" | "timeoutMs"> = {},
+): Promise<{ source: DatasetSource; checks: DatasetCheck[] }> {
+  const source = getDatasetSource(id);
+  const places: { origin: DatasetCheck["origin"]; path: string | undefined }[] = [
+    { origin: "data-dir", path: dataDirPath(source, options) },
+    { origin: "cache", path: cachePath(source, options) },
+  ];
+  const checks: DatasetCheck[] = [];
+  for (const { origin, path } of places) {
+    if (path === undefined) continue;
+    if (!isFile(path)) {
+      checks.push({ origin, path, found: false, pinned: false });
+      continue;
+    }
+    const { sha256, bytes } = await hashFile(path);
+    checks.push({ origin, path, found: true, bytes, sha256, pinned: sha256 === source.sha256 });
+  }
+  return { source, checks };
+}
+
+export async function hashFile(path: string): Promise<{ sha256: string; bytes: number }> {
+  const hash = createHash("sha256");
+  let bytes = 0;
+  try {
+    for await (const chunk of createReadStream(path)) {
+      hash.update(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+    }
+  } catch (error) {
+    throw new InputError(describeFsError(error), { file: path });
+  }
+  return { sha256: hash.digest("hex"), bytes };
+}
+
+function isFile(path: string): boolean {
+  return existsSync(path) && statSync(path).isFile();
+}
