@@ -1,0 +1,262 @@
+/**
+ * Ollama native API adapter, through the `ollama` client with our timed fetch injected. Always streams
+ * `/api/chat`; the NDJSON body passes through a strict filter first, because the client skips malformed lines,
+ * reports error lines as plain Errors and has no deadlines.
+ */
+import { createHash } from "node:crypto";
+import { Ollama } from "ollama";
+import { type ErrorContext, makeError, oneLine, payloadError } from "./errors.js";
+import { AgentPool, Attempt, type AttemptInit, PROBE_TIMEOUTS } from "./http.js";
+import { asNumber, asRecord, asString, compact, isRecord, type JsonRecord } from "./json.js";
+import { strictNdjson } from "./ndjson.js";
+import type {
+  CompletionRequest,
+  CompletionResponse,
+  FinishReason,
+  ModelAdapter,
+  ModelIdentity,
+  Timing,
+} from "./types.js";
+
+export interface OllamaAdapterOptions {
+  model: string;
+  /** Normalised host with explicit port, e.g. `http://127.0.0.1:11434`. */
+  endpoint: string;
+  spec: string;
+}
+
+const NS_PER_MS = 1e6;
+
+function finishReasonOf(raw: string | undefined): FinishReason {
+  if (raw === "stop") return "stop";
+  if (raw === "length") return "length";
+  return "other";
+}
+
+function nsToMs(value: unknown): number | undefined {
+  const ns = asNumber(value);
+  return ns === undefined ? undefined : ns / NS_PER_MS;
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+export class OllamaAdapter implements ModelAdapter {
+  readonly provider = "ollama";
+  private readonly agents = new AgentPool();
+  private readonly errors: ErrorContext;
+
+  constructor(private readonly options: OllamaAdapterOptions) {
+    this.errors = {
+      hint: (kind) => {
+        if (kind === "connection")
+          return `is Ollama running at ${options.endpoint}? Start it with \`ollama serve\``;
+        if (kind === "not_found") return `pull the model with \`ollama pull ${options.model}\``;
+        return undefined;
+      },
+    };
+  }
+
+  get spec(): string {
+    return this.options.spec;
+  }
+
+  async complete(request: CompletionRequest): Promise<CompletionResponse> {
+    const { timeouts, signal, sampling } = request;
+    const attempt = new Attempt({
+      timeouts,
+      signal,
+      agent: this.agents.get(timeouts.connectMs),
+      errors: this.errors,
+    });
+    const url = `${this.options.endpoint}/api/chat`;
+    let text = "";
+    let final: JsonRecord | undefined;
+    try {
+      const client = this.client(attempt, { "x-request-id": request.requestId }, url);
+      const stream = await client.chat({
+        model: this.options.model,
+        messages: request.messages.map(({ role, content }) => ({ role, content })),
+        stream: true,
+        options: {
+          temperature: sampling.temperature,
+          top_p: sampling.topP,
+          top_k: sampling.topK,
+          seed: sampling.seed,
+          num_predict: sampling.maxTokens,
+          stop: sampling.stop,
+        },
+      });
+      for await (const part of stream as AsyncIterable<unknown>) {
+        const line = asRecord(part) ?? {};
+        const message = asRecord(line.message);
+        const content = asString(message?.content) ?? "";
+        if (content !== "" || asString(message?.thinking) || line.done === true) attempt.tokenArrived();
+        text += content;
+        if (line.done === true) final = line;
+      }
+    } catch (err) {
+      throw attempt.error(err, text);
+    } finally {
+      attempt.finish();
+    }
+    if (final === undefined) {
+      throw makeError(
+        this.errors,
+        "protocol",
+        `protocol: stream from ${url} ended without a done:true line`,
+        {
+          partialText: text,
+        },
+      );
+    }
+    const rawFinishReason = asString(final.done_reason);
+    const server = compact({
+      loadMs: nsToMs(final.load_duration),
+      promptMs: nsToMs(final.prompt_eval_duration),
+      genMs: nsToMs(final.eval_duration),
+    });
+    const timing: Timing = {
+      startedAt: attempt.startedAt,
+      ttftMs: attempt.ttftMs,
+      totalMs: attempt.elapsedMs,
+    };
+    if (Object.keys(server).length > 0) timing.server = server;
+    return {
+      text,
+      finishReason: finishReasonOf(rawFinishReason),
+      ...(rawFinishReason === undefined ? {} : { rawFinishReason }),
+      usage: compact({
+        promptTokens: asNumber(final.prompt_eval_count),
+        completionTokens: asNumber(final.eval_count),
+      }),
+      timing,
+      served: compact({
+        model: asString(final.model),
+        requestIdHeader: attempt.responseHeaders?.get("x-request-id") ?? undefined,
+      }),
+    };
+  }
+
+  async identify(signal?: AbortSignal): Promise<ModelIdentity> {
+    const { model, endpoint } = this.options;
+    const attempt = new Attempt({
+      timeouts: PROBE_TIMEOUTS,
+      signal,
+      agent: this.agents.get(PROBE_TIMEOUTS.connectMs),
+      errors: this.errors,
+    });
+    try {
+      const client = this.client(attempt, {});
+      const version = asString(asRecord(await client.version())?.version);
+      const listed = asRecord(await client.list())?.models;
+      const entries = Array.isArray(listed) ? listed.filter(isRecord) : [];
+      const wanted = model.includes(":") ? [model] : [model, `${model}:latest`];
+      const entry = entries.find((e) => wanted.includes(String(e.name)) || wanted.includes(String(e.model)));
+      if (entry === undefined) {
+        const names = entries.map((e) => String(e.name)).join(", ") || "none";
+        throw makeError(
+          this.errors,
+          "not_found",
+          `not_found: model "${model}" is not installed on Ollama at ${endpoint} (installed: ${oneLine(names, 300)})`,
+        );
+      }
+      const show = asRecord(await client.show({ model })) ?? {};
+      return {
+        provider: this.provider,
+        name: model,
+        endpoint,
+        ...compact({ digest: asString(entry.digest), serverVersion: version }),
+        details: { ...describeTagsEntry(entry), ...describeShow(show) },
+      };
+    } catch (err) {
+      throw attempt.error(err);
+    } finally {
+      attempt.finish();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agents.close();
+  }
+
+  /**
+   * A client bound to one attempt: its fetch carries the attempt's deadlines, and when `strictUrl` is given
+   * streamed bodies go through the strict NDJSON filter.
+   */
+  private client(attempt: Attempt, headers: Record<string, string>, strictUrl?: string): Ollama {
+    const errors = this.errors;
+    const timedFetch = async (
+      input: unknown,
+      init?: { method?: string; headers?: unknown; body?: unknown },
+    ) => {
+      const response = await attempt.fetch(String(input), {
+        method: init?.method === "POST" ? "POST" : "GET",
+        headers: init?.headers as AttemptInit["headers"],
+        body: typeof init?.body === "string" ? init.body : undefined,
+      });
+      if (strictUrl === undefined || response.body === null) return response;
+      let done = false;
+      const body = strictNdjson(response.body, {
+        onObject(value, raw) {
+          if ("error" in value) throw payloadError(errors, strictUrl, raw);
+          if (value.done === true) done = true;
+        },
+        onEnd() {
+          if (!done) {
+            throw makeError(
+              errors,
+              "protocol",
+              `protocol: stream from ${strictUrl} ended without a done:true line`,
+            );
+          }
+        },
+        malformed: (raw) =>
+          makeError(
+            errors,
+            "protocol",
+            `protocol: malformed NDJSON line from ${strictUrl}: ${oneLine(raw, 200)}`,
+          ),
+      });
+      return new Response(body, { status: response.status, headers: response.headers });
+    };
+    return new Ollama({ host: this.options.endpoint, headers, fetch: timedFetch as typeof fetch });
+  }
+}
+
+function describeTagsEntry(entry: JsonRecord): JsonRecord {
+  const details = asRecord(entry.details) ?? {};
+  return compact({
+    format: asString(details.format),
+    family: asString(details.family),
+    families: Array.isArray(details.families)
+      ? details.families.filter((f) => typeof f === "string")
+      : undefined,
+    parameterSize: asString(details.parameter_size),
+    quantization: asString(details.quantization_level),
+    sizeBytes: asNumber(entry.size),
+  });
+}
+
+function describeShow(show: JsonRecord): JsonRecord {
+  const modelfile = asString(show.modelfile) ?? "";
+  const blob = /^FROM\s+\S*sha256[-:]([0-9a-f]{64})\s*$/im.exec(modelfile)?.[1];
+  const info = asRecord(show.model_info) ?? {};
+  const architecture = asString(info["general.architecture"]);
+  const template = asString(show.template);
+  const system = asString(show.system);
+  return compact({
+    blobSha256: blob,
+    architecture,
+    parameterCount: asNumber(info["general.parameter_count"]),
+    fileType: asNumber(info["general.file_type"]),
+    contextLength: architecture === undefined ? undefined : asNumber(info[`${architecture}.context_length`]),
+    capabilities: Array.isArray(show.capabilities)
+      ? show.capabilities.filter((c) => typeof c === "string")
+      : undefined,
+    parameters: asString(show.parameters),
+    templateSha256: template === undefined ? undefined : sha256(template),
+    systemSha256: system === undefined || system === "" ? undefined : sha256(system),
+  });
+}
