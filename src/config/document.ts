@@ -1,5 +1,6 @@
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import { InputError, type InputLocation, oneLine } from "./errors.js";
+import { jsonSyntaxErrorOffset } from "./json-syntax.js";
 
 export type DataPath = readonly (string | number)[];
 
@@ -42,16 +43,14 @@ function parseJson(text: string, file: string, doc: Document, lineAt: (offset: n
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const reason = oneLine((error as Error).message).replace(/, ".*" is not valid JSON$/, "");
-    const position = /at position (\d+)/.exec(reason)?.[1];
-    const yamlProblem = doc.errors[0];
-    const line =
-      position !== undefined
-        ? lineAt(Number(position))
-        : yamlProblem
-          ? lineAt(yamlProblem.pos[0])
-          : undefined;
-    throw new InputError(`invalid JSON: ${reason.replace(/ in JSON at position \d+/, "")}`, { file, line });
+    const reason = oneLine((error as Error).message)
+      .replace(/, ".*" is not valid JSON$/, "")
+      .replace(/ in JSON at position \d+/, "");
+    const offset = jsonSyntaxErrorOffset(text);
+    throw new InputError(`invalid JSON: ${reason}`, {
+      file,
+      line: offset === undefined ? undefined : lineAt(offset),
+    });
   }
   const duplicate = doc.errors.find((problem) => problem.code === "DUPLICATE_KEY");
   if (duplicate) throw new InputError("duplicate key", { file, line: lineAt(duplicate.pos[0]) });

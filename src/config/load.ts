@@ -38,14 +38,14 @@ function describeSchemaError(error: ErrorObject, doc: ParsedDocument, rootSchema
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case "required": {
+      // A misspelt key shows up first as a missing one; the unknown spelling is the more useful report.
+      const unknown = unknownKeys(error.data, error.parentSchema)[0];
+      if (unknown !== undefined) return unknownKeyError(doc, path, unknown, error.parentSchema);
       const key = String(params.missingProperty);
       return at(doc, path, [...path, key], `missing required key "${key}"`);
     }
-    case "additionalProperties": {
-      const key = String(params.additionalProperty);
-      const allowed = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
-      return at(doc, [...path, key], [...path, key], `unknown key "${key}" (allowed: ${allowed.join(", ")})`);
-    }
+    case "additionalProperties":
+      return unknownKeyError(doc, path, String(params.additionalProperty), error.parentSchema);
     case "enum":
       return at(doc, path, path, `must be one of: ${(params.allowedValues as unknown[]).join(", ")}`);
     case "type":
@@ -62,6 +62,23 @@ function describeSchemaError(error: ErrorObject, doc: ParsedDocument, rootSchema
     default:
       return at(doc, path, path, error.message ?? `fails the "${error.keyword}" rule`);
   }
+}
+
+function unknownKeyError(
+  doc: ParsedDocument,
+  path: DataPath,
+  key: string,
+  parentSchema: unknown,
+): InputError {
+  const allowed = Object.keys((parentSchema as { properties?: object }).properties ?? {});
+  return at(doc, [...path, key], [...path, key], `unknown key "${key}" (allowed: ${allowed.join(", ")})`);
+}
+
+function unknownKeys(data: unknown, parentSchema: unknown): string[] {
+  const schema = parentSchema as { properties?: object; additionalProperties?: unknown };
+  if (schema.additionalProperties !== false || typeof data !== "object" || data === null) return [];
+  const allowed = Object.keys(schema.properties ?? {});
+  return Object.keys(data).filter((key) => !allowed.includes(key));
 }
 
 function at(doc: ParsedDocument, linePath: DataPath, fieldPath: DataPath, reason: string): InputError {
