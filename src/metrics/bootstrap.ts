@@ -40,6 +40,8 @@ export function bootstrapMeanInterval(
   const seed = options.seed ?? DEFAULT_BOOTSTRAP.seed;
   const level = options.level ?? DEFAULT_BOOTSTRAP.level;
   requireInteger(where, "resamples", resamples, 1);
+  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32)
+    fail(where, `seed must be an integer in [0, 2^32) (got ${seed})`);
   requireLevel(where, level);
   if (values.length === 0) fail(where, "values must not be empty");
   const estimate = mean(values);

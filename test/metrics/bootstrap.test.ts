@@ -52,7 +52,7 @@ describe("bootstrapMeanInterval", () => {
     expect(() => bootstrapMeanInterval([])).toThrow(/must not be empty/);
     expect(() => bootstrapMeanInterval([1], { resamples: 0 })).toThrow(/resamples/);
     expect(() => bootstrapMeanInterval([1], { level: 1 })).toThrow(/level/);
-    expect(() => bootstrapMeanInterval([1], { seed: -1 })).toThrow(/seed/);
+    expect(() => bootstrapMeanInterval([1], { seed: -1 })).toThrow(/bootstrapMeanInterval: seed/);
     expect(() => bootstrapMeanInterval([1, Number.POSITIVE_INFINITY])).toThrow(/values\[1\]/);
   });
 });
