@@ -1,12 +1,9 @@
 import { createHash } from "node:crypto";
+import { sha256Hex } from "../config/canonical.js";
 import type { ChatMessage, ModelIdentity, Sampling } from "../models/types.js";
 
 /** Bump when the meaning of a cached generation changes; old rows then stop matching instead of lying. */
 export const CACHE_KEY_VERSION = 1;
-
-export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
 
 /**
  * The part of a model's identity that decides what it answers. With a weights digest the endpoint is irrelevant

@@ -138,6 +138,30 @@ export class Store {
     return result;
   }
 
+  /** Token totals over these generations (those that exist). */
+  usageTotals(keys: readonly string[]): {
+    generations: number;
+    promptTokens: number;
+    completionTokens: number;
+  } {
+    this.flush();
+    const totals = { generations: 0, promptTokens: 0, completionTokens: 0 };
+    for (const chunk of chunks(keys, LOOKUP_CHUNK)) {
+      const row = this.db
+        .prepare(
+          `SELECT COUNT(*) AS n,
+                  COALESCE(SUM(json_extract(usage_json, '$.promptTokens')), 0) AS prompt,
+                  COALESCE(SUM(json_extract(usage_json, '$.completionTokens')), 0) AS completion
+           FROM generations WHERE key IN (${placeholders(chunk.length)})`,
+        )
+        .get(...chunk) as { n: number; prompt: number; completion: number };
+      totals.generations += row.n;
+      totals.promptTokens += row.prompt;
+      totals.completionTokens += row.completion;
+    }
+    return totals;
+  }
+
   /** Queues a finished generation; written with its batch. */
   addGeneration(generation: StoredGeneration): void {
     this.pendingGenerations.push(generation);

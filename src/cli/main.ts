@@ -1,0 +1,69 @@
+import { InputError } from "../config/errors.js";
+import { ModelSpecError } from "../models/spec.js";
+import { AdapterError } from "../models/types.js";
+import { ResultsValidationError } from "../report/results.js";
+import { StoreError } from "../store/store.js";
+import { HARNESS_VERSION } from "../version.js";
+import { dataCommand } from "./data-command.js";
+import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
+import { gradeCommand } from "./grade-command.js";
+import { type CliIo, runCommand } from "./run-command.js";
+
+const HELP = `persona-bench ${HARNESS_VERSION}: how much does a persona in the system prompt move your model?
+
+Usage: persona-bench <command> [options]
+
+Commands:
+  run [benchmark.yaml]     run a benchmark against a model (--model <spec>); see run --help
+  grade <file.jsonl|->     grade MATH answers: lines {"gold","response"} or {"gold","pred"}
+  data fetch|verify        download or check the pinned datasets
+
+Exit codes: 0 success, 1 gate failed, 2 bad input or unusable model, 3 incomplete run,
+            4 inconclusive gate, 70 internal error, 130 interrupted.
+`;
+
+export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "run":
+        return await runCommand(rest, io);
+      case "grade":
+        return await gradeCommand(rest, io);
+      case "data":
+        return await dataCommand(rest, io);
+      case "--version":
+      case "-v":
+        io.stdout.write(`${HARNESS_VERSION}\n`);
+        return EXIT.success;
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        io.stdout.write(HELP);
+        return EXIT.success;
+      default:
+        throw new CliError(
+          `unknown command "${command}" (commands: run, grade, data; see persona-bench --help)`,
+          EXIT.badInput,
+        );
+    }
+  } catch (error) {
+    const { message, code } = describeFailure(error);
+    io.stderr.write(`persona-bench: ${message}\n`);
+    return code;
+  }
+}
+
+/** Known failures become one line and an exit code; anything else is a bug and keeps its stack for the report. */
+function describeFailure(error: unknown): { message: string; code: ExitCode } {
+  if (error instanceof CliError) return { message: error.message, code: error.exitCode };
+  if (error instanceof InputError || error instanceof ModelSpecError) {
+    return { message: error.message, code: EXIT.badInput };
+  }
+  if (error instanceof AdapterError) return { message: error.message, code: EXIT.badInput };
+  if (error instanceof StoreError) return { message: error.message, code: EXIT.badInput };
+  if (error instanceof ResultsValidationError) return { message: error.message, code: EXIT.internal };
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return { message: `internal error (please report it): ${detail}`, code: EXIT.internal };
+}

@@ -1,0 +1,94 @@
+import chalk from "chalk";
+import type { RunnerCounts } from "../runner/execute.js";
+
+/** How often a non-interactive log gets a progress line. */
+const LOG_INTERVAL_MS = 15_000;
+/** How often the terminal bar is redrawn at most. */
+const REDRAW_INTERVAL_MS = 100;
+const BAR_WIDTH = 24;
+
+export interface ProgressReporter {
+  update(label: string, counts: RunnerCounts): void;
+  /** Prints a message above the bar (retries, failures) without breaking it. */
+  note(message: string): void;
+  finish(): void;
+}
+
+/**
+ * A redrawn bar on a terminal; on a pipe or CI log, one plain line every 15 s and at the end, so logs stay small.
+ */
+export function createProgressReporter(
+  stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number },
+  now: () => number = Date.now,
+): ProgressReporter {
+  const interactive = stream.isTTY === true;
+  const startedAt = now();
+  let lastDraw = 0;
+  let lastLine = "";
+  let pending: { label: string; counts: RunnerCounts } | undefined;
+
+  const render = (label: string, counts: RunnerCounts): string => {
+    const done = counts.cached + counts.completed + counts.failed;
+    const elapsedS = Math.max(0.001, (now() - startedAt) / 1000);
+    const rate = counts.completed / elapsedS;
+    const remaining = counts.total - done;
+    const eta = rate > 0 ? formatDuration(remaining / rate) : "--";
+    const share = counts.total === 0 ? 1 : done / counts.total;
+    const parts = [
+      `${label} ${done}/${counts.total}`,
+      `${(share * 100).toFixed(1)}%`,
+      `cached ${counts.cached}`,
+      `${rate.toFixed(2)}/s`,
+      `ETA ${eta}`,
+      `in flight ${counts.inFlight}`,
+    ];
+    if (counts.retries > 0) parts.push(`retries ${counts.retries}`);
+    if (counts.failed > 0) parts.push(`errors ${counts.failed}`);
+    if (!interactive) return parts.join("  ");
+    const filled = Math.round(share * BAR_WIDTH);
+    const bar = chalk.green("█".repeat(filled)) + chalk.gray("░".repeat(BAR_WIDTH - filled));
+    const line = `${bar} ${parts.join("  ")}`;
+    return counts.failed > 0
+      ? line.replace(`errors ${counts.failed}`, chalk.red(`errors ${counts.failed}`))
+      : line;
+  };
+
+  const draw = (force: boolean) => {
+    if (!pending) return;
+    const t = now();
+    if (interactive) {
+      if (!force && t - lastDraw < REDRAW_INTERVAL_MS) return;
+      lastLine = render(pending.label, pending.counts);
+      stream.write(`\r\u001b[2K${lastLine}`);
+    } else {
+      if (!force && t - lastDraw < LOG_INTERVAL_MS) return;
+      stream.write(`${render(pending.label, pending.counts)}\n`);
+    }
+    lastDraw = t;
+  };
+
+  return {
+    update(label, counts) {
+      pending = { label, counts };
+      draw(false);
+    },
+    note(message) {
+      if (interactive && lastLine) stream.write(`\r\u001b[2K${message}\n${lastLine}`);
+      else stream.write(`${message}\n`);
+    },
+    finish() {
+      draw(true);
+      if (interactive && lastLine) stream.write("\n");
+      pending = undefined;
+      lastLine = "";
+    },
+  };
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return "--";
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+}

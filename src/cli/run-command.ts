@@ -1,0 +1,246 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Readable, Writable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { applyOverrides, loadBenchmark } from "../config/benchmark.js";
+import { createAdapter } from "../models/registry.js";
+import { AdapterError, type ModelIdentity, type Timeouts } from "../models/types.js";
+import { parsePersonaSelector } from "../personas/catalog.js";
+import { dryRun, prepareBenchmark, runBenchmark } from "../pipeline.js";
+import { writeReports } from "../report/write.js";
+import { DEFAULT_RETRY_POLICY } from "../runner/retry.js";
+import { Store } from "../store/store.js";
+import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
+import { integerOption, parseCommandArgs, secondsOption } from "./options.js";
+import { createProgressReporter } from "./progress.js";
+import { printRunSummary } from "./summary.js";
+
+export const RUN_HELP = `Usage: persona-bench run [benchmark.yaml] --model <spec> [options]
+
+Runs a benchmark (default: benchmarks/default.yaml) against one model and writes reports/<run-id>/.
+The same command again resumes: finished requests come from the store, only missing ones are sent.
+
+Model specs:
+  ollama:<model>[@http://host:port]     Ollama (host also from OLLAMA_HOST; default http://127.0.0.1:11434)
+  openai:<model>[@<base-url>/v1]        OpenAI-compatible server: OpenAI, vLLM, SGLang, LM Studio, llama-server
+                                        (API key from OPENAI_API_KEY only)
+  Without --model, PERSONA_BENCH_MODEL is used.
+
+Options:
+  --model <spec>              the model under test
+  --limit <n>                 first n problems only
+  --personas <list>           persona ids, category:<name>, or lottery, comma-separated (control always runs)
+  --samples <n>               samples per problem and persona
+  --seed <n>                  benchmark seed (per-request seeds derive from it)
+  --concurrency <n>           requests in flight to the model server (default 4)
+  --data-dir <dir>            read datasets from <dir>/math500/test.jsonl (or PERSONA_BENCH_DATA_DIR)
+  --no-download               never download datasets; fail if no local copy is found
+  --store <path>              SQLite store (default .persona-bench/store.sqlite)
+  --out <dir>                 reports directory (default reports)
+  --first-token-timeout <s>   max seconds until the first token, model load included (default 600)
+  --idle-timeout <s>          max seconds of silence inside a stream (default 120)
+  --total-timeout <s>         max seconds per request (default 3600)
+  --max-attempts <n>          attempts per request for transient failures (default 5)
+  --json                      print results.json to stdout (progress goes to stderr)
+  --dry-run                   print the plan: requests, already cached, to do; call no model
+`;
+
+const DEFAULT_TIMEOUTS: Timeouts = {
+  connectMs: 10_000,
+  firstTokenMs: 600_000,
+  idleMs: 120_000,
+  totalMs: 3_600_000,
+};
+
+export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals } = parseCommandArgs("run", argv, {
+    model: { type: "string" },
+    limit: { type: "string" },
+    personas: { type: "string" },
+    samples: { type: "string" },
+    seed: { type: "string" },
+    concurrency: { type: "string" },
+    "data-dir": { type: "string" },
+    "no-download": { type: "boolean" },
+    store: { type: "string" },
+    out: { type: "string" },
+    "first-token-timeout": { type: "string" },
+    "idle-timeout": { type: "string" },
+    "total-timeout": { type: "string" },
+    "max-attempts": { type: "string" },
+    json: { type: "boolean" },
+    "dry-run": { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    io.stdout.write(RUN_HELP);
+    return EXIT.success;
+  }
+  if (positionals.length > 1) {
+    throw new CliError(`run: expected one benchmark file, got ${positionals.length}`, EXIT.badInput);
+  }
+
+  const modelSpec = values.model ?? io.env.PERSONA_BENCH_MODEL;
+  if (!modelSpec) {
+    throw new CliError(
+      "no model named: pass --model ollama:<model> or --model openai:<model>@http://host:port/v1, or set PERSONA_BENCH_MODEL (see persona-bench run --help)",
+      EXIT.badInput,
+    );
+  }
+  const concurrency = integerOption("concurrency", values.concurrency, { min: 1, max: 1024 }) ?? 4;
+  const timeouts: Timeouts = {
+    connectMs: DEFAULT_TIMEOUTS.connectMs,
+    firstTokenMs:
+      secondsOption("first-token-timeout", values["first-token-timeout"], 86_400) ??
+      DEFAULT_TIMEOUTS.firstTokenMs,
+    idleMs: secondsOption("idle-timeout", values["idle-timeout"], 86_400) ?? DEFAULT_TIMEOUTS.idleMs,
+    totalMs: secondsOption("total-timeout", values["total-timeout"], 7 * 86_400) ?? DEFAULT_TIMEOUTS.totalMs,
+  };
+  const retry = {
+    ...DEFAULT_RETRY_POLICY,
+    maxAttempts:
+      integerOption("max-attempts", values["max-attempts"], { min: 1, max: 100 }) ??
+      DEFAULT_RETRY_POLICY.maxAttempts,
+  };
+
+  // All input is validated before the model or the store is touched.
+  const benchmarkFile = resolveBenchmarkFile(positionals[0], io.cwd);
+  const benchmark = applyOverrides(loadBenchmark(benchmarkFile), {
+    limit: integerOption("limit", values.limit, { min: 1, max: 10_000_000 }),
+    samples: integerOption("samples", values.samples, { min: 1, max: 1000 }),
+    seed: integerOption("seed", values.seed, { min: 0, max: Number.MAX_SAFE_INTEGER }),
+    personas: values.personas === undefined ? undefined : parsePersonaSelector(values.personas),
+  });
+  const dataDir = values["data-dir"] ?? io.env.PERSONA_BENCH_DATA_DIR;
+  const prepared = await prepareBenchmark(benchmark, {
+    ...(dataDir ? { dataDir: resolve(io.cwd, dataDir) } : {}),
+    allowDownload: values["no-download"] !== true,
+  });
+  const adapter = createAdapter(modelSpec, io.env);
+  const storePath = resolve(io.cwd, values.store ?? ".persona-bench/store.sqlite");
+  const outDir = resolve(io.cwd, values.out ?? "reports");
+
+  if (values["dry-run"]) {
+    let identity: ModelIdentity | undefined;
+    let unreachable = "";
+    try {
+      identity = await adapter.identify();
+    } catch (error) {
+      if (!(error instanceof AdapterError)) throw error;
+      unreachable = error.message;
+    }
+    const store = identity && existsSync(storePath) ? Store.open(storePath) : undefined;
+    try {
+      const plan = identity
+        ? dryRun(prepared, identity, store)
+        : { ...dryRun(prepared, placeholderIdentity(modelSpec), undefined), cached: Number.NaN };
+      const lines = [
+        `benchmark ${benchmark.id} (${benchmark.file})`,
+        ...prepared.map(
+          (t) =>
+            `  ${t.config.task}: ${t.problems.length} problems x ${t.config.personas.length + 1} conditions (control + ${t.config.personas.length} personas) x ${t.config.samples} sample(s)`,
+        ),
+        `model ${modelSpec}${identity?.digest ? ` (digest ${identity.digest})` : ""}`,
+        `requests: ${plan.requests}`,
+        Number.isNaN(plan.cached)
+          ? `already cached: unknown (${unreachable})`
+          : `already cached: ${plan.cached}\nto do: ${plan.requests - plan.cached}`,
+      ];
+      io.stdout.write(`${lines.join("\n")}\n`);
+    } finally {
+      store?.close();
+    }
+    return EXIT.success;
+  }
+
+  const identity = await identifyOrExplain(adapter.identify.bind(adapter), modelSpec);
+  const store = Store.open(storePath);
+  const controller = new AbortController();
+  const stopOnSignal = () => {
+    if (controller.signal.aborted) {
+      io.stderr.write("\nforced stop\n");
+      process.exit(EXIT.interrupted);
+    }
+    io.stderr.write("\nstopping: keeping finished work (Ctrl-C again to force)\n");
+    controller.abort(new Error("interrupted"));
+  };
+  io.onSignal(stopOnSignal);
+  const progress = createProgressReporter(io.stderr);
+  try {
+    const outcome = await runBenchmark({
+      benchmark,
+      prepared,
+      modelSpec,
+      adapter,
+      identity,
+      store,
+      concurrency,
+      timeouts,
+      retry,
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (event.type === "progress") progress.update(event.task, event.counts);
+        else if (event.type === "failure")
+          progress.note(`failed ${event.item.personaId}/${event.item.itemId}: ${event.error.message}`);
+      },
+    });
+    progress.finish();
+    if (outcome.results) {
+      const written = writeReports(outDir, outcome.results);
+      if (values.json) io.stdout.write(`${JSON.stringify(outcome.results, null, 2)}\n`);
+      else printRunSummary(io.stdout, outcome.results, written.dir);
+    } else {
+      io.stderr.write("no answers graded yet: no report written\n");
+    }
+    if (outcome.status === "interrupted") {
+      io.stderr.write(`interrupted: run the same command again to continue (run ${outcome.runId})\n`);
+      return EXIT.interrupted;
+    }
+    if (outcome.status === "incomplete") {
+      io.stderr.write(
+        `incomplete: ${outcome.counts.failed} request(s) failed permanently; run the same command again to retry them\n`,
+      );
+      return EXIT.incomplete;
+    }
+    return EXIT.success;
+  } finally {
+    progress.finish();
+    io.offSignal(stopOnSignal);
+    store.close();
+    await adapter.close?.();
+  }
+}
+
+export interface CliIo {
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+  stdin: Readable;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  onSignal(handler: () => void): void;
+  offSignal(handler: () => void): void;
+}
+
+/** The package's own benchmarks/ when the user's working directory has none (npx from anywhere). */
+function resolveBenchmarkFile(given: string | undefined, cwd: string): string {
+  if (given) return resolve(cwd, given);
+  const local = resolve(cwd, "benchmarks/default.yaml");
+  if (existsSync(local)) return local;
+  return fileURLToPath(new URL("../../benchmarks/default.yaml", import.meta.url));
+}
+
+async function identifyOrExplain(
+  identify: () => Promise<ModelIdentity>,
+  spec: string,
+): Promise<ModelIdentity> {
+  try {
+    return await identify();
+  } catch (error) {
+    if (error instanceof AdapterError) throw new CliError(`model ${spec}: ${error.message}`, EXIT.badInput);
+    throw error;
+  }
+}
+
+function placeholderIdentity(spec: string): ModelIdentity {
+  return { provider: "unknown", name: spec, endpoint: "", details: {} };
+}

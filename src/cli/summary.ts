@@ -1,0 +1,48 @@
+import chalk from "chalk";
+import type { Results } from "../report/types.js";
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/** The terminal view of a finished run: the headline figures, then one line per persona, worst first. */
+export function printRunSummary(out: NodeJS.WritableStream, results: Results, reportDir: string): void {
+  const lines: string[] = [];
+  const m = results.tasks.math500;
+  lines.push(
+    chalk.bold(`${results.benchmark.id} on ${results.model.name}`) + chalk.gray(`  (${results.status})`),
+  );
+  if (m) {
+    const s = m.summary;
+    lines.push(
+      `MATH500  control ${s.controlAccuracy === null ? "n/a" : pct(s.controlAccuracy)}  mean ${pct(s.mean)}  ` +
+        `std ${(s.std * 100).toFixed(2)} pts  ${chalk.bold(`PSS* ${pct(s.pss)}`)}  worst ${pct(s.min)} (${s.worst.join(", ")})  ` +
+        `flip rate ${pct(s.flipRate)}`,
+    );
+    const rows = [...m.personas].sort((a, b) => a.accuracy - b.accuracy);
+    const width = Math.max(...rows.map((r) => r.id.length));
+    for (const r of rows) {
+      const delta =
+        r.id === "none"
+          ? ""
+          : `${r.deltaVsControl >= 0 ? "+" : ""}${(r.deltaVsControl * 100).toFixed(1)} pts`;
+      const significant = r.pValueHolm !== null && r.pValueHolm < 0.05;
+      const deltaText = significant ? chalk.bold(delta) : delta;
+      const noAnswer = r.extractionFailures > 0 ? chalk.yellow(`  no answer ${r.extractionFailures}`) : "";
+      lines.push(
+        `  ${r.id.padEnd(width)}  ${pct(r.accuracy).padStart(6)}  [${pct(r.ci95[0])}, ${pct(r.ci95[1])}]  ${deltaText}${
+          r.pValueHolm === null
+            ? ""
+            : chalk.gray(`  p=${r.pValueHolm < 0.001 ? "<0.001" : r.pValueHolm.toFixed(3)}`)
+        }${noAnswer}`,
+      );
+    }
+  }
+  if (results.errors.total > 0) {
+    lines.push(
+      chalk.red(
+        `${results.errors.total} request(s) failed permanently: ${JSON.stringify(results.errors.byKind)}`,
+      ),
+    );
+  }
+  lines.push(chalk.gray(`reports: ${reportDir}`));
+  out.write(`${lines.join("\n")}\n`);
+}
