@@ -140,16 +140,14 @@ async function download(
 ): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
   const temp = `${target}.${process.pid}.${randomBytes(6).toString("hex")}.part`;
-  const controller = new AbortController();
   const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = AbortSignal.any([controller.signal, timeout]);
   const hash = createHash("sha256");
   let bytes = 0;
   let completed = false;
   try {
     let response: Response;
     try {
-      response = await fetch(url, { signal, redirect: "follow" });
+      response = await fetch(url, { signal: timeout, redirect: "follow" });
     } catch (error) {
       throw unreachable(source, url, error, timeout.aborted);
     }
@@ -163,10 +161,8 @@ async function download(
     try {
       for await (const chunk of response.body) {
         bytes += chunk.byteLength;
-        if (bytes > source.bytes) {
-          controller.abort();
-          break;
-        }
+        // Leaving the loop cancels the body: a server sending too much is not read to the end.
+        if (bytes > source.bytes) break;
         hash.update(chunk);
         await file.write(chunk);
       }
@@ -177,7 +173,7 @@ async function download(
     }
     const sha256 = bytes === source.bytes ? hash.digest("hex") : undefined;
     if (sha256 !== source.sha256) {
-      const got = sha256 === undefined ? `${bytes > source.bytes ? "more than " : ""}${bytes} bytes` : sha256;
+      const got = sha256 ?? (bytes > source.bytes ? `more than ${source.bytes} bytes` : `${bytes} bytes`);
       throw new DatasetError(
         `download of dataset "${source.id}" from ${url} failed verification: expected sha256 ${source.sha256} (${source.bytes} bytes), got ${got}; nothing was saved`,
         url,
