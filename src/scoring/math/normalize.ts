@@ -1,0 +1,121 @@
+/** LaTeX cleanup that never changes a value: spacing, sizing, fraction styles, delimiters. */
+
+const SPACING = /(?<!\\)\\(?:[,;:! ]|quad|qquad|displaystyle|textstyle|limits|nolimits)(?![a-zA-Z])/g;
+const SIZING = /\\(?:left|right|big|Big|bigg|Bigg)[lr]?(?![a-zA-Z])\s*/g;
+const TEXT_COMMANDS =
+  /\\(?:mbox|textbf|textrm|textit|textsf|texttt|mathrm|mathbf|mathit|mathsf|mathbb|mathtt|hbox)\s*\{/g;
+const DEGREE = /\^\s*\{?\s*\\circ\s*\}?|\\degree(?![a-zA-Z])|°/g;
+const DEGREE_WORDS = /\\text\{\s*(?:degrees?|deg)\s*\}|(?<=[\d}\s])(?:degrees?)(?![a-zA-Z])/g;
+
+/** Replaces `\dfrac`-style commands and unifies relation spellings. */
+function unifyCommands(s: string): string {
+  return s
+    .replace(/\\[dt]frac(?![a-zA-Z])/g, "\\frac")
+    .replace(/\\[dt]binom(?![a-zA-Z])/g, "\\binom")
+    .replace(/\\(?:leq|leqslant|le)(?![a-zA-Z])/g, "\\le ")
+    .replace(/\\(?:geq|geqslant|ge)(?![a-zA-Z])/g, "\\ge ")
+    .replace(/\\(?:neq|ne)(?![a-zA-Z])/g, "\\ne ")
+    .replace(/\\lt(?![a-zA-Z])/g, "<")
+    .replace(/\\gt(?![a-zA-Z])/g, ">")
+    .replace(/<=|≤/g, "\\le ")
+    .replace(/>=|≥/g, "\\ge ")
+    .replace(/\\(?:dots|ldots|cdots)(?![a-zA-Z])/g, "...")
+    .replace(/\\(?:lbrace)(?![a-zA-Z])/g, "\\{")
+    .replace(/\\(?:rbrace)(?![a-zA-Z])/g, "\\}")
+    .replace(/\\(?:lvert|rvert|vert)(?![a-zA-Z])/g, "|")
+    .replace(/\\(?:bmatrix|vmatrix|Bmatrix|smallmatrix)(?![a-zA-Z])/g, "pmatrix")
+    .replace(/\{(?:bmatrix|Bmatrix|smallmatrix|matrix)\}/g, "{pmatrix}")
+    .replace(/\\(?:cdot|times|ast)(?![a-zA-Z])/g, "\\cdot ")
+    .replace(/×|·|∙/g, "\\cdot ")
+    .replace(/−|–/g, "-")
+    .replace(/π/g, "\\pi ")
+    .replace(/∞/g, "\\infty ")
+    .replace(/√/g, "\\sqrt")
+    .replace(/\\infin(?![a-zA-Z])/g, "\\infty ");
+}
+
+/** Removes thousands separators: `10,\!080`, `58,500`, `1{,}000` but never a list such as `3,5,7`. */
+function dropThousandsSeparators(s: string): string {
+  let out = s.replace(/(\d)\{,\}(?=\d{3}(?!\d))/g, "$1").replace(/(\d),\\!\s*(?=\d{3}(?!\d))/g, "$1");
+  out = out.replace(/(^|[^\d.,])(\d{1,3}(?:,\d{3})+)(?![\d,])/g, (_m, pre: string, num: string) => {
+    return pre + num.replace(/,/g, "");
+  });
+  return out;
+}
+
+/** The first cleanup every answer goes through; the result still is LaTeX. */
+export function normalizeLatex(input: string): string {
+  let s = input.trim();
+  s = s.replace(/\\\$/g, "").replace(/\$/g, "");
+  s = s.replace(/^\\\[|\\\]$/g, "").replace(/^\\\(|\\\)$/g, "");
+  s = s.replace(/\\%/g, "%");
+  s = s.replace(/,\s*\\!/g, ",\\!");
+  s = dropThousandsSeparators(s);
+  s = s.replace(SIZING, "").replace(SPACING, " ");
+  s = s.replace(TEXT_COMMANDS, "\\text{");
+  s = unifyCommands(s);
+  s = s.replace(DEGREE, "°").replace(DEGREE_WORDS, "°");
+  s = s.replace(/\\text\{\s*([-+]?[\d.]+)\s*\}/g, "$1");
+  s = s.replace(/\s+/g, " ").trim();
+  s = s.replace(/(?:\s*[.。])+$/, "").replace(/\s*[,;]$/, "");
+  return s.trim();
+}
+
+/** Strips one pair of enclosing braces `{...}` when they wrap the whole string. */
+export function stripOuterBraces(s: string): string {
+  let t = s.trim();
+  while (t.startsWith("{") && t.endsWith("}") && matchingClose(t, 0) === t.length - 1)
+    t = t.slice(1, -1).trim();
+  return t;
+}
+
+const OPENERS: Record<string, string> = { "(": ")", "[": "]", "{": "}" };
+
+/** Index of the bracket closing the one at `open`, tracking all bracket kinds, or -1. */
+export function matchingClose(s: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    const ch = s[i]!;
+    if (ch === "\\") {
+      i++;
+      continue;
+    }
+    if (ch in OPENERS) depth++;
+    else if (ch === ")" || ch === "]" || ch === "}") {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Splits on separators occurring outside every bracket (`()`, `[]`, `{}`, `\\{\\}`), e.g. the commas of a tuple.
+ * Interval brackets such as `[1,2)` balance because depth counting ignores the bracket kind.
+ */
+export function splitTopLevel(s: string, separators: readonly string[]): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (depth === 0) {
+      const sep = separators.find((x) => s.startsWith(x, i));
+      if (sep !== undefined) {
+        parts.push(s.slice(start, i));
+        start = i + sep.length;
+        i = start - 1;
+        continue;
+      }
+    }
+    const ch = s[i]!;
+    if (ch === "\\") {
+      const next = s[i + 1];
+      if (next === "{") depth++;
+      else if (next === "}") depth--;
+      i++;
+    } else if (ch === "(" || ch === "[" || ch === "{") depth++;
+    else if (ch === ")" || ch === "]" || ch === "}") depth--;
+  }
+  parts.push(s.slice(start));
+  return parts.map((p) => p.trim());
+}
