@@ -29,6 +29,7 @@ export function parseConfigText(text: string, file: string): ParsedDocument {
     value = parseJson(text, file, doc, lineAt);
   } else {
     const problem = doc.errors[0] ?? doc.warnings[0];
+    if (problem?.code === "DUPLICATE_KEY") throw duplicateKeyError(doc, file, lineAt);
     if (problem) throw new InputError(yamlReason(problem.message), { file, line: lineAt(problem.pos[0]) });
     value = toPlainValue(doc, file);
   }
@@ -52,9 +53,39 @@ function parseJson(text: string, file: string, doc: Document, lineAt: (offset: n
       line: offset === undefined ? undefined : lineAt(offset),
     });
   }
-  const duplicate = doc.errors.find((problem) => problem.code === "DUPLICATE_KEY");
-  if (duplicate) throw new InputError("duplicate key", { file, line: lineAt(duplicate.pos[0]) });
+  if (doc.errors.some((problem) => problem.code === "DUPLICATE_KEY"))
+    throw duplicateKeyError(doc, file, lineAt);
   return value;
+}
+
+/** Names the repeated key and points at its second occurrence. */
+function duplicateKeyError(doc: Document, file: string, lineAt: (offset: number) => number): InputError {
+  const search = (node: unknown, path: (string | number)[]): InputError | undefined => {
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        const offset = isNode(pair.key) ? pair.key.range?.[0] : undefined;
+        if (seen.has(key)) {
+          return new InputError("duplicate key", {
+            file,
+            line: offset === undefined ? undefined : lineAt(offset),
+            field: fieldName([...path, key]),
+          });
+        }
+        seen.add(key);
+        const inner = search(pair.value, [...path, key]);
+        if (inner) return inner;
+      }
+    } else if (isSeq(node)) {
+      for (const [index, item] of node.items.entries()) {
+        const inner = search(item, [...path, index]);
+        if (inner) return inner;
+      }
+    }
+    return undefined;
+  };
+  return search(doc.contents, []) ?? new InputError("duplicate key", { file });
 }
 
 function toPlainValue(doc: Document, file: string): unknown {
@@ -68,7 +99,6 @@ function toPlainValue(doc: Document, file: string): unknown {
 /** The yaml package appends " at line L, column C" and a code excerpt; we report the line ourselves. */
 function yamlReason(message: string): string {
   const reason = oneLine(message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "");
-  if (reason === "Map keys must be unique") return "duplicate key";
   return `YAML: ${reason}`;
 }
 
