@@ -2,7 +2,7 @@ import type { Math500TaskConfig } from "../config/benchmark.js";
 import type { Sampling } from "../models/types.js";
 import { CONTROL_PERSONA_ID, type Persona } from "../personas/catalog.js";
 import { renderMessages } from "../personas/render.js";
-import type { MathProblem } from "../tasks/math500.js";
+import { type MathProblem, renderMathPrompt } from "../tasks/math500.js";
 import { deriveSeed, generationKey } from "./keys.js";
 import type { WorkItem } from "./types.js";
 
@@ -33,7 +33,7 @@ export function planMath500(task: Math500TaskConfig, problems: MathProblem[], mo
     size: personas.length * problems.length * task.samples,
     *items() {
       for (const problem of problems) {
-        const userText = task.prompt.replaceAll("{problem}", problem.problem);
+        const userText = renderMathPrompt(task.prompt, problem);
         for (const { id, persona } of personas) {
           const messages = renderMessages({
             persona,

@@ -1,0 +1,51 @@
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { loadMath500, type MathProblem } from "../../src/tasks/math500.js";
+import type { RespondContext } from "../fakes/index.js";
+import { sharedDataDir } from "../helpers/paths.js";
+
+export type Outcome = "correct" | "wrong" | "no-answer";
+
+/** A wrong answer no MATH500 gold equals (checked by the tests that use it). */
+export const WRONG_ANSWER = "987654321";
+const INSTRUCTION = "\n\nPlease reason step by step";
+
+/**
+ * A model with a known accuracy per persona, behind a fake server: whether it answers a (persona, problem) pair
+ * correctly is a pure function of the system prompt and the problem, and every answer it gives is recorded so
+ * tests can compute each expected figure themselves.
+ */
+export class SimulatedModel {
+  readonly problems: MathProblem[];
+  private readonly byText: Map<string, MathProblem>;
+  /** "<system text or ''>\u0000<problem id>" -> what the model answered (last time). */
+  readonly answered = new Map<string, Outcome>();
+
+  constructor(
+    limit: number,
+    private readonly accuracyOf: (systemText: string) => { correct: number; noAnswer: number },
+  ) {
+    this.problems = loadMath500(join(sharedDataDir, "math500/test.jsonl")).slice(0, limit);
+    this.byText = new Map(this.problems.map((p) => [p.problem, p]));
+  }
+
+  outcome(systemText: string, problemId: string): Outcome {
+    const { correct, noAnswer } = this.accuracyOf(systemText);
+    const u =
+      createHash("sha256").update(`${systemText}\u0000${problemId}`).digest().readUInt32BE(0) / 2 ** 32;
+    return u < correct ? "correct" : u < correct + noAnswer ? "no-answer" : "wrong";
+  }
+
+  respond = (ctx: RespondContext): string => {
+    const system = ctx.messages.find((m) => m.role === "system")?.content ?? "";
+    const user = ctx.messages.find((m) => m.role === "user")?.content ?? "";
+    const problem = this.byText.get(user.split(INSTRUCTION)[0]!);
+    if (!problem) throw new Error(`simulated model got an unknown problem: ${user.slice(0, 80)}`);
+    const outcome = this.outcome(system, problem.id);
+    this.answered.set(`${system}\u0000${problem.id}`, outcome);
+    if (outcome === "correct")
+      return `Working through it carefully.\n\nThe answer is $\\boxed{${problem.answer}}$.`;
+    if (outcome === "wrong") return `I think it is $\\boxed{${WRONG_ANSWER}}$.`;
+    return "I would rather not do mathematics today.";
+  };
+}
