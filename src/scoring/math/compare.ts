@@ -22,6 +22,8 @@ export type AnswerKind = "matrix" | "letter" | "text" | "interval" | "equation" 
 
 /** Inputs longer than this are compared as normalized strings only (bounds the work). */
 const MAX_ANSWER_LENGTH = 2000;
+/** Tuples and lists with more items are compared as strings only (item matching is quadratic). */
+const MAX_ITEMS = 64;
 
 export function classifyGold(g: string): AnswerKind {
   if (/\\begin\{pmatrix\}/.test(g)) return "matrix";
@@ -36,7 +38,7 @@ export function classifyGold(g: string): AnswerKind {
 }
 
 function multisetEqual(gold: string[], pred: string[], eq: (a: string, b: string) => boolean): boolean {
-  if (gold.length !== pred.length) return false;
+  if (gold.length !== pred.length || gold.length > MAX_ITEMS) return false;
   const used = new Array<boolean>(pred.length).fill(false);
   return gold.every((g) => {
     const k = pred.findIndex((p, j) => !used[j] && eq(g, p));
@@ -47,7 +49,11 @@ function multisetEqual(gold: string[], pred: string[], eq: (a: string, b: string
 }
 
 function orderedEqual(gold: string[], pred: string[]): boolean {
-  return gold.length === pred.length && gold.every((g, k) => partValuesEqual(g, pred[k]!));
+  return (
+    gold.length === pred.length &&
+    gold.length <= MAX_ITEMS &&
+    gold.every((g, k) => partValuesEqual(g, pred[k]!))
+  );
 }
 
 function tupleEqual(gold: string[], pred: string): boolean {

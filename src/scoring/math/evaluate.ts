@@ -272,11 +272,13 @@ function factorial(x: Value): Value {
 
 function binom(a: Value, b: Value): Value {
   const [n, k] = [asRational(a), asRational(b)];
-  if (!n || !k || n.d !== 1n || k.d !== 1n || k.n < 0n || k.n > 10_000n)
-    throw new EvaluationError("bad binomial");
-  let r = Q.ONE;
-  for (let j = 0n; j < k.n; j++) r = Q.div(Q.mul(r, Q.rat(n.n - j)), Q.rat(j + 1n));
-  return fromRational(r, a.decimal || b.decimal);
+  if (n === undefined || k === undefined || n.d !== 1n || k.d !== 1n || k.n < 0n || n.n < 0n || k.n > 1000n) {
+    throw new EvaluationError("binomial out of range");
+  }
+  if (k.n > n.n) return fromRational(Q.ZERO);
+  let r = 1n;
+  for (let j = 0n; j < k.n; j++) r = (r * (n.n - j)) / (j + 1n);
+  return fromRational(Q.rat(r), a.decimal || b.decimal);
 }
 
 function absV(x: Value): Value {

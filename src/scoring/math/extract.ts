@@ -8,15 +8,14 @@ export interface Extraction {
   path: ExtractionPath;
 }
 
-const BOX = /\\(boxed|fbox)(?![a-zA-Z])/g;
 /** Only this many boxes from the end are examined, so a response full of boxes costs linear time. */
 const MAX_BOXES_EXAMINED = 32;
 const MAX_PHRASE_ANSWER = 1000;
 
-/** Index just past the `}` closing the `{` at `open`, or -1 when the text ends first. */
-function closeBrace(text: string, open: number): number {
+/** Index just past the `}` closing the `{` at `open`, or -1 when it does not close before `limit`. */
+function closeBrace(text: string, open: number, limit: number): number {
   let depth = 0;
-  for (let i = open; i < text.length; i++) {
+  for (let i = open; i < limit; i++) {
     const ch = text.charCodeAt(i);
     if (ch === 92 /* \ */) i++;
     else if (ch === 123 /* { */) depth++;
@@ -33,11 +32,16 @@ interface Box {
 }
 
 /** The box starting at `start` (at its backslash), or "truncated" when its braces never close. */
-function readBox(text: string, start: number, kind: "boxed" | "fbox"): Box | "truncated" | undefined {
+function readBox(
+  text: string,
+  start: number,
+  kind: "boxed" | "fbox",
+  limit: number,
+): Box | "truncated" | undefined {
   let i = start + kind.length + 1;
   while (text[i] === " ") i++;
   if (text[i] === "{") {
-    const end = closeBrace(text, i);
+    const end = closeBrace(text, i, limit);
     return end < 0 ? "truncated" : { start, end, content: text.slice(i + 1, end - 1).trim(), kind };
   }
   // `\boxed 5`: the argument is the next token.
@@ -47,17 +51,46 @@ function readBox(text: string, start: number, kind: "boxed" | "fbox"): Box | "tr
   return content ? { start, end: i + m[0].length, content, kind } : undefined;
 }
 
-function lastBox(text: string): Box | "truncated" | undefined {
-  const starts: { index: number; kind: "boxed" | "fbox" }[] = [];
-  for (const m of text.matchAll(BOX)) {
-    starts.push({ index: m.index, kind: m[1] as "boxed" | "fbox" });
-    if (starts.length > MAX_BOXES_EXAMINED) starts.shift();
+/** Start indices of the last few `\\boxed` / `\\fbox` commands, latest first, found backwards in linear time. */
+function lastBoxStarts(text: string): { index: number; kind: "boxed" | "fbox" }[] {
+  const out: { index: number; kind: "boxed" | "fbox" }[] = [];
+  const next = { boxed: text.length, fbox: text.length };
+  const find = (kind: "boxed" | "fbox", before: number): number => {
+    for (
+      let at = text.lastIndexOf(`\\${kind}`, before - 1);
+      at >= 0;
+      at = text.lastIndexOf(`\\${kind}`, at - 1)
+    ) {
+      if (!/[a-zA-Z]/.test(text[at + kind.length + 1] ?? "")) return at;
+      if (at === 0) break;
+    }
+    return -1;
+  };
+  let boxed = find("boxed", next.boxed);
+  let fbox = find("fbox", next.fbox);
+  while (out.length < MAX_BOXES_EXAMINED && (boxed >= 0 || fbox >= 0)) {
+    if (boxed > fbox) {
+      out.push({ index: boxed, kind: "boxed" });
+      boxed = boxed > 0 ? find("boxed", boxed) : -1;
+    } else {
+      out.push({ index: fbox, kind: "fbox" });
+      fbox = fbox > 0 ? find("fbox", fbox) : -1;
+    }
   }
+  return out;
+}
+
+function lastBox(text: string): Box | "truncated" | undefined {
   let best: Box | undefined;
+  let limit = text.length;
   let sawTruncated = false;
-  for (const { index, kind } of starts.reverse()) {
-    const box = readBox(text, index, kind);
-    if (box === "truncated") sawTruncated = true;
+  for (const { index, kind } of lastBoxStarts(text)) {
+    const box = readBox(text, index, kind, limit);
+    if (box === "truncated") {
+      // A box opened before an unclosed one cannot close after it: later scans stop there.
+      sawTruncated = true;
+      limit = index;
+    }
     // Scanning backwards, a box that ends at or after the best one encloses it: the outer box is the answer.
     else if (box && (!best || box.end >= best.end)) best = box;
   }
@@ -87,8 +120,9 @@ function answerAfterPhrase(text: string): string | undefined {
     }
   }
   rest = rest.split("\n")[0]!;
-  const sentenceEnd = /\.(?:\s|$)/.exec(rest);
-  if (sentenceEnd) rest = rest.slice(0, sentenceEnd.index);
+  // The answer ends with its sentence or where an explanation starts: "9, because ...".
+  const end = /\.(?:\s|$)|,\s+[a-z]{3,}/.exec(rest);
+  if (end) rest = rest.slice(0, end.index);
   const answer = rest.replace(/\*+/g, "").trim();
   return answer || undefined;
 }
@@ -96,7 +130,10 @@ function answerAfterPhrase(text: string): string | undefined {
 export function extractAnswer(response: string): Extraction {
   const box = lastBox(response);
   if (box === "truncated") return { extracted: null, found: false, path: "truncated_box" };
-  if (box) return { extracted: box.content, found: box.content.length > 0, path: box.kind };
+  if (box)
+    return box.content
+      ? { extracted: box.content, found: true, path: box.kind }
+      : { extracted: null, found: false, path: box.kind };
   const phrase = answerAfterPhrase(response);
   if (phrase) return { extracted: phrase, found: true, path: "answer_phrase" };
   return { extracted: null, found: false, path: "none" };

@@ -22,7 +22,8 @@ export type Node =
 export class ParseError extends Error {}
 
 const MAX_DEPTH = 60;
-const MAX_LENGTH = 4000;
+const MAX_LENGTH = 2000;
+const MAX_TOKENS = 400;
 
 const FUNCTIONS = new Set([
   "sin",
@@ -352,5 +353,6 @@ export function parseMath(src: string): Node {
   if (src.length > MAX_LENGTH) throw new ParseError("expression too long");
   const toks = tokenize(src);
   if (toks.length === 0) throw new ParseError("empty expression");
+  if (toks.length > MAX_TOKENS) throw new ParseError("expression too long");
   return new Parser(toks).parseAll();
 }

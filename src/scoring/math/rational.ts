@@ -5,7 +5,7 @@ export interface Rational {
 }
 
 /** Numbers beyond this many bits are not computed exactly (bounds the work on adversarial inputs). */
-export const MAX_BITS = 16_384;
+export const MAX_BITS = 4096;
 
 export class TooBigError extends Error {}
 
@@ -22,12 +22,17 @@ export function bitLength(a: bigint): number {
   return (a < 0n ? -a : a).toString(16).length * 4;
 }
 
+/** Builds n/d from parts already known to be coprime; only the sign and the size are checked. */
+function reduced(n: bigint, d: bigint): Rational {
+  if (bitLength(n) > MAX_BITS || bitLength(d) > MAX_BITS) throw new TooBigError("number too large");
+  return d < 0n ? { n: -n, d: -d } : { n, d };
+}
+
 export function rat(n: bigint, d = 1n): Rational {
   if (d === 0n) throw new RangeError("division by zero");
-  if (bitLength(n) > MAX_BITS || bitLength(d) > MAX_BITS) throw new TooBigError("number too large");
-  const sign = d < 0n ? -1n : 1n;
+  if (d === 1n) return reduced(n, d);
   const g = gcd(n, d) || 1n;
-  return { n: (sign * n) / g, d: (sign * d) / g };
+  return reduced(n / g, d / g);
 }
 
 export const ZERO = rat(0n);
@@ -36,11 +41,26 @@ export const ONE = rat(1n);
 export const isZero = (a: Rational): boolean => a.n === 0n;
 export const isInteger = (a: Rational): boolean => a.d === 1n;
 export const ratEq = (a: Rational, b: Rational): boolean => a.n === b.n && a.d === b.d;
-export const add = (a: Rational, b: Rational): Rational => rat(a.n * b.d + b.n * a.d, a.d * b.d);
-export const sub = (a: Rational, b: Rational): Rational => rat(a.n * b.d - b.n * a.d, a.d * b.d);
-export const mul = (a: Rational, b: Rational): Rational => rat(a.n * b.n, a.d * b.d);
 export const neg = (a: Rational): Rational => ({ n: -a.n, d: a.d });
-export const div = (a: Rational, b: Rational): Rational => rat(a.n * b.d, a.d * b.n);
+
+// Cross-cancelling keeps every gcd between a big and a (usually) small number, which is cheap (Knuth 4.5.1).
+export function add(a: Rational, b: Rational): Rational {
+  const g = gcd(a.d, b.d);
+  if (g === 1n) return reduced(a.n * b.d + b.n * a.d, a.d * b.d);
+  const t = a.n * (b.d / g) + b.n * (a.d / g);
+  const g2 = gcd(t, g) || 1n;
+  return reduced(t / g2, (a.d / g) * (b.d / g2));
+}
+export const sub = (a: Rational, b: Rational): Rational => add(a, neg(b));
+export function mul(a: Rational, b: Rational): Rational {
+  const g1 = gcd(a.n, b.d) || 1n;
+  const g2 = gcd(b.n, a.d) || 1n;
+  return reduced((a.n / g1) * (b.n / g2), (a.d / g2) * (b.d / g1));
+}
+export function div(a: Rational, b: Rational): Rational {
+  if (b.n === 0n) throw new RangeError("division by zero");
+  return mul(a, { n: b.d, d: b.n });
+}
 export const cmp = (a: Rational, b: Rational): number => {
   const x = a.n * b.d - b.n * a.d;
   return x < 0n ? -1 : x > 0n ? 1 : 0;
@@ -52,7 +72,7 @@ export function powInt(a: Rational, e: bigint): Rational {
   if (a.d === 1n && a.n === -1n) return e % 2n === 0n ? ONE : a;
   const bits = Math.max(bitLength(a.n), bitLength(a.d));
   if (e > BigInt(MAX_BITS) || bits * Number(e) > MAX_BITS) throw new TooBigError("power too large");
-  return rat(a.n ** e, a.d ** e);
+  return reduced(a.n ** e, a.d ** e);
 }
 
 export function toNumber(a: Rational): number {

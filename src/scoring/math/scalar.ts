@@ -1,6 +1,6 @@
 /** Single answers: numbers with their decorations (degrees, percent, base, units), expressions, words, letters. */
 
-import { asRational, valuesEqual } from "./evaluate.js";
+import { asRational, type Value, valuesEqual } from "./evaluate.js";
 import { expressionsEqual, tryEvaluate, tryParse } from "./expressions.js";
 import { splitTopLevel, stripOuterBraces } from "./normalize.js";
 import * as Q from "./rational.js";
@@ -82,9 +82,17 @@ function withoutUnits(s: string): string {
   return stripped.length > 0 && /[\d}]$/.test(stripped) ? stripped : s;
 }
 
-function constantValue(s: string) {
+const constantCache = new Map<string, Value | undefined>();
+const CACHE_LIMIT = 2000;
+
+/** The value of a variable-free answer (memoized: lists compare every item with every item). */
+function constantValue(s: string): Value | undefined {
+  if (constantCache.has(s)) return constantCache.get(s);
   const node = tryParse(s);
-  return node && tryEvaluate(node, new Map());
+  const value = node && tryEvaluate(node, new Map());
+  if (constantCache.size >= CACHE_LIMIT) constantCache.clear();
+  constantCache.set(s, value);
+  return value;
 }
 
 function sameNumberScaled(gold: string, pred: string, factor: bigint): boolean {
