@@ -9,6 +9,7 @@ const DEGREE_WORDS = /\\text\{\s*(?:degrees?|deg)\s*\}|(?<=[\d}\s])(?:degrees?)(
 
 /** Replaces `\dfrac`-style commands and unifies relation spellings. */
 function unifyCommands(s: string): string {
+  if (!/[\\<>≤≥×·∙−–π∞√]/.test(s)) return s;
   return s
     .replace(/\\[dt]frac(?![a-zA-Z])/g, "\\frac")
     .replace(/\\[dt]binom(?![a-zA-Z])/g, "\\binom")
