@@ -346,8 +346,8 @@ export function variablesOf(node: Node, out: Set<string> = new Set()): Set<strin
 const REL_TOL = 1e-9;
 
 /**
- * Exact values compare exactly. Otherwise floats compare within a relative tolerance (no absolute one), except that an
- * exact rational containing a decimal literal never matches an inexact value: it is an approximation.
+ * Exact values compare exactly. Otherwise floats compare within a relative tolerance (no absolute one), except that a
+ * value containing a decimal literal never matches an inexact value: it is an approximation.
  */
 export function valuesEqual(a: Value, b: Value): boolean {
   if (a.infinite || b.infinite) return a.infinite === b.infinite;
@@ -357,7 +357,8 @@ export function valuesEqual(a: Value, b: Value): boolean {
       a.exact.every((t, k) => key(t) === key(b.exact![k]!) && Q.ratEq(t.c, b.exact![k]!.c))
     );
   }
-  if ((a.exact && a.decimal) || (b.exact && b.decimal)) return false;
+  // Floats are only trusted for exact inputs forced through irrational functions; a decimal literal is an approximation.
+  if (a.decimal || b.decimal) return false;
   const { re: ar, im: ai } = a.approx;
   const { re: br, im: bi } = b.approx;
   if (![ar, ai, br, bi].every(Number.isFinite)) return false;
