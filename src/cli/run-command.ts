@@ -41,6 +41,7 @@ Options:
   --idle-timeout <s>          max seconds of silence inside a stream (default 120)
   --total-timeout <s>         max seconds per request (default 3600)
   --max-attempts <n>          attempts per request for transient failures (default 5)
+  --retry-base-delay <ms>     backoff base for retries without Retry-After: waits up to base x 2^n (default 1000)
   --json                      print results.json to stdout (progress goes to stderr)
   --dry-run                   print the plan: requests, already cached, to do; call no model
 `;
@@ -68,6 +69,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
     "idle-timeout": { type: "string" },
     "total-timeout": { type: "string" },
     "max-attempts": { type: "string" },
+    "retry-base-delay": { type: "string" },
     json: { type: "boolean" },
     "dry-run": { type: "boolean" },
     help: { type: "boolean", short: "h" },
@@ -101,6 +103,9 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
     maxAttempts:
       integerOption("max-attempts", values["max-attempts"], { min: 1, max: 100 }) ??
       DEFAULT_RETRY_POLICY.maxAttempts,
+    baseDelayMs:
+      integerOption("retry-base-delay", values["retry-base-delay"], { min: 0, max: 60_000 }) ??
+      DEFAULT_RETRY_POLICY.baseDelayMs,
   };
 
   // All input is validated before the model or the store is touched.

@@ -26,6 +26,10 @@ export function summaryMarkdown(results: Results): string {
     lines.push(
       `> **${results.errors.total} request(s) failed permanently** (${kinds}); they are excluded from every figure below. Run the same command again to retry them.`,
       "",
+      "| kind | example reason |",
+      "|---|---|",
+      ...results.errors.examples.map((e) => `| ${markdownCell(e.kind)} | ${markdownCell(e.message)} |`),
+      "",
     );
   }
   if (results.tasks.math500) lines.push(...math500Section(results.tasks.math500));

@@ -68,14 +68,19 @@ export function assembleResults(input: AssembleInput): Results {
     errors: {
       total: input.failures.length,
       byKind,
-      examples: input.failures
-        .slice(0, ERROR_EXAMPLES)
-        .map((f) => ({ key: f.key, kind: f.kind, message: f.message })),
+      examples: errorExamples(input.failures).map((f) => ({ key: f.key, kind: f.kind, message: f.message })),
     },
     usage: input.usage,
   };
   validateResults(results);
   return results;
+}
+
+/** The first failure of each kind, then more in store order, so every kind in the report has a reason shown. */
+function errorExamples(failures: FailureRecord[]): FailureRecord[] {
+  const firstOfKind = failures.filter((f, i) => failures.findIndex((g) => g.kind === f.kind) === i);
+  const rest = failures.filter((f) => !firstOfKind.includes(f));
+  return [...firstOfKind, ...rest].slice(0, Math.max(ERROR_EXAMPLES, firstOfKind.length));
 }
 
 export function validateResults(results: unknown): asserts results is Results {

@@ -72,7 +72,7 @@ export interface Math500Results {
 export interface ErrorSummary {
   total: number;
   byKind: Partial<Record<AdapterErrorKind, number>>;
-  /** A few examples for the report; the store has them all. */
+  /** A few examples for the report, at least one per kind; the store has them all. */
   examples: { key: string; kind: AdapterErrorKind; message: string }[];
 }
 

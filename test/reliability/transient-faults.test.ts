@@ -1,0 +1,114 @@
+/**
+ * Guarantee 1: transient faults change nothing. A fifth of the requests fail at random (429 with Retry-After: 0,
+ * 503, reset before the headers, reset mid-stream, clean end without a terminator) and the run's figures are
+ * identical to a fault-free run's. Streams cut short carry the correct \boxed{} answer, so scoring any partial
+ * output would change the figures.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import type { Results } from "../../src/report/types.js";
+import {
+  type FakeServer,
+  type Fault,
+  faults,
+  type RespondContext,
+  startFakeOllama,
+  startFakeOpenAI,
+} from "../fakes/index.js";
+import { runCli } from "../helpers/cli.js";
+import { tempDir } from "../helpers/tmp.js";
+import { problemOf, runArgs, simulatedModel, uniformFor, writeBenchmark } from "./harness.js";
+
+const LIMIT = 20;
+const CONDITIONS = 4;
+const FAULT_RATE = 0.2;
+const SEED = 20_240_501;
+
+type Mode = "429" | "503" | "reset-before-headers" | "reset-mid-stream" | "no-terminator";
+const MODES: Mode[] = ["429", "503", "reset-before-headers", "reset-mid-stream", "no-terminator"];
+
+function faultFor(mode: Mode, boxedCorrect: string): Fault {
+  switch (mode) {
+    case "429":
+      return faults.http(
+        429,
+        { error: { message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded" } },
+        { "retry-after": "0" },
+      );
+    case "503":
+      return faults.http(503, { error: { code: 503, message: "Loading model", type: "unavailable_error" } });
+    case "reset-before-headers":
+      return { fault: "reset-before-headers" };
+    case "reset-mid-stream":
+      return { fault: "reset-mid-stream", text: `So the answer is $\\boxed{${boxedCorrect}}$ and` };
+    case "no-terminator":
+      return { fault: "no-terminator", text: `Therefore $\\boxed{${boxedCorrect}}$.` };
+  }
+}
+
+const dialects = {
+  openai: async (respond: (ctx: RespondContext) => string | Fault) => {
+    const fake = await startFakeOpenAI({ respond });
+    return { fake: fake as FakeServer, spec: `openai:sim-7b@${fake.baseUrl}` };
+  },
+  ollama: async (respond: (ctx: RespondContext) => string | Fault) => {
+    const fake = await startFakeOllama({ respond, models: [{ name: "sim:7b" }] });
+    return { fake: fake as FakeServer, spec: `ollama:sim:7b@${fake.url}` };
+  },
+};
+
+describe.each(Object.keys(dialects) as (keyof typeof dialects)[])(
+  "transient faults through the CLI (%s)",
+  (dialect) => {
+    const servers: FakeServer[] = [];
+    afterEach(async () => {
+      await Promise.all(servers.splice(0).map((s) => s.close()));
+    });
+
+    it("a run with 20% random transient faults reports exactly the fault-free figures", async () => {
+      const dir = tempDir();
+      const cleanDir = tempDir();
+      const bench = writeBenchmark(dir, { limit: LIMIT });
+      const model = simulatedModel(LIMIT);
+
+      const clean = await dialects[dialect](model.respond);
+      servers.push(clean.fake);
+      const reference = await runCli(runArgs(bench, clean.spec, cleanDir, ["--json"]));
+      expect(reference.stderr).not.toMatch(/internal error/);
+      expect(reference.code).toBe(0);
+      const expected = JSON.parse(reference.stdout) as Results;
+
+      const injected = new Map<Mode, number>(MODES.map((m) => [m, 0]));
+      let partialCorrectOnWrongItem = 0;
+      const faulty = await dialects[dialect]((ctx) => {
+        // Faults only on the first two attempts, so every request can still succeed within the retry caps.
+        if (ctx.attempt <= 2 && uniformFor(SEED, ctx) < FAULT_RATE) {
+          const mode = MODES[Math.floor(uniformFor(SEED, ctx, "mode") * MODES.length)]!;
+          injected.set(mode, injected.get(mode)! + 1);
+          const problem = problemOf(model, ctx);
+          if ((mode === "reset-mid-stream" || mode === "no-terminator") && !problem.correct)
+            partialCorrectOnWrongItem++;
+          return faultFor(mode, problem.answer);
+        }
+        return model.respond(ctx);
+      });
+      servers.push(faulty.fake);
+      const run = await runCli(runArgs(bench, faulty.spec, dir, ["--json", "--concurrency", "4"]));
+      expect(run.stderr).not.toMatch(/internal error/);
+      expect(run.code).toBe(0);
+      const results = JSON.parse(run.stdout) as Results;
+
+      const faultCount = [...injected.values()].reduce((a, b) => a + b, 0);
+      const requests = faulty.fake.stats.generations;
+      expect(requests).toBe(LIMIT * CONDITIONS + faultCount);
+      expect(faultCount / (LIMIT * CONDITIONS)).toBeGreaterThanOrEqual(0.15);
+      for (const mode of MODES) expect(injected.get(mode), mode).toBeGreaterThanOrEqual(2);
+      // The partial outputs carried the right answer on items the model gets wrong: scoring them would show.
+      expect(partialCorrectOnWrongItem).toBeGreaterThanOrEqual(2);
+
+      expect(results.status).toBe("complete");
+      expect(results.errors.total).toBe(0);
+      expect(results.usage.modelCalls).toBe(LIMIT * CONDITIONS);
+      expect(results.tasks).toEqual(expected.tasks);
+    });
+  },
+);
