@@ -72,11 +72,16 @@ class Accumulator {
 export class OpenAIAdapter implements ModelAdapter {
   readonly provider = "openai";
   private readonly agents = new AgentPool();
-  private readonly errors: ErrorContext;
+  private readonly options: Omit<OpenAIAdapterOptions, "apiKey">;
+  // ES-private so the key never shows up when the adapter is logged or serialised.
+  readonly #apiKey: string | undefined;
+  readonly #errors: ErrorContext;
 
-  constructor(private readonly options: OpenAIAdapterOptions) {
-    this.errors = {
-      secrets: options.apiKey ? [options.apiKey] : [],
+  constructor({ apiKey, ...options }: OpenAIAdapterOptions) {
+    this.options = options;
+    this.#apiKey = apiKey;
+    this.#errors = {
+      secrets: apiKey ? [apiKey] : [],
       hint: (kind) => {
         if (kind === "connection") return `is the server running at ${options.endpoint}?`;
         if (kind === "auth") return "check OPENAI_API_KEY";
@@ -95,7 +100,7 @@ export class OpenAIAdapter implements ModelAdapter {
       timeouts,
       signal,
       agent: this.agents.get(timeouts.connectMs),
-      errors: this.errors,
+      errors: this.#errors,
     });
     const url = `${this.options.endpoint}/chat/completions`;
     const acc = new Accumulator();
@@ -126,7 +131,7 @@ export class OpenAIAdapter implements ModelAdapter {
     }
     if (acc.rawFinishReason === "error") {
       throw makeError(
-        this.errors,
+        this.#errors,
         "server",
         `server: ${url} ended the generation with finish_reason "error"`,
         {
@@ -161,7 +166,7 @@ export class OpenAIAdapter implements ModelAdapter {
       timeouts: PROBE_TIMEOUTS,
       signal,
       agent: this.agents.get(PROBE_TIMEOUTS.connectMs),
-      errors: this.errors,
+      errors: this.#errors,
     });
     try {
       const models = await this.probe(attempt, `${endpoint}/models`, true);
@@ -176,7 +181,7 @@ export class OpenAIAdapter implements ModelAdapter {
       if (models !== undefined && entry === undefined && props === undefined) {
         const ids = data.map((m) => String(m.id)).join(", ") || "none";
         throw makeError(
-          this.errors,
+          this.#errors,
           "not_found",
           `not_found: model "${model}" is not listed by ${endpoint}/models (available: ${oneLine(ids, 300)})`,
         );
@@ -205,7 +210,7 @@ export class OpenAIAdapter implements ModelAdapter {
   }
 
   private headers(): Record<string, string> {
-    return this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {};
+    return this.#apiKey ? { authorization: `Bearer ${this.#apiKey}` } : {};
   }
 
   /** GET a JSON document; optional probes answer undefined on any HTTP error or non-JSON body. */
@@ -225,7 +230,7 @@ export class OpenAIAdapter implements ModelAdapter {
     } catch {
       if (!required) return undefined;
       throw makeError(
-        this.errors,
+        this.#errors,
         "protocol",
         `protocol: ${url} returned invalid JSON: ${oneLine(text, 200)}`,
       );
@@ -241,7 +246,7 @@ export class OpenAIAdapter implements ModelAdapter {
       body = JSON.parse(text);
     } catch {
       throw makeError(
-        this.errors,
+        this.#errors,
         "protocol",
         `protocol: invalid JSON body from ${url}: ${oneLine(text, 200)}`,
         {
@@ -250,10 +255,10 @@ export class OpenAIAdapter implements ModelAdapter {
       );
     }
     const record = asRecord(body);
-    if (record && "error" in record) throw payloadError(this.errors, url, text);
+    if (record && "error" in record) throw payloadError(this.#errors, url, text);
     if (record === undefined || !Array.isArray(record.choices)) {
       throw makeError(
-        this.errors,
+        this.#errors,
         "protocol",
         `protocol: response from ${url} has no choices: ${oneLine(text, 200)}`,
       );
@@ -268,7 +273,7 @@ export class OpenAIAdapter implements ModelAdapter {
     url: string,
   ): Promise<void> {
     if (response.body === null)
-      throw makeError(this.errors, "protocol", `protocol: empty response body from ${url}`);
+      throw makeError(this.#errors, "protocol", `protocol: empty response body from ${url}`);
     const reader = response.body.getReader();
     const parser = new SseParser();
     let terminated = false;
@@ -289,7 +294,7 @@ export class OpenAIAdapter implements ModelAdapter {
     }
     if (!terminated && acc.rawFinishReason === undefined) {
       throw makeError(
-        this.errors,
+        this.#errors,
         "protocol",
         `protocol: stream from ${url} ended without finish_reason or [DONE] after ${acc.text.length} characters`,
         { partialText: acc.text },
@@ -300,8 +305,8 @@ export class OpenAIAdapter implements ModelAdapter {
   /** Applies one SSE event; returns true at `[DONE]`. Throws for error events in every dialect. */
   private handleEvent(event: SseEvent, attempt: Attempt, acc: Accumulator, url: string): boolean {
     const legacyError = event.extra.error;
-    if (legacyError !== undefined) throw payloadError(this.errors, url, legacyError, acc.text);
-    if (event.event === "error") throw payloadError(this.errors, url, event.data ?? "", acc.text);
+    if (legacyError !== undefined) throw payloadError(this.#errors, url, legacyError, acc.text);
+    if (event.event === "error") throw payloadError(this.#errors, url, event.data ?? "", acc.text);
     const data = event.data ?? "";
     if (data.trim() === "[DONE]") return true;
     let chunk: unknown;
@@ -309,7 +314,7 @@ export class OpenAIAdapter implements ModelAdapter {
       chunk = JSON.parse(data);
     } catch {
       throw makeError(
-        this.errors,
+        this.#errors,
         "protocol",
         `protocol: malformed SSE data from ${url}: ${oneLine(data, 200)}`,
         {
@@ -320,7 +325,7 @@ export class OpenAIAdapter implements ModelAdapter {
     const record = asRecord(chunk);
     if (record === undefined) {
       throw makeError(
-        this.errors,
+        this.#errors,
         "protocol",
         `protocol: SSE data from ${url} is not an object: ${oneLine(data, 200)}`,
         {
@@ -328,7 +333,7 @@ export class OpenAIAdapter implements ModelAdapter {
         },
       );
     }
-    if ("error" in record) throw payloadError(this.errors, url, data, acc.text);
+    if ("error" in record) throw payloadError(this.#errors, url, data, acc.text);
     if (acc.add(record, "delta")) attempt.tokenArrived();
     return false;
   }

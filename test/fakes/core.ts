@@ -260,8 +260,25 @@ export class FakeCore {
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse, handler: Handler): Promise<void> {
+    // Counted before the body is read, so a client that gives up mid-upload still shows as a disconnect.
+    this.stats.requests++;
+    this.stats.inFlight++;
+    this.changed();
+    let serverReset = false;
+    const closed = new Promise<void>((resolve) => {
+      res.on("close", () => {
+        if (!res.writableFinished && !serverReset && !this.closing) this.stats.disconnects++;
+        this.stats.inFlight--;
+        this.changed();
+        resolve();
+      });
+    });
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    try {
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+    } catch {
+      return; // The client left while sending; `closed` records it.
+    }
     const rawBody = Buffer.concat(chunks).toString("utf8");
     let body: unknown = rawBody;
     try {
@@ -278,18 +295,6 @@ export class FakeCore {
       rawBody,
     };
     this.requests.push(captured);
-    this.stats.requests++;
-    this.stats.inFlight++;
-    this.changed();
-    let serverReset = false;
-    const closed = new Promise<void>((resolve) => {
-      res.on("close", () => {
-        if (!res.writableFinished && !serverReset && !this.closing) this.stats.disconnects++;
-        this.stats.inFlight--;
-        this.changed();
-        resolve();
-      });
-    });
     const exchange: Exchange = {
       req,
       res,
@@ -322,7 +327,11 @@ function flushWrite(res: ServerResponse, data: string | Buffer): Promise<void> {
 }
 
 /** Writes `text` as one chunk, or byte by byte with a macrotask between writes so they arrive separately. */
-export async function writeChunk(res: ServerResponse, text: string, chunking: Reply["chunking"]): Promise<void> {
+export async function writeChunk(
+  res: ServerResponse,
+  text: string,
+  chunking: Reply["chunking"],
+): Promise<void> {
   if (chunking !== "byte") {
     await flushWrite(res, text);
     return;
@@ -433,10 +442,7 @@ export function tokenize(text: string): string[] {
 }
 
 /** Resolves tokens and finish reason for a reply, applying the request's token limit. */
-export function planReply(
-  reply: Reply,
-  ctx: RespondContext,
-): { tokens: string[]; finishReason: "stop" | "length" } {
+export function planReply(reply: Reply, ctx: RespondContext): { tokens: string[]; finishReason: string } {
   const all =
     reply.text !== undefined
       ? tokenize(reply.text)

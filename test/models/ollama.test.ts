@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createAdapter } from "../../src/models/registry.js";
 import type { AdapterErrorKind, ModelAdapter } from "../../src/models/types.js";
-import { type FakeOllama, type Fault, faults, pseudoText, type RespondResult, startFakeOllama } from "../fakes/index.js";
+import {
+  type FakeOllama,
+  type Fault,
+  faults,
+  pseudoText,
+  type RespondResult,
+  startFakeOllama,
+} from "../fakes/index.js";
 import { failure, request, SYSTEM, USER } from "./helpers.js";
 
 const MODEL = "qwen2.5:7b-instruct";
@@ -10,7 +17,10 @@ let adapter: ModelAdapter;
 let next: () => RespondResult = () => ({});
 
 beforeAll(async () => {
-  fake = await startFakeOllama({ respond: () => next(), models: [{ name: MODEL }, { name: "llama3.2:latest", family: "llama" }] });
+  fake = await startFakeOllama({
+    respond: () => next(),
+    models: [{ name: MODEL }, { name: "llama3.2:latest", family: "llama" }],
+  });
   adapter = createAdapter(`ollama:${MODEL}@${fake.url}`, {});
 });
 afterAll(async () => {
@@ -43,7 +53,10 @@ describe("ollama adapter: happy paths and request mapping", () => {
   test("sends stream:true and options temperature, top_p, top_k, seed, num_predict, stop explicitly", async () => {
     answer({});
     await adapter.complete(
-      request({ requestId: "r-2", sampling: { temperature: 0.6, topP: 0.95, topK: 20, seed: 99, maxTokens: 77, stop: ["END"] } }),
+      request({
+        requestId: "r-2",
+        sampling: { temperature: 0.6, topP: 0.95, topK: 20, seed: 99, maxTokens: 77, stop: ["END"] },
+      }),
     );
     const captured = fake.requests.at(-1)!;
     expect(captured.body).toEqual({
@@ -85,7 +98,11 @@ describe("ollama adapter: errors", () => {
     ["503 server busy (no Retry-After)", faults.ollamaBusy(), "overloaded"],
     ["404 model 'x' not found", faults.ollamaNotFound(MODEL), "not_found"],
     ['404 model "x" not found, try pulling it first', faults.ollamaNotFoundPull(MODEL), "not_found"],
-    ["500 runner crash", faults.http(500, { error: "llama runner process has terminated: signal: killed" }), "server"],
+    [
+      "500 runner crash",
+      faults.http(500, { error: "llama runner process has terminated: signal: killed" }),
+      "server",
+    ],
     ["500 text", faults.serverText(), "server"],
     ["502 HTML", faults.badGatewayHtml(), "overloaded"],
     ["400 bad options", faults.http(400, { error: 'invalid options: "num_predict"' }), "bad_request"],

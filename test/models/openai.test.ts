@@ -1,8 +1,15 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { OpenAIAdapter } from "../../src/models/openai.js";
+import type { OpenAIAdapter } from "../../src/models/openai.js";
 import { createAdapter } from "../../src/models/registry.js";
 import type { AdapterErrorKind } from "../../src/models/types.js";
-import { type Fault, type FakeOpenAI, faults, pseudoText, type RespondResult, startFakeOpenAI } from "../fakes/index.js";
+import {
+  type FakeOpenAI,
+  type Fault,
+  faults,
+  pseudoText,
+  type RespondResult,
+  startFakeOpenAI,
+} from "../fakes/index.js";
 import { failure, request, SYSTEM, USER } from "./helpers.js";
 
 const KEY = "sk-canary-4f1d9e2b7c";
@@ -36,7 +43,11 @@ describe("openai adapter: happy paths and request mapping", () => {
     expect(res.usage.cachedPromptTokens).toBe(0);
     expect(res.timing.server).toEqual({ promptMs: 30.5, genMs: 661.25 });
     expect(res.timing.ttftMs).toBeGreaterThan(0);
-    expect(res.served).toEqual({ model: "qwen-local", fingerprint: "b6097-9515c613", requestIdHeader: expect.stringMatching(/^req-/) });
+    expect(res.served).toEqual({
+      model: "qwen-local",
+      fingerprint: "b6097-9515c613",
+      requestIdHeader: expect.stringMatching(/^req-/),
+    });
     const captured = fake.requests.at(-1)!;
     expect(captured.path).toBe("/v1/chat/completions");
     expect(captured.headers.authorization).toBe(`Bearer ${KEY}`);
@@ -46,7 +57,9 @@ describe("openai adapter: happy paths and request mapping", () => {
   test("maps sampling to max_tokens, seed, temperature, top_p, top_k, stop and asks for streamed usage", async () => {
     answer({});
     await adapter.complete(
-      request({ sampling: { temperature: 0.7, topP: 0.9, topK: 40, seed: 1234, maxTokens: 99, stop: ["\n\n"] } }),
+      request({
+        sampling: { temperature: 0.7, topP: 0.9, topK: 40, seed: 1234, maxTokens: 99, stop: ["\n\n"] },
+      }),
     );
     expect(fake.requests.at(-1)!.body).toEqual({
       model: "qwen-local",
@@ -109,7 +122,10 @@ describe("openai adapter: happy paths and request mapping", () => {
     ["comment pings before every event", { comments: true }],
     ["an event: field on every event", { eventName: "message" }],
     ["multi-line data fields", { multilineData: true }],
-    ["all framing variants at once", { crlf: true, comments: true, eventName: "completion", multilineData: true }],
+    [
+      "all framing variants at once",
+      { crlf: true, comments: true, eventName: "completion", multilineData: true },
+    ],
   ])("SSE framing: %s", async (_, framing) => {
     answer({ text: "naïve ∑ 🙂 done", framing });
     const res = await adapter.complete(request());
@@ -135,20 +151,55 @@ describe("openai adapter: happy paths and request mapping", () => {
 
 describe("openai adapter: HTTP error classification", () => {
   const cases: Array<[string, Fault, AdapterErrorKind, { status?: number; retryAfterMs?: number }]> = [
-    ["429 Retry-After seconds", faults.rateLimitedSeconds(5), "rate_limited", { status: 429, retryAfterMs: 5000 }],
-    ["429 retry-after-ms wins", faults.rateLimitedMs(1500), "rate_limited", { status: 429, retryAfterMs: 1500 }],
-    ["429 huge Retry-After is not clamped", faults.rateLimitedSeconds(3600), "rate_limited", { retryAfterMs: 3_600_000 }],
-    ["429 without header", faults.rateLimitedBare(), "rate_limited", { status: 429, retryAfterMs: undefined }],
+    [
+      "429 Retry-After seconds",
+      faults.rateLimitedSeconds(5),
+      "rate_limited",
+      { status: 429, retryAfterMs: 5000 },
+    ],
+    [
+      "429 retry-after-ms wins",
+      faults.rateLimitedMs(1500),
+      "rate_limited",
+      { status: 429, retryAfterMs: 1500 },
+    ],
+    [
+      "429 huge Retry-After is not clamped",
+      faults.rateLimitedSeconds(3600),
+      "rate_limited",
+      { retryAfterMs: 3_600_000 },
+    ],
+    [
+      "429 without header",
+      faults.rateLimitedBare(),
+      "rate_limited",
+      { status: 429, retryAfterMs: undefined },
+    ],
     ["429 insufficient_quota", faults.insufficientQuota(), "quota", { status: 429 }],
     ["503 llama.cpp loading", faults.llamaLoading(), "overloaded", { status: 503 }],
-    ["503 with Retry-After", faults.unavailableRetryAfter(2), "overloaded", { status: 503, retryAfterMs: 2000 }],
+    [
+      "503 with Retry-After",
+      faults.unavailableRetryAfter(2),
+      "overloaded",
+      { status: 503, retryAfterMs: 2000 },
+    ],
     ["500 JSON", faults.serverJson(), "server", { status: 500 }],
     ["500 text/plain", faults.serverText(), "server", { status: 500 }],
     ["500 only one choice", faults.onlyOneChoice(), "server", { status: 500 }],
     ["502 HTML from a proxy", faults.badGatewayHtml(), "overloaded", { status: 502 }],
     ["504", faults.gatewayTimeout(), "overloaded", { status: 504 }],
-    ["400 llama.cpp exceed_context_size_error", faults.llamaContextOverflow(), "context_overflow", { status: 400 }],
-    ["400 OpenAI context_length_exceeded", faults.openaiContextOverflow(), "context_overflow", { status: 400 }],
+    [
+      "400 llama.cpp exceed_context_size_error",
+      faults.llamaContextOverflow(),
+      "context_overflow",
+      { status: 400 },
+    ],
+    [
+      "400 OpenAI context_length_exceeded",
+      faults.openaiContextOverflow(),
+      "context_overflow",
+      { status: 400 },
+    ],
     ["400 vLLM flat context message", faults.vllmFlatOverflow(), "context_overflow", { status: 400 }],
     ["400 vLLM flat bad request", faults.vllmFlatBadRequest(), "bad_request", { status: 400 }],
     ["422 validation error", faults.unprocessable(), "bad_request", { status: 422 }],
@@ -220,7 +271,11 @@ describe("openai adapter: stream faults", () => {
   });
 
   test("mid-stream error with a status code is classified by it (OpenRouter 429)", async () => {
-    answer({ fault: "stream-error", text: "x", error: { error: { code: 429, message: "Rate limited upstream" } } });
+    answer({
+      fault: "stream-error",
+      text: "x",
+      error: { error: { code: 429, message: "Rate limited upstream" } },
+    });
     await failure(adapter.complete(request()), "rate_limited");
   });
 
@@ -325,12 +380,20 @@ describe("openai adapter: identify", () => {
   test("the listed model's meta is recorded when the name matches", async () => {
     const named = createAdapter(`openai:qwen2.5-7b-instruct-q4_k_m.gguf@${fake.baseUrl}`, {});
     const id = await named.identify();
-    expect(id.details.model).toMatchObject({ id: "qwen2.5-7b-instruct-q4_k_m.gguf", ownedBy: "llamacpp", meta: { n_params: 7_615_616_512 } });
+    expect(id.details.model).toMatchObject({
+      id: "qwen2.5-7b-instruct-q4_k_m.gguf",
+      ownedBy: "llamacpp",
+      meta: { n_params: 7_615_616_512 },
+    });
     await named.close?.();
   });
 
   test("vLLM-like server: /version recorded, unknown model is not_found listing the available ids", async () => {
-    const vllm = await startFakeOpenAI({ llamaServer: false, vllmVersion: "0.6.3", modelId: "Qwen/Qwen2.5-7B-Instruct" });
+    const vllm = await startFakeOpenAI({
+      llamaServer: false,
+      vllmVersion: "0.6.3",
+      modelId: "Qwen/Qwen2.5-7B-Instruct",
+    });
     const ok = createAdapter(`openai:Qwen/Qwen2.5-7B-Instruct@${vllm.baseUrl}`, {});
     const id = await ok.identify();
     expect(id.serverVersion).toBe("0.6.3");
