@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { ModelSpecError, parseModelSpec } from "../models/spec.js";
 import {
   loadCatalog,
   type Persona,
@@ -36,8 +37,28 @@ export interface Math500TaskConfig {
   decoding: Decoding;
 }
 
+export interface PersonaGymTaskConfig {
+  task: "personagym";
+  /** Number of personas, a seeded subset (see `seed`); undefined means all of them. */
+  limit?: number;
+  /** Seed of the persona subset. */
+  seed: number;
+  /** The subject's system prompt with a `{persona}` placeholder; the question is the user turn. */
+  systemPrompt: string;
+  /** Subject decoding; each request's seed is derived from `decoding.seed` and the question id. */
+  decoding: Decoding;
+  /** Decoding of score-example and judge requests; seeds derived from `judgeDecoding.seed` and the question id. */
+  judgeDecoding: Decoding;
+  /** Generate one example answer per score for each question and show them to the judges. */
+  scoreExamples: boolean;
+  /** "ours": our own rubric wording; "upstream": the official repository's rubric files (exact-protocol mode). */
+  rubrics: "ours" | "upstream";
+  /** Judge model specs; the command line's `--judge` replaces them. */
+  judges?: string[];
+}
+
 /** One entry per task kind, discriminated by `task`. */
-export type TaskConfig = Math500TaskConfig;
+export type TaskConfig = Math500TaskConfig | PersonaGymTaskConfig;
 
 export interface BenchmarkDefinition {
   id: string;
@@ -57,6 +78,11 @@ export interface BenchmarkOverrides {
 }
 
 export const PROBLEM_PLACEHOLDER = "{problem}";
+/** In a PersonaGym system prompt; the same spelling as persona catalog templates. */
+export const PERSONAGYM_PERSONA_PLACEHOLDER = "{persona}";
+/** Our own wording (the upstream code's prompt is not used); recorded in results through the benchmark hash. */
+export const DEFAULT_PERSONAGYM_SYSTEM_PROMPT =
+  "You are {persona}. Stay in character as this person throughout, and answer every question the way this person would, in their own voice.";
 export const MAX_SAMPLES = 1000;
 
 /** The file format (snake_case keys); see schemas/benchmark.schema.json. */
@@ -71,19 +97,36 @@ interface Math500TaskFile {
   decoding: { temperature: number; top_p: number; top_k?: number; max_tokens: number; seed: number };
 }
 
+type DecodingFile = Math500TaskFile["decoding"];
+
+interface PersonaGymTaskFile {
+  task: "personagym";
+  limit?: number;
+  seed: number;
+  system_prompt?: string;
+  decoding: DecodingFile;
+  judge_decoding: DecodingFile;
+  score_examples?: boolean;
+  rubrics?: "ours" | "upstream";
+  judges?: string[];
+}
+
 interface BenchmarkFile {
   id: string;
   description?: string;
-  tasks: Math500TaskFile[];
+  tasks: (Math500TaskFile | PersonaGymTaskFile)[];
 }
 
 /** Loads a benchmark file, its persona catalogs (paths relative to the benchmark file) and selects personas. */
 export function loadBenchmark(file: string): BenchmarkDefinition {
   const { value, locate } = loadValidated<BenchmarkFile>(file, "benchmark");
   const baseDir = dirname(resolve(file));
-  const tasks = value.tasks.map((task, index) =>
-    resolveMath500Task(task, baseDir, (path) => locate(["tasks", index, ...path])),
-  );
+  const tasks = value.tasks.map((task, index): TaskConfig => {
+    const locateInTask = (path: DataPath) => locate(["tasks", index, ...path]);
+    return task.task === "math500"
+      ? resolveMath500Task(task, baseDir, locateInTask)
+      : resolvePersonaGymTask(task, locateInTask);
+  });
   const definition = { id: value.id, file: resolve(file), hash: "", tasks };
   return withHash(
     value.description === undefined ? definition : { ...definition, description: value.description },
@@ -111,15 +154,54 @@ function resolveMath500Task(
     samples: task.samples,
     prompt: task.prompt,
     personaPlacement: task.persona_placement ?? "system",
-    decoding: {
-      temperature: task.decoding.temperature,
-      topP: task.decoding.top_p,
-      maxTokens: task.decoding.max_tokens,
-      seed: task.decoding.seed,
-    },
+    decoding: toDecoding(task.decoding),
   };
   if (task.limit !== undefined) config.limit = task.limit;
-  if (task.decoding.top_k !== undefined) config.decoding.topK = task.decoding.top_k;
+  return config;
+}
+
+function toDecoding(decoding: DecodingFile): Decoding {
+  const result: Decoding = {
+    temperature: decoding.temperature,
+    topP: decoding.top_p,
+    maxTokens: decoding.max_tokens,
+    seed: decoding.seed,
+  };
+  if (decoding.top_k !== undefined) result.topK = decoding.top_k;
+  return result;
+}
+
+function resolvePersonaGymTask(
+  task: PersonaGymTaskFile,
+  locate: (path: DataPath) => InputLocation,
+): PersonaGymTaskConfig {
+  const systemPrompt = task.system_prompt ?? DEFAULT_PERSONAGYM_SYSTEM_PROMPT;
+  if (!systemPrompt.includes(PERSONAGYM_PERSONA_PLACEHOLDER)) {
+    throw new InputError(
+      `must contain the ${PERSONAGYM_PERSONA_PLACEHOLDER} placeholder`,
+      locate(["system_prompt"]),
+    );
+  }
+  task.judges?.forEach((spec, index) => {
+    try {
+      // An empty environment: only the spec's own syntax is checked here, not OLLAMA_HOST and friends.
+      parseModelSpec(spec, {});
+    } catch (error) {
+      if (error instanceof ModelSpecError) throw new InputError(error.message, locate(["judges", index]));
+      throw error;
+    }
+  });
+  const config: PersonaGymTaskConfig = {
+    task: "personagym",
+    seed: task.seed,
+    systemPrompt,
+    decoding: toDecoding(task.decoding),
+    judgeDecoding: toDecoding(task.judge_decoding),
+    scoreExamples: task.score_examples ?? true,
+    rubrics: task.rubrics ?? "ours",
+  };
+  if (task.limit !== undefined) config.limit = task.limit;
+  if (task.judges !== undefined) config.judges = [...task.judges];
   return config;
 }
 
@@ -133,6 +215,17 @@ export function applyOverrides(def: BenchmarkDefinition, overrides: BenchmarkOve
   if (samples !== undefined) requireInteger(samples, "samples", 1, MAX_SAMPLES);
   if (seed !== undefined) requireInteger(seed, "seed", 0, Number.MAX_SAFE_INTEGER);
   const tasks = def.tasks.map((task): TaskConfig => {
+    if (task.task === "personagym") {
+      // --limit counts personas here; --samples and --personas do not apply (one answer per question, and the
+      // personas come from the dataset). --seed moves both the persona subset and the subject's sampling seeds.
+      const updated: PersonaGymTaskConfig = { ...task, decoding: { ...task.decoding } };
+      if (limit !== undefined) updated.limit = limit;
+      if (seed !== undefined) {
+        updated.seed = seed;
+        updated.decoding.seed = seed;
+      }
+      return updated;
+    }
     const updated: Math500TaskConfig = { ...task, decoding: { ...task.decoding } };
     if (limit !== undefined) updated.limit = limit;
     if (samples !== undefined) updated.samples = samples;
@@ -167,20 +260,44 @@ export function benchmarkHash(def: Pick<BenchmarkDefinition, "id" | "tasks">): s
   const view = {
     hashVersion: HASH_VERSION,
     id: def.id,
-    tasks: def.tasks.map((task) => ({
-      task: task.task,
-      catalog: { id: task.catalog.id, version: task.catalog.version, sha256: task.catalog.sha256 },
-      personas: task.personas.map((persona) => ({
-        id: persona.id,
-        text: persona.text,
-        template: persona.template ?? task.catalog.defaultTemplate,
-      })),
-      limit: task.limit ?? null,
-      samples: task.samples,
-      prompt: task.prompt,
-      personaPlacement: task.personaPlacement,
-      decoding: task.decoding,
-    })),
+    tasks: def.tasks.map((task) =>
+      task.task === "math500" ? math500HashView(task) : personaGymHashView(task),
+    ),
   };
   return sha256Hex(canonicalJson(view));
+}
+
+/**
+ * Every PersonaGym setting changes what is sent or to whom: subset, seeds, prompts (through the system prompt,
+ * rubric mode and score examples), decoding of every stage and the configured judges.
+ */
+function personaGymHashView(task: PersonaGymTaskConfig): unknown {
+  return {
+    task: task.task,
+    limit: task.limit ?? null,
+    seed: task.seed,
+    systemPrompt: task.systemPrompt,
+    decoding: task.decoding,
+    judgeDecoding: task.judgeDecoding,
+    scoreExamples: task.scoreExamples,
+    rubrics: task.rubrics,
+    judges: task.judges ?? null,
+  };
+}
+
+function math500HashView(task: Math500TaskConfig): unknown {
+  return {
+    task: task.task,
+    catalog: { id: task.catalog.id, version: task.catalog.version, sha256: task.catalog.sha256 },
+    personas: task.personas.map((persona) => ({
+      id: persona.id,
+      text: persona.text,
+      template: persona.template ?? task.catalog.defaultTemplate,
+    })),
+    limit: task.limit ?? null,
+    samples: task.samples,
+    prompt: task.prompt,
+    personaPlacement: task.personaPlacement,
+    decoding: task.decoding,
+  };
 }
