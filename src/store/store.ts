@@ -5,7 +5,7 @@ import type { AdapterErrorKind } from "../models/types.js";
 import { STORE_SCHEMA, STORE_SCHEMA_VERSION } from "./schema.js";
 import type { FailureRecord, RunRecord, ScoreRecord, StoredGeneration } from "./types.js";
 
-/** Rows are written in batches of this size, each batch in one transaction. */
+/** Scores (cheap to recompute) are written in batches of this size, each batch in one transaction. */
 const BATCH_ROWS = 64;
 /** SQLite's default limit on bound parameters is 32766; lookups stay far below it. */
 const LOOKUP_CHUNK = 500;
@@ -16,8 +16,9 @@ export class StoreError extends Error {
 
 /**
  * The results store: runs, the generation cache (subject and judge calls alike), scores and permanent failures.
- * One SQLite file in WAL mode; every write happens in a transaction so a crash loses at most the unflushed batch,
- * and the cache key is the primary key so a repeated write can never create a duplicate.
+ * One SQLite file in WAL mode; every write happens in a transaction, generations one by one and scores in batches,
+ * so a crash loses no finished generation, and the cache key is the primary key so a repeated write can never
+ * create a duplicate.
  */
 export class Store {
   private readonly db: Database.Database;
@@ -162,10 +163,14 @@ export class Store {
     return totals;
   }
 
-  /** Queues a finished generation; written with its batch. */
+  /**
+   * Writes a finished generation at once, in its own transaction: it cost a model call (minutes on a slow
+   * server), so a crash must lose only the requests still in flight, never a batch of finished ones. A WAL commit
+   * with synchronous=NORMAL does not fsync, so this stays cheap.
+   */
   addGeneration(generation: StoredGeneration): void {
     this.pendingGenerations.push(generation);
-    if (this.pendingGenerations.length >= BATCH_ROWS) this.flush();
+    this.flush();
   }
 
   addScore(score: ScoreRecord): void {

@@ -4,7 +4,7 @@
  * simulated model of the end-to-end test, and readers for what a run leaves behind (reports, store rows).
  */
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { Results } from "../../src/report/types.js";
@@ -122,6 +122,7 @@ export interface StoreFacts {
 
 /** Opens the store file directly (not through src/store) and reports what a crash could have broken. */
 export function inspectStore(path: string): StoreFacts {
+  if (!existsSync(path)) return { generations: 0, distinctKeys: 0, runs: 0, integrity: "ok" };
   const db = new Database(path, { readonly: true });
   try {
     const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
