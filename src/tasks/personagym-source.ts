@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import pLimit from "p-limit";
+import pLimit, { type LimitFunction } from "p-limit";
 import { sha256Hex } from "../config/canonical.js";
 import { InputError, oneLine } from "../config/errors.js";
 import { readInputFile } from "../config/text.js";
@@ -161,12 +161,18 @@ export async function resolveUpstreamRubrics(
   const session = downloadSession(options);
   await intoPlace(dir, async (temp) => {
     const run = pLimit(PARALLEL_DOWNLOADS);
-    const files = await Promise.all(
+    const files = await allOrNothing(
+      run,
       PERSONAGYM_TASKS.map((task) =>
         run(async () => {
           const name = upstreamRubricFileName(task);
           const url = session.rawUrl(`${PERSONAGYM_RUBRICS_PATH}/${name}`);
-          const bytes = await fetchBytes(url, session.signal, MAX_PERSONAGYM_FILE_BYTES, `rubric "${name}"`);
+          const bytes = await fetchBytes(
+            url,
+            session.signal,
+            MAX_PERSONAGYM_FILE_BYTES,
+            `PersonaGym rubric "${name}"`,
+          );
           const got = sha256Hex(bytes);
           if (got !== PERSONAGYM_RUBRIC_SHA256[task]) {
             throw new DatasetError(
@@ -212,17 +218,23 @@ interface TreeBlob {
 /** Lists the question files from the repository tree, then fetches each and checks it against its git blob id. */
 async function fetchBenchmarkFiles(session: DownloadSession): Promise<{ name: string; bytes: Uint8Array }[]> {
   const blobs = parseTree(
-    await fetchBytes(session.treeUrl, session.signal, MAX_TREE_BYTES, "the repository tree", {
+    await fetchBytes(session.treeUrl, session.signal, MAX_TREE_BYTES, "the PersonaGym repository tree", {
       accept: "application/vnd.github+json",
     }),
     session.treeUrl,
   );
   const run = pLimit(PARALLEL_DOWNLOADS);
-  return Promise.all(
+  return allOrNothing(
+    run,
     blobs.map((blob) =>
       run(async () => {
         const url = session.rawUrl(blob.path);
-        const bytes = await fetchBytes(url, session.signal, MAX_PERSONAGYM_FILE_BYTES, `file "${blob.name}"`);
+        const bytes = await fetchBytes(
+          url,
+          session.signal,
+          MAX_PERSONAGYM_FILE_BYTES,
+          `PersonaGym file "${blob.name}"`,
+        );
         const got = gitBlobId(bytes);
         if (got !== blob.sha) {
           throw new DatasetError(
@@ -265,6 +277,16 @@ function parseTree(bytes: Uint8Array, url: string): TreeBlob[] {
   return blobs;
 }
 
+/** Like Promise.all, but the first failure also drops the downloads that have not started yet. */
+async function allOrNothing<T>(run: LimitFunction, tasks: Promise<T>[]): Promise<T[]> {
+  try {
+    return await Promise.all(tasks);
+  } catch (error) {
+    run.clearQueue();
+    throw error;
+  }
+}
+
 function gitBlobId(bytes: Uint8Array): string {
   return createHash("sha1").update(`blob ${bytes.length}\u0000`).update(bytes).digest("hex");
 }
@@ -278,7 +300,7 @@ async function fetchBytes(
 ): Promise<Uint8Array> {
   const failed = (reason: string) =>
     new DatasetError(
-      `could not download PersonaGym ${what} from ${url} (${reason}); download it yourself and pass --data-dir`,
+      `could not download ${what} from ${url} (${reason}); download the data yourself and pass --data-dir`,
       url,
     );
   let response: Response;
