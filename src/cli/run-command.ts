@@ -1,12 +1,12 @@
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { Readable, Writable } from "node:stream";
-import { fileURLToPath } from "node:url";
 import { applyOverrides, loadBenchmark } from "../config/benchmark.js";
 import { createAdapter } from "../models/registry.js";
 import { AdapterError, type ModelIdentity, type Timeouts } from "../models/types.js";
+import { packageRoot } from "../package-root.js";
 import { parsePersonaSelector } from "../personas/catalog.js";
-import { dryRun, prepareBenchmark, runBenchmark } from "../pipeline.js";
+import { dryRun, prepareBenchmark, runBenchmark } from "../pipeline/run.js";
 import { writeReports } from "../report/write.js";
 import { DEFAULT_RETRY_POLICY } from "../runner/retry.js";
 import { Store } from "../store/store.js";
@@ -137,8 +137,15 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
     const store = identity && existsSync(storePath) ? Store.open(storePath) : undefined;
     try {
       const plan = identity
-        ? dryRun(prepared, identity, store)
-        : { ...dryRun(prepared, placeholderIdentity(modelSpec), undefined), cached: Number.NaN };
+        ? dryRun(prepared, { spec: modelSpec, adapter, identity }, store)
+        : {
+            ...dryRun(
+              prepared,
+              { spec: modelSpec, adapter, identity: placeholderIdentity(modelSpec) },
+              undefined,
+            ),
+            cached: Number.NaN,
+          };
       const lines = [
         `benchmark ${benchmark.id} (${benchmark.file})`,
         ...prepared.map(
@@ -175,16 +182,14 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
     const outcome = await runBenchmark({
       benchmark,
       prepared,
-      modelSpec,
-      adapter,
-      identity,
+      subject: { spec: modelSpec, adapter, identity },
       store,
       concurrency,
       timeouts,
       retry,
       signal: controller.signal,
       onEvent: (event) => {
-        if (event.type === "progress") progress.update(event.task, event.counts);
+        if (event.type === "progress") progress.update(event.stage, event.counts);
         else if (event.type === "failure")
           progress.note(`failed ${event.item.personaId}/${event.item.itemId}: ${event.error.message}`);
       },
@@ -231,7 +236,7 @@ function resolveBenchmarkFile(given: string | undefined, cwd: string): string {
   if (given) return resolve(cwd, given);
   const local = resolve(cwd, "benchmarks/default.yaml");
   if (existsSync(local)) return local;
-  return fileURLToPath(new URL("../../benchmarks/default.yaml", import.meta.url));
+  return join(packageRoot, "benchmarks/default.yaml");
 }
 
 async function identifyOrExplain(

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
+import { packageRoot } from "../package-root.js";
 
-/** `schemas/` sits next to `src/` and `dist/`, so the same relative path works from both. */
-export const schemaDir = fileURLToPath(new URL("../../schemas/", import.meta.url));
+export const schemaDir = `${join(packageRoot, "schemas")}/`;
 
 const options = {
   strict: true,

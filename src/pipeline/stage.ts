@@ -1,0 +1,72 @@
+import type { LimitFunction } from "p-limit";
+import pLimit from "p-limit";
+import type { ModelAdapter, ModelIdentity, Timeouts } from "../models/types.js";
+import type { WorkItem } from "../plan/types.js";
+import { executePlan, type RunnerCounts, type RunnerEvent } from "../runner/execute.js";
+import type { RetryPolicy } from "../runner/retry.js";
+import type { Store } from "../store/store.js";
+
+export type PipelineEvent = RunnerEvent & { stage: string };
+
+/** A model the run talks to: the subject, a judge or the score-examples writer. */
+export interface Endpoint {
+  spec: string;
+  adapter: ModelAdapter;
+  identity: ModelIdentity;
+}
+
+/** What every stage of a run shares: the store, the run's policies and one concurrency limit per server. */
+export class StageContext {
+  readonly totals: RunnerCounts = { total: 0, cached: 0, completed: 0, failed: 0, retries: 0, inFlight: 0 };
+  interrupted = false;
+  private readonly limits = new Map<string, LimitFunction>();
+
+  constructor(
+    readonly runId: string,
+    readonly store: Store,
+    private readonly options: {
+      concurrency: number;
+      timeouts: Timeouts;
+      retry: RetryPolicy;
+      signal?: AbortSignal;
+      random?: () => number;
+      onEvent?: (event: PipelineEvent) => void;
+    },
+  ) {}
+
+  /** Two roles served by the same server (a judge on the subject's Ollama) share its limit. */
+  private limitFor(identity: ModelIdentity): LimitFunction {
+    let limit = this.limits.get(identity.endpoint);
+    if (!limit) {
+      limit = pLimit(this.options.concurrency);
+      this.limits.set(identity.endpoint, limit);
+    }
+    return limit;
+  }
+
+  /** Runs one stage's items to completion (or interruption) and adds its counts to the run's totals. */
+  async execute(
+    stage: string,
+    endpoint: Endpoint,
+    modelKey: string,
+    items: Iterable<WorkItem>,
+    size: number,
+  ) {
+    const outcome = await executePlan(items, size, {
+      runId: this.runId,
+      adapter: endpoint.adapter,
+      modelKey,
+      store: this.store,
+      limit: this.limitFor(endpoint.identity),
+      timeouts: this.options.timeouts,
+      retry: this.options.retry,
+      ...(this.options.signal ? { signal: this.options.signal } : {}),
+      ...(this.options.random ? { random: this.options.random } : {}),
+      onEvent: (event) => this.options.onEvent?.({ ...event, stage }),
+    });
+    for (const key of ["total", "cached", "completed", "failed", "retries"] as const)
+      this.totals[key] += outcome[key];
+    if (outcome.interrupted) this.interrupted = true;
+    return outcome;
+  }
+}
