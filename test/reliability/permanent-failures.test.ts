@@ -104,7 +104,9 @@ it("records each permanent failure with its reason, exits 3, and the next run af
 
   // Each failure is stored per item with a reason that says why it was not retried.
   const db = new Database(join(dir, "store.sqlite"), { readonly: true });
-  const rows = db.prepare("SELECT kind, message, attempts FROM failures WHERE run_id = ?").all(partial.runId) as {
+  const rows = db
+    .prepare("SELECT kind, message, attempts FROM failures WHERE run_id = ?")
+    .all(partial.runId) as {
     kind: string;
     message: string;
     attempts: number;
