@@ -74,7 +74,7 @@ export async function runHarnessPerf(opts: { dataDir: string; repoRoot: string }
     const first = await run();
     lines.push(
       `run, cold cache: ${first.completed} requests, ${((cpuMs(t) * 1000) / first.completed).toFixed(0)} µs CPU per request ` +
-        `(plan + cache lookup + batched SQLite write + events), ${(first.completed / ((performance.now() - wall) / 1000)).toFixed(0)} requests/s`,
+        `(plan + cache lookup + SQLite commit + events), ${(first.completed / ((performance.now() - wall) / 1000)).toFixed(0)} requests/s`,
     );
     t = process.cpuUsage();
     wall = performance.now();
