@@ -38,10 +38,13 @@ export class SseParser {
     let input = text;
     if (this.skipLeadingLf && input.startsWith("\n")) input = input.slice(1);
     if (input.length > 0) this.skipLeadingLf = false;
+    // The kept buffer never holds a line end, so only the new input needs scanning: a long line arriving in many
+    // chunks costs linear time, not quadratic.
+    const scanFrom = this.buffer.length;
     this.buffer += input;
     const events: SseEvent[] = [];
     let start = 0;
-    for (let i = 0; i < this.buffer.length; i++) {
+    for (let i = scanFrom; i < this.buffer.length; i++) {
       const ch = this.buffer[i];
       if (ch !== "\n" && ch !== "\r") continue;
       const line = this.buffer.slice(start, i);

@@ -5,6 +5,8 @@
  * beyond the requests that were in flight. SIGINT stops cleanly with exit 130, and two processes on one store
  * at once both finish with the same figures.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRng } from "../../src/metrics/random.js";
@@ -26,21 +28,20 @@ describe("crashes and interruptions through the CLI", () => {
   let expected: Results["tasks"];
   const model = simulatedModel(LIMIT);
 
-  beforeAll(async () => {
-    fake = await startFakeOpenAI({ respond: model.respond });
-  });
-  afterAll(async () => {
-    await fake.close();
-  });
-
+  let referenceDir: string;
   const argsFor = (dir: string, bench: string) =>
     runArgs(bench, `openai:sim@${fake.baseUrl}`, dir, ["--json", "--concurrency", String(CONCURRENCY)]);
 
   beforeAll(async () => {
-    const dir = tempDir();
-    const reference = await runCli(argsFor(dir, writeBenchmark(dir, { limit: LIMIT })));
+    fake = await startFakeOpenAI({ respond: model.respond });
+    referenceDir = mkdtempSync(join(tmpdir(), "persona-bench-reference-"));
+    const reference = await runCli(argsFor(referenceDir, writeBenchmark(referenceDir, { limit: LIMIT })));
     expect(reference.code).toBe(0);
     expected = (JSON.parse(reference.stdout) as Results).tasks;
+  });
+  afterAll(async () => {
+    await fake.close();
+    rmSync(referenceDir, { recursive: true, force: true });
   });
 
   it(`survives ${KILLS} SIGKILLs at random moments and then completes with the uninterrupted figures`, async () => {

@@ -18,6 +18,8 @@ export interface CatalogPersona {
   id: string;
   text: string;
   category: string;
+  /** Overrides the catalog's "You are {persona}." */
+  template?: string;
 }
 
 /** Our own persona texts; none of them comes from a dataset. */
@@ -58,6 +60,7 @@ export function writeBenchmark(
       `  - id: ${p.id}`,
       `    text: ${yamlString(p.text)}`,
       `    category: ${p.category}`,
+      ...(p.template === undefined ? [] : [`    template: ${yamlString(p.template)}`]),
     ]),
     "",
   ].join("\n");
