@@ -1,12 +1,13 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Readable, Writable } from "node:stream";
-import { applyOverrides, loadBenchmark } from "../config/benchmark.js";
+import { applyOverrides, type BenchmarkDefinition, loadBenchmark } from "../config/benchmark.js";
 import { createAdapter } from "../models/registry.js";
 import { AdapterError, type ModelIdentity, type Timeouts } from "../models/types.js";
 import { packageRoot } from "../package-root.js";
 import { parsePersonaSelector } from "../personas/catalog.js";
-import { dryRun, prepareBenchmark, runBenchmark } from "../pipeline/run.js";
+import { dryRun, type PreparedTask, prepareBenchmark, runBenchmark } from "../pipeline/run.js";
+import type { Endpoint } from "../pipeline/stage.js";
 import { writeReports } from "../report/write.js";
 import { DEFAULT_RETRY_POLICY } from "../runner/retry.js";
 import { Store } from "../store/store.js";
@@ -28,6 +29,7 @@ Model specs:
 
 Options:
   --model <spec>              the model under test
+  --judge <spec>              a PersonaGym judge (repeat for an ensemble; the first writes score examples)
   --limit <n>                 first n problems only
   --personas <list>           persona ids, category:<name>, or lottery, comma-separated (control always runs)
   --samples <n>               samples per problem and persona
@@ -56,6 +58,7 @@ const DEFAULT_TIMEOUTS: Timeouts = {
 export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseCommandArgs("run", argv, {
     model: { type: "string" },
+    judge: { type: "string", multiple: true },
     limit: { type: "string" },
     personas: { type: "string" },
     samples: { type: "string" },
@@ -125,6 +128,9 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   const storePath = resolve(io.cwd, values.store ?? ".persona-bench/store.sqlite");
   const outDir = resolve(io.cwd, values.out ?? "reports");
 
+  const judgeSpecs = values.judge && values.judge.length > 0 ? values.judge : benchmarkJudges(benchmark);
+  const judgeAdapters = judgeSpecs.map((spec) => ({ spec, adapter: createAdapter(spec, io.env) }));
+
   if (values["dry-run"]) {
     let identity: ModelIdentity | undefined;
     let unreachable = "";
@@ -134,29 +140,38 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
       if (!(error instanceof AdapterError)) throw error;
       unreachable = error.message;
     }
+    const judges: Endpoint[] = [];
+    for (const judge of judgeAdapters) {
+      try {
+        judges.push({ ...judge, identity: await judge.adapter.identify() });
+      } catch (error) {
+        if (!(error instanceof AdapterError)) throw error;
+        judges.push({ ...judge, identity: placeholderIdentity(judge.spec) });
+      }
+    }
     const store = identity && existsSync(storePath) ? Store.open(storePath) : undefined;
     try {
-      const plan = identity
-        ? dryRun(prepared, { spec: modelSpec, adapter, identity }, store)
-        : {
-            ...dryRun(
-              prepared,
-              { spec: modelSpec, adapter, identity: placeholderIdentity(modelSpec) },
-              undefined,
-            ),
-            cached: Number.NaN,
-          };
+      const stages = dryRun(
+        prepared,
+        { spec: modelSpec, adapter, identity: identity ?? placeholderIdentity(modelSpec) },
+        judges,
+        store,
+      );
+      const requests = stages.reduce((sum, stage) => sum + stage.requests, 0);
+      const cached = identity ? stages.reduce((sum, stage) => sum + (stage.cached ?? 0), 0) : undefined;
       const lines = [
         `benchmark ${benchmark.id} (${benchmark.file})`,
-        ...prepared.map(
-          (t) =>
-            `  ${t.config.task}: ${t.problems.length} problems x ${t.config.personas.length + 1} conditions (control + ${t.config.personas.length} personas) x ${t.config.samples} sample(s)`,
-        ),
+        ...prepared.map(describeTask),
         `model ${modelSpec}${identity?.digest ? ` (digest ${identity.digest})` : ""}`,
-        `requests: ${plan.requests}`,
-        Number.isNaN(plan.cached)
+        ...judges.map((j) => `judge ${j.spec}${j.identity.digest ? ` (digest ${j.identity.digest})` : ""}`),
+        ...stages.map(
+          (stage) =>
+            `  ${stage.stage}: ${stage.requests} requests${identity ? `, ${stage.cached ?? "?"} cached` : ""}`,
+        ),
+        `requests: ${requests}`,
+        cached === undefined
           ? `already cached: unknown (${unreachable})`
-          : `already cached: ${plan.cached}\nto do: ${plan.requests - plan.cached}`,
+          : `already cached: ${cached}\nto do: ${requests - cached}`,
       ];
       io.stdout.write(`${lines.join("\n")}\n`);
     } finally {
@@ -166,6 +181,13 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   }
 
   const identity = await identifyOrExplain(adapter.identify.bind(adapter), modelSpec);
+  const judges: Endpoint[] = [];
+  for (const judge of judgeAdapters) {
+    judges.push({
+      ...judge,
+      identity: await identifyOrExplain(judge.adapter.identify.bind(judge.adapter), judge.spec),
+    });
+  }
   const store = Store.open(storePath);
   const controller = new AbortController();
   const stopOnSignal = () => {
@@ -183,6 +205,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
       benchmark,
       prepared,
       subject: { spec: modelSpec, adapter, identity },
+      judges,
       store,
       concurrency,
       timeouts,
@@ -218,6 +241,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
     io.offSignal(stopOnSignal);
     store.close();
     await adapter.close?.();
+    for (const judge of judgeAdapters) await judge.adapter.close?.();
   }
 }
 
@@ -249,6 +273,20 @@ async function identifyOrExplain(
     if (error instanceof AdapterError) throw new CliError(`model ${spec}: ${error.message}`, EXIT.badInput);
     throw error;
   }
+}
+
+function benchmarkJudges(benchmark: BenchmarkDefinition): string[] {
+  return [
+    ...new Set(benchmark.tasks.flatMap((task) => (task.task === "personagym" ? (task.judges ?? []) : []))),
+  ];
+}
+
+function describeTask(task: PreparedTask): string {
+  if (task.kind === "math500") {
+    const personas = task.config.personas.length;
+    return `  math500: ${task.problems.length} problems x ${personas + 1} conditions (control + ${personas} personas) x ${task.config.samples} sample(s)`;
+  }
+  return `  personagym: ${task.personas.length} of ${task.dataset.personasAvailable} personas x ${task.questions.length / Math.max(1, task.personas.length)} questions, score examples ${task.config.scoreExamples ? "on" : "off"}, rubrics ${task.config.rubrics}`;
 }
 
 function placeholderIdentity(spec: string): ModelIdentity {

@@ -2,6 +2,7 @@ import type { BenchmarkDefinition } from "../config/benchmark.js";
 import { sha256Hex } from "../config/canonical.js";
 import type { ModelIdentity, Timeouts } from "../models/types.js";
 import { modelCacheKey } from "../plan/keys.js";
+import { buildPersonaGymResults } from "../report/personagym.js";
 import { assembleResults } from "../report/results.js";
 import type { Results } from "../report/types.js";
 import type { RunnerCounts } from "../runner/execute.js";
@@ -17,9 +18,18 @@ import {
   planPrepared,
   prepareMath500,
 } from "./math500.js";
+import {
+  executePersonaGym,
+  type PersonaGymCollected,
+  type PreparedPersonaGym,
+  planPersonaGymCounts,
+  preparePersonaGym,
+} from "./personagym.js";
 import { type Endpoint, type PipelineEvent, StageContext } from "./stage.js";
 
-export type PreparedTask = PreparedMath500;
+export type PreparedTask =
+  | ({ kind: "math500" } & PreparedMath500)
+  | ({ kind: "personagym" } & PreparedPersonaGym);
 
 /** Loads every dataset the benchmark needs; all input validation happens here, before any store is touched. */
 export async function prepareBenchmark(
@@ -28,7 +38,11 @@ export async function prepareBenchmark(
 ): Promise<PreparedTask[]> {
   const prepared: PreparedTask[] = [];
   for (const config of benchmark.tasks) {
-    if (config.task === "math500") prepared.push(await prepareMath500(config, data));
+    prepared.push(
+      config.task === "math500"
+        ? { kind: "math500", ...(await prepareMath500(config, data)) }
+        : { kind: "personagym", ...(await preparePersonaGym(config, data)) },
+    );
   }
   return prepared;
 }
@@ -39,36 +53,55 @@ export function runIdFor(benchmark: BenchmarkDefinition, identity: ModelIdentity
   return `${benchmark.id}--${slug}--${sha256Hex(`${benchmark.hash}\n${modelCacheKey(identity)}`).slice(0, 12)}`;
 }
 
-export interface PlanSummary {
+export interface StageCount {
+  stage: string;
   requests: number;
-  cached: number;
+  /** null when it cannot be known yet (judge calls depend on answers not yet given). */
+  cached: number | null;
 }
 
-/** What a run would do: model calls needed, and how many of them the store already holds. */
-export function dryRun(prepared: PreparedTask[], subject: Endpoint, store: Store | undefined): PlanSummary {
-  let requests = 0;
-  let cached = 0;
+/** What a run would do, stage by stage: model calls needed and how many the store already holds. */
+export function dryRun(
+  prepared: PreparedTask[],
+  subject: Endpoint,
+  judges: readonly Endpoint[],
+  store: Store | undefined,
+): StageCount[] {
+  const counts: StageCount[] = [];
   for (const task of prepared) {
-    const plan = planPrepared(task, subject);
-    requests += plan.size;
-    if (!store) continue;
-    let keys: string[] = [];
-    for (const item of plan.items()) {
-      keys.push(item.key);
-      if (keys.length === 500) {
-        cached += store.existingKeys(keys).size;
-        keys = [];
-      }
+    if (task.kind === "math500") {
+      const plan = planPrepared(task, subject);
+      counts.push({
+        stage: "math500",
+        requests: plan.size,
+        cached: store ? countCached(store, plan.items()) : 0,
+      });
+    } else {
+      counts.push(...planPersonaGymCounts(task, subject, judges, store));
     }
-    cached += store.existingKeys(keys).size;
   }
-  return { requests, cached };
+  return counts;
+}
+
+export function countCached(store: Store, items: Iterable<{ key: string }>): number {
+  let cached = 0;
+  let keys: string[] = [];
+  for (const item of items) {
+    keys.push(item.key);
+    if (keys.length === 500) {
+      cached += store.existingKeys(keys).size;
+      keys = [];
+    }
+  }
+  return cached + store.existingKeys(keys).size;
 }
 
 export interface RunBenchmarkOptions {
   benchmark: BenchmarkDefinition;
   prepared: PreparedTask[];
   subject: Endpoint;
+  /** Judges for PersonaGym; the first also writes the score examples. */
+  judges: Endpoint[];
   store: Store;
   concurrency: number;
   timeouts: Timeouts;
@@ -105,9 +138,23 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
   store.clearFailures(runId);
   const ctx = new StageContext(runId, store, options);
 
+  const collected = new Map<PreparedTask, PersonaGymCollected>();
+  const skipped: Results["skipped"] = [];
   for (const task of options.prepared) {
     if (ctx.interrupted) break;
-    await executeMath500(ctx, task, subject);
+    if (task.kind === "math500") {
+      await executeMath500(ctx, task, subject);
+      continue;
+    }
+    if (options.judges.length === 0) {
+      skipped.push({
+        task: "personagym",
+        reason:
+          "no judge: pass --judge <model spec> (or list judges in the benchmark file) to grade persona fidelity",
+      });
+      continue;
+    }
+    collected.set(task, await executePersonaGym(ctx, task, subject, options.judges));
   }
 
   const failures = store.failures(runId);
@@ -118,10 +165,18 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
   const tasks: Results["tasks"] = {};
   const keys: string[] = [];
   for (const task of options.prepared) {
-    const built = buildMath500Section(ctx, task, subject, failedKeys);
-    if (!built) continue;
-    tasks.math500 = built.section;
-    keys.push(...built.keys);
+    if (task.kind === "math500") {
+      const built = buildMath500Section(ctx, task, subject, failedKeys);
+      if (!built) continue;
+      tasks.math500 = built.section;
+      keys.push(...built.keys);
+      continue;
+    }
+    const gathered = collected.get(task);
+    const section = gathered && buildPersonaGymResults(task, gathered, subject.identity);
+    if (!gathered || !section) continue;
+    tasks.personagym = section;
+    keys.push(...gathered.keys);
   }
   if (Object.keys(tasks).length === 0) return { runId, status, counts: ctx.totals };
   const usage = store.usageTotals(keys);
@@ -132,6 +187,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
     identity: subject.identity,
     benchmark,
     tasks,
+    skipped,
     failures,
     usage: {
       promptTokens: usage.promptTokens,

@@ -20,6 +20,10 @@ export const SUITE_CHOICES: Record<string, string> = {
   flipRate:
     "share of problems on which the catalog personas (control excluded) do not all reach the same verdict",
   grading: "last \\boxed{} (or explicit answer phrase), exact structural equivalence; see docs/grading.md",
+  personaScore:
+    "PersonaGym aggregation: item = mean over judges that parsed, task = mean over items, persona = mean of its 5 tasks, model = mean over personas; 95% percentile bootstrap over personas",
+  judging:
+    "our own rubric wording and judge prompt (answers fenced and neutralised), temperature 0; an unparseable verdict is retried once then counted as unparsed and excluded",
 };
 
 export class ResultsValidationError extends Error {
@@ -33,6 +37,7 @@ export interface AssembleInput {
   identity: ModelIdentity;
   benchmark: BenchmarkDefinition;
   tasks: Results["tasks"];
+  skipped: Results["skipped"];
   failures: FailureRecord[];
   usage: Results["usage"];
 }
@@ -65,6 +70,7 @@ export function assembleResults(input: AssembleInput): Results {
     },
     suiteChoices: SUITE_CHOICES,
     tasks: input.tasks,
+    skipped: input.skipped,
     errors: {
       total: input.failures.length,
       byKind,

@@ -69,6 +69,52 @@ export interface Math500Results {
   summary: Math500Summary;
 }
 
+export interface PersonaGymJudgeResult {
+  spec: string;
+  provider: string;
+  name: string;
+  digest?: string;
+  /** This judge's own PersonaScore; null when it parsed no verdict. */
+  personaScore: number | null;
+  judged: number;
+  unparsed: number;
+  /** The judge comes from the subject's model family: its scores may favour the subject. */
+  sameFamilyAsSubject: boolean;
+}
+
+export interface PersonaGymResults {
+  dataset: { digest: string; pinned: boolean; origin: string; personasAvailable: number };
+  /** Seeded subset of personas when `limit` is set; the seed is recorded so the subset can be rebuilt. */
+  subset: { limit: number | null; seed: number };
+  settings: {
+    systemPrompt: string;
+    decoding: Record<string, unknown>;
+    judgeDecoding: Record<string, unknown>;
+    scoreExamples: boolean;
+    rubrics: "ours" | "upstream";
+    judgePromptVersion: string;
+  };
+  personasEvaluated: number;
+  questions: number;
+  /** Mean over personas of PersonaScore (1-5), with a bootstrap interval over personas. */
+  personaScore: number | null;
+  ci95: Interval | null;
+  /** Mean over personas of each task's score, by task label. */
+  tasks: Record<string, number>;
+  personas: { id: string; text: string; tasks: Record<string, number>; personaScore: number | null }[];
+  judges: PersonaGymJudgeResult[];
+  /** Inter-judge agreement per task; null with a single judge. */
+  agreement: { task: string; alpha: number | null; spearman: number | null; pairableItems: number }[] | null;
+  /** Judgements still unparseable after one retry: excluded from means, counted here. */
+  unparsed: {
+    total: number;
+    byJudgeAndTask: { judge: string; task: string; unparsed: number; total: number }[];
+  };
+  examples: { requested: number; unparsed: number } | null;
+  /** Questions with no subject answer (failed calls): never graded. */
+  unanswered: number;
+}
+
 export interface ErrorSummary {
   total: number;
   byKind: Partial<Record<AdapterErrorKind, number>>;
@@ -95,7 +141,9 @@ export interface Results {
   benchmark: { id: string; hash: string; description?: string };
   /** Decisions that are ours, not the paper's, recorded with every result. */
   suiteChoices: Record<string, string>;
-  tasks: { math500?: Math500Results };
+  tasks: { math500?: Math500Results; personagym?: PersonaGymResults };
+  /** Tasks of the benchmark that were not run, with why (e.g. PersonaGym without a judge). */
+  skipped: { task: string; reason: string }[];
   errors: ErrorSummary;
   usage: { promptTokens: number; completionTokens: number; modelCalls: number; cachedCalls: number };
 }

@@ -2,7 +2,12 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { applyOverrides, type BenchmarkDefinition, loadBenchmark } from "../../src/config/benchmark.js";
+import {
+  applyOverrides,
+  type BenchmarkDefinition,
+  loadBenchmark,
+  type Math500TaskConfig,
+} from "../../src/config/benchmark.js";
 import { InputError } from "../../src/config/errors.js";
 import { loadCatalog } from "../../src/personas/catalog.js";
 import { fixturesDir } from "../helpers/paths.js";
@@ -19,6 +24,13 @@ function thrown(fn: () => unknown): InputError {
   throw new Error("expected an InputError");
 }
 
+/** The first task of a benchmark, which these fixtures all define as a math500 block. */
+function math500(def: BenchmarkDefinition): Math500TaskConfig {
+  const task = def.tasks[0];
+  if (task?.task !== "math500") throw new Error("expected a math500 task first");
+  return task;
+}
+
 describe("loadBenchmark", () => {
   it("resolves the catalog relative to the benchmark file and maps every setting", () => {
     const def = loadBenchmark(fixture("bench-good.yaml"));
@@ -27,7 +39,7 @@ describe("loadBenchmark", () => {
     expect(def.file).toBe(fixture("bench-good.yaml"));
     expect(def.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(def.tasks).toHaveLength(1);
-    const task = def.tasks[0]!;
+    const task = math500(def);
     expect(task.catalogFile).toBe(fixture("catalog-good.yaml"));
     expect(task.catalog.id).toBe("test-personas");
     expect(task.personas.map((persona) => persona.id)).toEqual(["arithmetic-expert", "sailor", "likes-red"]);
@@ -42,7 +54,7 @@ describe("loadBenchmark", () => {
   });
 
   it("defaults to all personas, no limit and system placement", () => {
-    const task = loadBenchmark(fixture("bench-minimal.json")).tasks[0]!;
+    const task = math500(loadBenchmark(fixture("bench-minimal.json")));
     expect(task.personas.map((persona) => persona.id)).toEqual(["arithmetic-expert", "sailor"]);
     expect(task.limit).toBeUndefined();
     expect(task.personaPlacement).toBe("system");
@@ -131,19 +143,19 @@ describe("applyOverrides", () => {
 
   it("applies limit, samples, seed and personas to every task and recomputes the hash", () => {
     const changed = applyOverrides(def, { limit: 1, samples: 5, seed: 99, personas: { ids: ["baker"] } });
-    const task = changed.tasks[0]!;
+    const task = math500(changed);
     expect([task.limit, task.samples, task.decoding.seed]).toEqual([1, 5, 99]);
     expect(task.personas.map((persona) => persona.id)).toEqual(["baker"]);
     expect(changed.hash).not.toBe(def.hash);
     // The input definition is not mutated.
-    expect(def.tasks[0]!.decoding.seed).toBe(7);
-    expect(def.tasks[0]!.personas).toHaveLength(3);
+    expect(math500(def).decoding.seed).toBe(7);
+    expect(math500(def).personas).toHaveLength(3);
   });
 
   it("keeps the hash when nothing changes, and matches a file with the same values", () => {
     expect(applyOverrides(def, {}).hash).toBe(def.hash);
     expect(applyOverrides(def, { samples: 3, seed: 7 }).hash).toBe(def.hash);
-    expect(applyOverrides(def, { personas: { all: true } }).tasks[0]!.personas).toHaveLength(4);
+    expect(math500(applyOverrides(def, { personas: { all: true } })).personas).toHaveLength(4);
   });
 
   it.each([
@@ -176,7 +188,7 @@ describe("files shipped in the repository", () => {
 
   it("benchmarks/math500-stability.yaml runs every persona on all problems", () => {
     const def = loadBenchmark(join(repo, "benchmarks/math500-stability.yaml"));
-    const task = def.tasks[0]!;
+    const task = math500(def);
     expect(task.limit).toBeUndefined();
     expect(task.personas).toHaveLength(task.catalog.personas.length);
     expect(task.samples).toBe(1);
@@ -189,11 +201,11 @@ describe("files shipped in the repository", () => {
 
   it("benchmarks/math500-quick.yaml runs the 7 lottery personas plus one on 50 problems", () => {
     const def = loadBenchmark(join(repo, "benchmarks/math500-quick.yaml"));
-    const task = def.tasks[0]!;
+    const task = math500(def);
     expect(task.limit).toBe(50);
     expect(task.personas).toHaveLength(8);
     expect(task.personas.filter((persona) => persona.lottery)).toHaveLength(7);
-    expect(task.prompt).toBe(loadBenchmark(join(repo, "benchmarks/math500-stability.yaml")).tasks[0]!.prompt);
+    expect(task.prompt).toBe(math500(loadBenchmark(join(repo, "benchmarks/math500-stability.yaml"))).prompt);
   });
 
   it("every benchmark and catalog file in the repository loads", () => {

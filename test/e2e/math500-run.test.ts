@@ -141,7 +141,9 @@ describe("persona-bench run (MATH500, end to end through the CLI and a fake Olla
       running = Math.max(running, Math.min(1, (raw.length - rank) * p));
       holm[i] = running;
     });
-    personaRows.forEach((p, i) => expect(p.pValueHolm).toBeCloseTo(holm[i]!, 12));
+    personaRows.forEach((p, i) => {
+      expect(p.pValueHolm).toBeCloseTo(holm[i]!, 12);
+    });
 
     const accuracies = personaRows.map((p) => p.accuracy);
     const s = math.summary;
@@ -153,9 +155,9 @@ describe("persona-bench run (MATH500, end to end through the CLI and a fake Olla
     expect(s.controlAccuracy).toBe(math.personas[0]!.accuracy);
     expect(s.worstRetention).toBeCloseTo(Math.min(...accuracies) / math.personas[0]!.accuracy, 12);
     expect(s.expectedMaxAtK).toHaveLength(8);
-    s.expectedMaxAtK.forEach((value, i) =>
-      expect(value).toBeCloseTo(expectedMaxBySubsets(accuracies, i + 1), 12),
-    );
+    s.expectedMaxAtK.forEach((value, i) => {
+      expect(value).toBeCloseTo(expectedMaxBySubsets(accuracies, i + 1), 12);
+    });
     const flips = model.problems.filter(
       (_, i) => new Set(personaRows.map((p) => verdicts.get(p.id)![i])).size > 1,
     );

@@ -1,0 +1,243 @@
+import type { PersonaGymTaskConfig } from "../config/benchmark.js";
+import { deriveSeed, generationKey, modelCacheKey } from "../plan/keys.js";
+import {
+  type PersonaGymPlan,
+  type PersonaGymWorkItem,
+  planPersonaGymExamples,
+  planPersonaGymJudgements,
+  planPersonaGymSubjects,
+} from "../plan/personagym.js";
+import { parseExamples } from "../scoring/judge/examples.js";
+import { type PersonaGymRubrics, rubricTextsFor } from "../scoring/judge/rubrics.js";
+import { parseVerdict } from "../scoring/judge/verdict.js";
+import type { Store } from "../store/store.js";
+import type { DatasetOptions } from "../tasks/datasets.js";
+import {
+  loadPersonaGym,
+  loadUpstreamRubrics,
+  type PersonaGymPersona,
+  type PersonaGymQuestion,
+  selectPersonaGymPersonas,
+} from "../tasks/personagym.js";
+import { resolvePersonaGym, resolveUpstreamRubrics } from "../tasks/personagym-source.js";
+import type { Endpoint, StageContext } from "./stage.js";
+
+export interface PreparedPersonaGym {
+  config: PersonaGymTaskConfig;
+  personas: PersonaGymPersona[];
+  questions: PersonaGymQuestion[];
+  personasById: Map<string, PersonaGymPersona>;
+  rubrics: PersonaGymRubrics;
+  dataset: { digest: string; pinned: boolean; origin: string; personasAvailable: number };
+}
+
+export async function preparePersonaGym(
+  config: PersonaGymTaskConfig,
+  data: DatasetOptions,
+): Promise<PreparedPersonaGym> {
+  const resolved = await resolvePersonaGym(data);
+  const all = loadPersonaGym(resolved.dir);
+  const personas = selectPersonaGymPersonas(all.personas, config.limit, config.seed);
+  const selected = new Set(personas.map((p) => p.id));
+  const rubrics =
+    config.rubrics === "upstream"
+      ? rubricTextsFor("upstream", loadUpstreamRubrics((await resolveUpstreamRubrics(data)).dir))
+      : rubricTextsFor("ours");
+  return {
+    config,
+    personas,
+    questions: all.questions.filter((q) => selected.has(q.personaId)),
+    personasById: new Map(personas.map((p) => [p.id, p])),
+    rubrics,
+    dataset: {
+      digest: resolved.digest,
+      pinned: resolved.pinned,
+      origin: resolved.origin,
+      personasAvailable: all.personas.length,
+    },
+  };
+}
+
+/** One judge's verdicts by question id; null for a judgement that could not be parsed even after one retry. */
+export type JudgeVerdicts = Map<string, number | null>;
+
+export interface PersonaGymCollected {
+  /** Subject answers by question id (failed subject calls are absent: an error, never an answer to grade). */
+  answers: Map<string, string>;
+  examples: { requested: number; unparsed: number } | null;
+  verdicts: { judge: Endpoint; byQuestion: JudgeVerdicts }[];
+  keys: string[];
+}
+
+/** Subject answers, then score examples (written by the first judge), then every judge; each stage cache-first. */
+export async function executePersonaGym(
+  ctx: StageContext,
+  prepared: PreparedPersonaGym,
+  subject: Endpoint,
+  judges: readonly Endpoint[],
+): Promise<PersonaGymCollected> {
+  const { config } = prepared;
+  const keys: string[] = [];
+  const subjects = planPersonaGymSubjects(
+    config,
+    prepared.personas,
+    prepared.questions,
+    modelCacheKey(subject.identity),
+  );
+  await runPlan(ctx, "personagym subject", subject, subjects, keys);
+  const answers = textsByQuestion(ctx.store, subjects);
+  const collected: PersonaGymCollected = { answers, examples: null, verdicts: [], keys };
+  if (ctx.interrupted || judges.length === 0) return collected;
+
+  const input = {
+    questions: prepared.questions,
+    personasById: prepared.personasById,
+    rubrics: prepared.rubrics,
+  };
+  const examples = new Map<string, string[] | null>();
+  const examplesModel = judges[0]!;
+  if (config.scoreExamples) {
+    const plan = planPersonaGymExamples(config, input, modelCacheKey(examplesModel.identity));
+    await runPlan(ctx, "personagym examples", examplesModel, plan, keys);
+    if (ctx.interrupted) return collected;
+    let unparsed = 0;
+    for (const [questionId, text] of textsByQuestion(ctx.store, plan)) {
+      const parsed = parseExamples(text);
+      if (parsed === null) unparsed++;
+      examples.set(questionId, parsed);
+    }
+    collected.examples = { requested: plan.size, unparsed };
+  }
+
+  for (const judge of judges) {
+    const judgeKey = modelCacheKey(judge.identity);
+    const plan = planPersonaGymJudgements(config, { ...input, answers, examples }, judgeKey, judge.spec);
+    await runPlan(ctx, `personagym judge ${judge.spec}`, judge, plan, keys);
+    if (ctx.interrupted) return collected;
+    const first = verdictsOf(ctx.store, plan);
+    // An unparseable judgement gets one more try, as a new request (another sample, another seed).
+    const retries = retryPlan(plan, first, judgeKey, config.judgeDecoding.seed);
+    await runPlan(ctx, `personagym judge ${judge.spec} (retry)`, judge, retries, keys);
+    if (ctx.interrupted) return collected;
+    const second = verdictsOf(ctx.store, retries);
+    const byQuestion: JudgeVerdicts = new Map();
+    for (const [questionId, verdict] of first)
+      byQuestion.set(questionId, verdict ?? second.get(questionId) ?? null);
+    collected.verdicts.push({ judge, byQuestion });
+  }
+  return collected;
+}
+
+/**
+ * Dry-run counts per stage. Judge requests are counted for every question (an upper bound until the subject has
+ * answered); the cached ones are found by rebuilding the judge prompts from the answers the store already has.
+ */
+export function planPersonaGymCounts(
+  prepared: PreparedPersonaGym,
+  subject: Endpoint,
+  judges: readonly Endpoint[],
+  store: Store | undefined,
+): { stage: string; requests: number; cached: number | null }[] {
+  const { config } = prepared;
+  const cached = (plan: PersonaGymPlan) => (store ? countKeys(store, plan) : 0);
+  const subjects = planPersonaGymSubjects(
+    config,
+    prepared.personas,
+    prepared.questions,
+    modelCacheKey(subject.identity),
+  );
+  const counts = [{ stage: "personagym subject", requests: subjects.size, cached: cached(subjects) }];
+  if (judges.length === 0) return counts;
+  const input = {
+    questions: prepared.questions,
+    personasById: prepared.personasById,
+    rubrics: prepared.rubrics,
+  };
+  const examples = new Map<string, string[] | null>();
+  if (config.scoreExamples) {
+    const plan = planPersonaGymExamples(config, input, modelCacheKey(judges[0]!.identity));
+    counts.push({
+      stage: `personagym examples (${judges[0]!.spec})`,
+      requests: plan.size,
+      cached: cached(plan),
+    });
+    if (store) for (const [id, text] of textsByQuestion(store, plan)) examples.set(id, parseExamples(text));
+  }
+  const answers = store ? textsByQuestion(store, subjects) : new Map<string, string>();
+  for (const judge of judges) {
+    const plan = planPersonaGymJudgements(
+      config,
+      { ...input, answers, examples },
+      modelCacheKey(judge.identity),
+      judge.spec,
+    );
+    counts.push({
+      stage: `personagym judge ${judge.spec}`,
+      requests: prepared.questions.length,
+      cached: cached(plan),
+    });
+  }
+  return counts;
+}
+
+function countKeys(store: Store, plan: PersonaGymPlan): number {
+  return store.existingKeys([...plan.items()].map((item) => item.key)).size;
+}
+
+async function runPlan(
+  ctx: StageContext,
+  stage: string,
+  endpoint: Endpoint,
+  plan: PersonaGymPlan,
+  keys: string[],
+) {
+  const items = [...plan.items()];
+  for (const item of items) keys.push(item.key);
+  await ctx.execute(stage, endpoint, modelCacheKey(endpoint.identity), items, items.length);
+}
+
+function textsByQuestion(store: Store, plan: PersonaGymPlan): Map<string, string> {
+  const items = [...plan.items()];
+  const generations = store.getGenerations(items.map((item) => item.key));
+  const texts = new Map<string, string>();
+  for (const item of items) {
+    const generation = generations.get(item.key);
+    if (generation) texts.set(item.itemId, generation.text);
+  }
+  return texts;
+}
+
+/** Parsed verdicts of the plan's finished judgements: a score, or null when unparseable. */
+function verdictsOf(store: Store, plan: PersonaGymPlan): Map<string, number | null> {
+  const verdicts = new Map<string, number | null>();
+  for (const [questionId, text] of textsByQuestion(store, plan)) {
+    const verdict = parseVerdict(text);
+    verdicts.set(questionId, "score" in verdict ? verdict.score : null);
+  }
+  return verdicts;
+}
+
+function retryPlan(
+  plan: PersonaGymPlan,
+  first: Map<string, number | null>,
+  judgeKey: string,
+  seed: number,
+): PersonaGymPlan {
+  const retries: PersonaGymWorkItem[] = [];
+  for (const item of plan.items()) {
+    if (first.get(item.itemId) !== null) continue;
+    const sampling = { ...item.request.sampling, seed: deriveSeed(seed, item.itemId, 1) };
+    retries.push({
+      ...item,
+      sample: 1,
+      request: { messages: item.request.messages, sampling },
+      key: generationKey(judgeKey, item.request.messages, sampling, 1),
+    });
+  }
+  return {
+    size: retries.length,
+    *items() {
+      yield* retries;
+    },
+  };
+}
