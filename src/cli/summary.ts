@@ -36,6 +36,34 @@ export function printRunSummary(out: NodeJS.WritableStream, results: Results, re
       );
     }
   }
+  const g = results.tasks.personagym;
+  if (g) {
+    const ci = g.ci95 ? ` [${g.ci95[0].toFixed(2)}, ${g.ci95[1].toFixed(2)}]` : "";
+    lines.push(
+      `PersonaGym  ${chalk.bold(`PersonaScore ${g.personaScore === null ? "n/a" : g.personaScore.toFixed(2)}`)}${ci} over ${g.personasEvaluated} personas  ` +
+        Object.entries(g.tasks)
+          .map(([task, value]) => `${task} ${value.toFixed(2)}`)
+          .join("  "),
+    );
+    for (const judge of g.judges) {
+      const flag = judge.sameFamilyAsSubject
+        ? chalk.yellow("  same family as the subject: may favour it")
+        : "";
+      lines.push(
+        `  judge ${judge.spec}: ${judge.personaScore === null ? "n/a" : judge.personaScore.toFixed(2)}, unparsed ${judge.unparsed}/${judge.judged}${flag}`,
+      );
+    }
+  }
+  if (m && g) {
+    lines.push(
+      chalk.bold(
+        `Trade-off: control accuracy ${m.summary.controlAccuracy === null ? "n/a" : pct(m.summary.controlAccuracy)}  ` +
+          `PSS* ${pct(m.summary.pss)}  PersonaScore ${g.personaScore === null ? "n/a" : g.personaScore.toFixed(2)}`,
+      ),
+    );
+  }
+  for (const skipped of results.skipped)
+    lines.push(chalk.yellow(`${skipped.task} not run: ${skipped.reason}`));
   if (results.errors.total > 0) {
     lines.push(
       chalk.red(

@@ -1,6 +1,6 @@
 import { stringify } from "csv-stringify/sync";
 import { neutralizeCsvCell } from "./escape.js";
-import type { Math500Results } from "./types.js";
+import type { Math500Results, PersonaGymResults } from "./types.js";
 
 /** One row per persona (the control first). Text cells are neutralised against spreadsheet formula injection. */
 export function math500PersonasCsv(math500: Math500Results): string {
@@ -45,4 +45,26 @@ export function math500PersonasCsv(math500: Math500Results): string {
       "errors",
     ],
   });
+}
+
+/** One row per PersonaGym persona and task, plus the persona's PersonaScore as task "PersonaScore". */
+export function personaGymCsv(personagym: PersonaGymResults): string {
+  const rows: (string | number)[][] = [];
+  for (const persona of personagym.personas) {
+    for (const [task, score] of Object.entries(persona.tasks)) {
+      rows.push([
+        neutralizeCsvCell(persona.id),
+        neutralizeCsvCell(persona.text),
+        neutralizeCsvCell(task),
+        score,
+      ]);
+    }
+    rows.push([
+      neutralizeCsvCell(persona.id),
+      neutralizeCsvCell(persona.text),
+      "PersonaScore",
+      persona.personaScore ?? "",
+    ]);
+  }
+  return stringify(rows, { header: true, columns: ["persona_id", "persona", "task", "score"] });
 }

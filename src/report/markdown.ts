@@ -1,5 +1,5 @@
 import { markdownCell } from "./escape.js";
-import type { Math500Results, Results } from "./types.js";
+import type { Math500Results, PersonaGymResults, Results } from "./types.js";
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const signedPts = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}`;
@@ -32,13 +32,62 @@ export function summaryMarkdown(results: Results): string {
       "",
     );
   }
+  for (const skipped of results.skipped) {
+    lines.push(`> **${markdownCell(skipped.task)} was not run**: ${markdownCell(skipped.reason)}`, "");
+  }
   if (results.tasks.math500) lines.push(...math500Section(results.tasks.math500));
+  if (results.tasks.personagym) lines.push(...personaGymSection(results.tasks.personagym));
   lines.push("## Suite choices", "");
   for (const [name, choice] of Object.entries(results.suiteChoices)) {
     lines.push(`- **${markdownCell(name)}**: ${markdownCell(choice)}`);
   }
   lines.push("");
   return lines.join("\n");
+}
+
+const score = (x: number | null) => (x === null ? "n/a" : x.toFixed(2));
+
+function personaGymSection(p: PersonaGymResults): string[] {
+  const taskNames = Object.keys(p.tasks);
+  const lines = [
+    "## PersonaGym persona fidelity",
+    "",
+    `${p.personasEvaluated} of ${p.dataset.personasAvailable} personas${p.subset.limit === null ? "" : ` (seeded subset, seed ${p.subset.seed})`}, ${p.questions} questions; rubrics: ${p.settings.rubrics}; score examples ${p.settings.scoreExamples ? "on" : "off"}. Dataset digest \`${p.dataset.digest.slice(0, 12)}\`${p.dataset.pinned ? " (pinned)" : " (**not the pinned benchmark**)"}.`,
+    "",
+    `**PersonaScore ${score(p.personaScore)}** (1-5)${p.ci95 ? `, 95% CI ${score(p.ci95[0])}–${score(p.ci95[1])}` : ""}`,
+    "",
+    "| task | score |",
+    "|---|---|",
+    ...taskNames.map((task) => `| ${markdownCell(task)} | ${score(p.tasks[task] ?? null)} |`),
+    "",
+    "| judge | PersonaScore | judged | unparsed | same family as subject |",
+    "|---|---|---|---|---|",
+    ...p.judges.map(
+      (j) =>
+        `| ${markdownCell(j.spec)} | ${score(j.personaScore)} | ${j.judged} | ${j.unparsed} | ${j.sameFamilyAsSubject ? "**yes: may favour the subject**" : "no"} |`,
+    ),
+    "",
+  ];
+  if (p.agreement) {
+    lines.push(
+      "Judge agreement per task (Krippendorff's alpha, interval metric; Spearman's rho with two judges):",
+      "",
+      "| task | alpha | rho | items |",
+      "|---|---|---|---|",
+      ...p.agreement.map(
+        (a) =>
+          `| ${markdownCell(a.task)} | ${a.alpha === null ? "n/a" : a.alpha.toFixed(3)} | ${a.spearman === null ? "n/a" : a.spearman.toFixed(3)} | ${a.pairableItems} |`,
+      ),
+      "",
+    );
+  }
+  if (p.unparsed.total > 0 || p.unanswered > 0 || (p.examples?.unparsed ?? 0) > 0) {
+    lines.push(
+      `Excluded and counted: ${p.unparsed.total} unparseable judgement(s) after one retry, ${p.unanswered} question(s) without an answer (failed calls)${p.examples ? `, ${p.examples.unparsed} of ${p.examples.requested} score-example sets unusable (those questions were judged without examples)` : ""}.`,
+      "",
+    );
+  }
+  return lines;
 }
 
 function math500Section(m: Math500Results): string[] {

@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { math500PersonasCsv } from "./csv.js";
+import { math500PersonasCsv, personaGymCsv } from "./csv.js";
 import { summaryMarkdown } from "./markdown.js";
 import { validateResults } from "./results.js";
 import type { Results } from "./types.js";
@@ -18,6 +18,7 @@ export function writeReports(outDir: string, results: Results): { dir: string; f
     ["summary.md", summaryMarkdown(results)],
   ];
   if (results.tasks.math500) files.push(["personas.csv", math500PersonasCsv(results.tasks.math500)]);
+  if (results.tasks.personagym) files.push(["personagym.csv", personaGymCsv(results.tasks.personagym)]);
   for (const [name, content] of files) {
     const target = join(dir, name);
     writeFileSync(`${target}.tmp`, content);
