@@ -1,3 +1,5 @@
+import { accessSync, constants, existsSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { CliError, EXIT } from "./exit-codes.js";
 
@@ -46,4 +48,22 @@ export function secondsOption(flag: string, raw: string | undefined, maxSeconds:
     throw new CliError(`--${flag}: expected seconds in (0, ${maxSeconds}], got "${raw}"`, EXIT.badInput);
   }
   return Math.round(value * 1000);
+}
+
+/**
+ * A directory flag (such as --out) checked before any work starts: it must be a writable directory, or not exist
+ * yet below one, so a run never fails at its very end for want of a place to write its reports.
+ */
+export function writableDirectoryOption(flag: string, dir: string): void {
+  let existing = dir;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  const where = existing === dir ? dir : `cannot create ${dir}: ${existing}`;
+  if (!statSync(existing).isDirectory()) {
+    throw new CliError(`--${flag}: ${where} is not a directory`, EXIT.badInput);
+  }
+  try {
+    accessSync(existing, constants.W_OK);
+  } catch {
+    throw new CliError(`--${flag}: ${where} is not writable`, EXIT.badInput);
+  }
 }

@@ -22,15 +22,16 @@ export function createProgressReporter(
   now: () => number = Date.now,
 ): ProgressReporter {
   const interactive = stream.isTTY === true;
-  const startedAt = now();
-  let lastDraw = 0;
+  let startedAt = now();
+  let lastDraw = Number.NEGATIVE_INFINITY;
   let lastLine = "";
-  let pending: { label: string; counts: RunnerCounts } | undefined;
+  let pending: { label: string; counts: RunnerCounts; drawn: boolean } | undefined;
 
   const render = (label: string, counts: RunnerCounts): string => {
     const done = counts.cached + counts.completed + counts.failed;
-    const elapsedS = Math.max(0.001, (now() - startedAt) / 1000);
-    const rate = counts.completed / elapsedS;
+    // Under a second the rate is noise; say nothing rather than a silly number.
+    const elapsedS = (now() - startedAt) / 1000;
+    const rate = elapsedS >= 1 ? counts.completed / elapsedS : 0;
     const remaining = counts.total - done;
     const eta = rate > 0 ? formatDuration(remaining / rate) : "--";
     const share = counts.total === 0 ? 1 : done / counts.total;
@@ -38,7 +39,7 @@ export function createProgressReporter(
       `${label} ${done}/${counts.total}`,
       `${(share * 100).toFixed(1)}%`,
       `cached ${counts.cached}`,
-      `${rate.toFixed(2)}/s`,
+      rate > 0 ? `${rate.toFixed(2)}/s` : "--/s",
       `ETA ${eta}`,
       `in flight ${counts.inFlight}`,
     ];
@@ -54,7 +55,7 @@ export function createProgressReporter(
   };
 
   const draw = (force: boolean) => {
-    if (!pending) return;
+    if (!pending || (force && pending.drawn)) return;
     const t = now();
     if (interactive) {
       if (!force && t - lastDraw < REDRAW_INTERVAL_MS) return;
@@ -64,12 +65,22 @@ export function createProgressReporter(
       if (!force && t - lastDraw < LOG_INTERVAL_MS) return;
       stream.write(`${render(pending.label, pending.counts)}\n`);
     }
+    pending.drawn = true;
     lastDraw = t;
   };
 
   return {
     update(label, counts) {
-      pending = { label, counts };
+      if (counts.total === 0) return;
+      // A new stage: close the previous one with its final figures, so every stage leaves one last line.
+      if (pending && pending.label !== label) {
+        draw(true);
+        if (interactive && lastLine) stream.write("\n");
+        lastLine = "";
+        lastDraw = Number.NEGATIVE_INFINITY;
+        startedAt = now();
+      }
+      pending = { label, counts, drawn: false };
       draw(false);
     },
     note(message) {

@@ -12,7 +12,7 @@ import { writeReports } from "../report/write.js";
 import { DEFAULT_RETRY_POLICY } from "../runner/retry.js";
 import { Store } from "../store/store.js";
 import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
-import { integerOption, parseCommandArgs, secondsOption } from "./options.js";
+import { integerOption, parseCommandArgs, secondsOption, writableDirectoryOption } from "./options.js";
 import { createProgressReporter } from "./progress.js";
 import { printRunSummary } from "./summary.js";
 
@@ -127,6 +127,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   const adapter = createAdapter(modelSpec, io.env);
   const storePath = resolve(io.cwd, values.store ?? ".persona-bench/store.sqlite");
   const outDir = resolve(io.cwd, values.out ?? "reports");
+  writableDirectoryOption("out", outDir);
 
   const judgeSpecs = values.judge && values.judge.length > 0 ? values.judge : benchmarkJudges(benchmark);
   const judgeAdapters = judgeSpecs.map((spec) => ({ spec, adapter: createAdapter(spec, io.env) }));
