@@ -10,20 +10,11 @@ import {
   type PersonaGymTaskConfig,
 } from "../../src/config/benchmark.js";
 import { InputError } from "../../src/config/errors.js";
+import { thrown } from "../helpers/errors.js";
 import { fixturesDir, repoRoot } from "../helpers/paths.js";
 
 const fixture = (name: string) => resolve(fixturesDir, "personagym/config", name);
 const personaGymTask = (def: BenchmarkDefinition, index = 0) => def.tasks[index] as PersonaGymTaskConfig;
-
-function thrown(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error("expected an InputError");
-}
 
 describe("loadBenchmark: personagym tasks", () => {
   it("maps every setting", () => {

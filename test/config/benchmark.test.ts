@@ -10,19 +10,10 @@ import {
 } from "../../src/config/benchmark.js";
 import { InputError } from "../../src/config/errors.js";
 import { loadCatalog } from "../../src/personas/catalog.js";
+import { thrown } from "../helpers/errors.js";
 import { fixturesDir } from "../helpers/paths.js";
 
 const fixture = (name: string) => resolve(fixturesDir, "config", name);
-
-function thrown(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error("expected an InputError");
-}
 
 /** The first task of a benchmark, which these fixtures all define as a math500 block. */
 function math500(def: BenchmarkDefinition): Math500TaskConfig {

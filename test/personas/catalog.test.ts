@@ -10,19 +10,10 @@ import {
   parsePersonaSelector,
   selectPersonas,
 } from "../../src/personas/catalog.js";
+import { thrown } from "../helpers/errors.js";
 import { fixturesDir } from "../helpers/paths.js";
 
 const fixture = (name: string) => resolve(fixturesDir, "config", name);
-
-function thrown(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error("expected an InputError");
-}
 
 describe("loadCatalog", () => {
   it("maps the file into typed personas with defaults resolved", () => {

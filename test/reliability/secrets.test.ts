@@ -10,18 +10,13 @@ import { afterEach, expect, it } from "vitest";
 import type { Results } from "../../src/report/types.js";
 import { type FakeOpenAI, faults, type RespondContext, startFakeOpenAI } from "../fakes/index.js";
 import { runCli } from "../helpers/cli.js";
+import { filesUnder } from "../helpers/errors.js";
 import { tempDir } from "../helpers/tmp.js";
 import { RELIABILITY_PERSONAS, runArgs, simulatedModel, writeBenchmark } from "./harness.js";
 
 const LIMIT = 4;
 
 /** Every file under `dir`, recursively (store, WAL, reports, temporary report files). */
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 function expectCanaryNowhere(canary: string, dir: string, outputs: string[]): void {
   const files = filesUnder(dir);

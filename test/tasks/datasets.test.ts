@@ -13,6 +13,7 @@ import {
   resolveDataset,
   verifyDataset,
 } from "../../src/tasks/datasets.js";
+import { filesUnder, rejection } from "../helpers/errors.js";
 import { requireSharedData } from "../helpers/paths.js";
 
 const realBytes = readFileSync(join(requireSharedData(), "math500/test.jsonl"));
@@ -47,22 +48,6 @@ function tempDir(): string {
 }
 
 /** Every file under `dir`, recursively. */
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name));
-}
-
-async function rejection(promise: Promise<unknown>): Promise<InputError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error("expected an InputError");
-}
 
 const noEnv = {};
 

@@ -4,19 +4,10 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/config/errors.js";
 import { loadMath500, MAX_LINE_BYTES, renderMathPrompt, selectProblems } from "../../src/tasks/math500.js";
+import { thrown } from "../helpers/errors.js";
 import { fixturesDir, requireSharedData } from "../helpers/paths.js";
 
 const fixture = (name: string) => resolve(fixturesDir, "datasets", name);
-
-function thrown(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error("expected an InputError");
-}
 
 describe("loadMath500", () => {
   it("reads rows in file order, skipping blank lines and accepting CRLF", () => {

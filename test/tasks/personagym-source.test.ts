@@ -25,6 +25,7 @@ import {
   resolvePersonaGym,
   resolveUpstreamRubrics,
 } from "../../src/tasks/personagym-source.js";
+import { filesUnder, rejection } from "../helpers/errors.js";
 import { fixturesDir, requireSharedData } from "../helpers/paths.js";
 
 const upstreamDir = join(requireSharedData(), "personagym");
@@ -115,23 +116,6 @@ async function fakeGitHub(fake: FakeGitHub = {}) {
     env: {},
   });
   return { base, requested, options, server };
-}
-
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name));
-}
-
-async function rejection(promise: Promise<unknown>): Promise<InputError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error("expected an InputError");
 }
 
 const tampered = (path: string) => {

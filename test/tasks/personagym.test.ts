@@ -14,21 +14,12 @@ import {
   selectPersonaGymPersonas,
 } from "../../src/tasks/personagym.js";
 import { PERSONAGYM_DIGEST } from "../../src/tasks/personagym-source.js";
+import { thrown } from "../helpers/errors.js";
 import { fixturesDir, requireSharedData } from "../helpers/paths.js";
 
 const realDir = join(requireSharedData(), "personagym/questions/benchmark-v1");
 const real = loadPersonaGym(realDir);
 const fixture = (name: string) => resolve(fixturesDir, "personagym", name);
-
-function thrown(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error("expected an InputError");
-}
 
 describe("loadPersonaGym on the real benchmark", () => {
   it("loads 200 personas and 10,000 questions, 50 per persona, 10 per task", () => {
