@@ -9,7 +9,6 @@ import {
   type Math500TaskConfig,
   type PersonaGymTaskConfig,
 } from "../../src/config/benchmark.js";
-import { InputError } from "../../src/config/errors.js";
 import { thrown } from "../helpers/errors.js";
 import { fixturesDir, repoRoot } from "../helpers/paths.js";
 

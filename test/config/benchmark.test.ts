@@ -8,7 +8,6 @@ import {
   loadBenchmark,
   type Math500TaskConfig,
 } from "../../src/config/benchmark.js";
-import { InputError } from "../../src/config/errors.js";
 import { loadCatalog } from "../../src/personas/catalog.js";
 import { thrown } from "../helpers/errors.js";
 import { fixturesDir } from "../helpers/paths.js";

@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/config/canonical.js";
-import { InputError } from "../../src/config/errors.js";
 import {
   CONTROL_PERSONA_ID,
   loadCatalog,

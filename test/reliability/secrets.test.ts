@@ -4,8 +4,7 @@
  * the CLI's output, also when the server fails with bodies that echo the Authorization header back.
  */
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { afterEach, expect, it } from "vitest";
 import type { Results } from "../../src/report/types.js";
 import { type FakeOpenAI, faults, type RespondContext, startFakeOpenAI } from "../fakes/index.js";

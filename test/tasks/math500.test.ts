@@ -2,7 +2,6 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/config/errors.js";
 import { loadMath500, MAX_LINE_BYTES, renderMathPrompt, selectProblems } from "../../src/tasks/math500.js";
 import { thrown } from "../helpers/errors.js";
 import { fixturesDir, requireSharedData } from "../helpers/paths.js";

@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/config/errors.js";
 import {
   loadPersonaGym,
   loadUpstreamRubrics,
