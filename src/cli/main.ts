@@ -1,6 +1,7 @@
 import { InputError } from "../config/errors.js";
 import { ModelSpecError } from "../models/spec.js";
 import { AdapterError } from "../models/types.js";
+import { terminalText } from "../report/escape.js";
 import { ResultsValidationError } from "../report/results.js";
 import { StoreError } from "../store/store.js";
 import { HARNESS_VERSION } from "../version.js";
@@ -50,7 +51,7 @@ export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
     }
   } catch (error) {
     const { message, code } = describeFailure(error);
-    io.stderr.write(`persona-bench: ${message}\n`);
+    io.stderr.write(`persona-bench: ${terminalText(message)}\n`);
     return code;
   }
 }

@@ -1,4 +1,5 @@
 import chalk from "chalk";
+import { terminalText } from "../report/escape.js";
 import type { RunnerCounts } from "../runner/execute.js";
 
 /** How often a non-interactive log gets a progress line. */
@@ -9,7 +10,7 @@ const BAR_WIDTH = 24;
 
 export interface ProgressReporter {
   update(label: string, counts: RunnerCounts): void;
-  /** Prints a message above the bar (retries, failures) without breaking it. */
+  /** Prints a message above the bar (retries, failures) without breaking it; control characters are shown, not obeyed. */
   note(message: string): void;
   finish(): void;
 }
@@ -83,7 +84,8 @@ export function createProgressReporter(
       pending = { label, counts, drawn: false };
       draw(false);
     },
-    note(message) {
+    note(text) {
+      const message = terminalText(text);
       if (interactive && lastLine) stream.write(`\r\u001b[2K${message}\n${lastLine}`);
       else stream.write(`${message}\n`);
     },

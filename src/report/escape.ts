@@ -25,7 +25,18 @@ export function escapeHtml(value: string): string {
 /** One Markdown table cell: inert HTML, no row breaks, no column breaks, no control characters. */
 export function markdownCell(value: string): string {
   return escapeHtml(value)
-    .replace(/[\u0000-\u001f\u007f]+/g, " ")
+    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ")
     .replace(/\|/g, "\\|")
     .replace(/([\\`*_[\]])/g, (m) => (m === "\\" ? m : `\\${m}`));
+}
+
+/**
+ * Text from outside (server error bodies, file contents in error messages) made safe for a terminal: C0 and C1
+ * control characters, escape sequences included, are shown as \xNN instead of being obeyed. Line breaks stay.
+ */
+export function terminalText(value: string): string {
+  return value.replace(
+    /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
 }

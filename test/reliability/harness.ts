@@ -45,12 +45,13 @@ function yamlString(text: string): string {
   return JSON.stringify(text);
 }
 
-/** Writes `catalog.yaml` and `bench.yaml` into `dir` and returns the benchmark path. */
+/** Writes `bench.yaml` (and `catalog.yaml`, unless given a catalog file) into `dir`; returns the benchmark path. */
 export function writeBenchmark(
   dir: string,
-  options: { limit: number; personas?: CatalogPersona[]; id?: string },
+  options: { limit: number; personas?: CatalogPersona[]; id?: string; catalogFile?: string },
 ): string {
   const personas = options.personas ?? RELIABILITY_PERSONAS;
+  const catalogFile = options.catalogFile ?? join(dir, "catalog.yaml");
   const catalog = [
     "id: reliability-personas",
     'version: "1"',
@@ -64,12 +65,12 @@ export function writeBenchmark(
     ]),
     "",
   ].join("\n");
-  writeFileSync(join(dir, "catalog.yaml"), catalog);
+  if (options.catalogFile === undefined) writeFileSync(catalogFile, catalog);
   const bench = [
     `id: ${options.id ?? "reliability"}`,
     "tasks:",
     "  - task: math500",
-    "    catalog: catalog.yaml",
+    `    catalog: ${yamlString(catalogFile)}`,
     `    limit: ${options.limit}`,
     "    samples: 1",
     `    prompt: ${yamlString(PROMPT)}`,
