@@ -50,16 +50,15 @@ export class Store {
       clearFailures: db.prepare("DELETE FROM failures WHERE run_id = ?"),
       failuresOfRun: db.prepare("SELECT * FROM failures WHERE run_id = ? ORDER BY key"),
       getRun: db.prepare("SELECT * FROM runs WHERE run_id = ?"),
-      insertRun: db.prepare(
+      // One statement, so two processes starting the same run at once cannot both insert it.
+      upsertRun: db.prepare(
         `INSERT INTO runs (run_id, created_at, updated_at, status, benchmark_id, benchmark_hash, model_spec,
                            model_json, config_json, harness_version)
-         VALUES (@runId, @createdAt, @createdAt, @status, @benchmarkId, @benchmarkHash, @modelSpec, @model,
-                 @config, @harnessVersion)`,
-      ),
-      updateRun: db.prepare(
-        `UPDATE runs SET updated_at = @updatedAt, status = @status, model_json = @model, config_json = @config,
-                         harness_version = @harnessVersion
-         WHERE run_id = @runId`,
+         VALUES (@runId, @now, @now, 'running', @benchmarkId, @benchmarkHash, @modelSpec, @model, @config,
+                 @harnessVersion)
+         ON CONFLICT (run_id) DO UPDATE SET updated_at = excluded.updated_at, status = 'running',
+           model_json = excluded.model_json, config_json = excluded.config_json,
+           harness_version = excluded.harness_version`,
       ),
     };
   }
@@ -82,23 +81,16 @@ export class Store {
 
   /** Returns the run, creating it on first use; a resumed run keeps its creation time. */
   beginRun(run: Omit<RunRecord, "createdAt" | "updatedAt" | "status">): RunRecord {
-    const now = new Date().toISOString();
-    const existing = this.getRun(run.runId);
-    const row = {
+    this.statements.upsertRun.run({
       runId: run.runId,
-      status: "running",
+      now: new Date().toISOString(),
       benchmarkId: run.benchmarkId,
       benchmarkHash: run.benchmarkHash,
       modelSpec: run.modelSpec,
       model: JSON.stringify(run.model),
       config: JSON.stringify(run.config),
       harnessVersion: run.harnessVersion,
-    };
-    if (existing) {
-      this.statements.updateRun.run({ ...row, updatedAt: now });
-    } else {
-      this.statements.insertRun.run({ ...row, createdAt: now });
-    }
+    });
     return this.getRun(run.runId)!;
   }
 
