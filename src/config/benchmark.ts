@@ -19,6 +19,8 @@ export interface Decoding {
   topK?: number;
   maxTokens: number;
   seed: number;
+  /** Context window to request (Ollama num_ctx); unset leaves the server's default. */
+  contextLength?: number;
 }
 
 export interface Math500TaskConfig {
@@ -94,7 +96,14 @@ interface Math500TaskFile {
   samples: number;
   prompt: string;
   persona_placement?: "system" | "user";
-  decoding: { temperature: number; top_p: number; top_k?: number; max_tokens: number; seed: number };
+  decoding: {
+    temperature: number;
+    top_p: number;
+    top_k?: number;
+    max_tokens: number;
+    seed: number;
+    context_length?: number;
+  };
 }
 
 type DecodingFile = Math500TaskFile["decoding"];
@@ -168,6 +177,7 @@ function toDecoding(decoding: DecodingFile): Decoding {
     seed: decoding.seed,
   };
   if (decoding.top_k !== undefined) result.topK = decoding.top_k;
+  if (decoding.context_length !== undefined) result.contextLength = decoding.context_length;
   return result;
 }
 

@@ -85,6 +85,7 @@ export class OllamaAdapter implements ModelAdapter {
           top_k: sampling.topK,
           seed: sampling.seed,
           num_predict: sampling.maxTokens,
+          num_ctx: sampling.contextLength,
           stop: sampling.stop,
         },
       });

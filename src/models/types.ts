@@ -15,6 +15,11 @@ export interface Sampling {
   seed?: number;
   maxTokens: number;
   stop?: string[];
+  /**
+   * Context window to request where the server takes it per request (Ollama `num_ctx`). Part of the cache key;
+   * keep it constant within a run, since Ollama reloads the model when it changes.
+   */
+  contextLength?: number;
 }
 
 /** Deadlines for one attempt, all in milliseconds. */

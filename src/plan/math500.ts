@@ -1,9 +1,9 @@
 import type { Math500TaskConfig } from "../config/benchmark.js";
-import type { Sampling } from "../models/types.js";
 import { CONTROL_PERSONA_ID, type Persona } from "../personas/catalog.js";
 import { renderMessages } from "../personas/render.js";
 import { type MathProblem, renderMathPrompt } from "../tasks/math500.js";
-import { deriveSeed, generationKey } from "./keys.js";
+import { generationKey } from "./keys.js";
+import { samplingFor } from "./sampling.js";
 import type { WorkItem } from "./types.js";
 
 export const MATH500_TASK = "math500";
@@ -42,7 +42,7 @@ export function planMath500(task: Math500TaskConfig, problems: MathProblem[], mo
             placement: task.personaPlacement,
           });
           for (let sample = 0; sample < task.samples; sample++) {
-            const sampling = samplingFor(task, problem.id, sample);
+            const sampling = samplingFor(task.decoding, problem.id, sample);
             yield {
               key: generationKey(modelKey, messages, sampling, sample),
               task: MATH500_TASK,
@@ -55,16 +55,5 @@ export function planMath500(task: Math500TaskConfig, problems: MathProblem[], mo
         }
       }
     },
-  };
-}
-
-function samplingFor(task: Math500TaskConfig, itemId: string, sample: number): Sampling {
-  const { decoding } = task;
-  return {
-    temperature: decoding.temperature,
-    topP: decoding.topP,
-    ...(decoding.topK === undefined ? {} : { topK: decoding.topK }),
-    maxTokens: decoding.maxTokens,
-    seed: deriveSeed(decoding.seed, itemId, sample),
   };
 }

@@ -1,14 +1,11 @@
-import {
-  type Decoding,
-  PERSONAGYM_PERSONA_PLACEHOLDER,
-  type PersonaGymTaskConfig,
-} from "../config/benchmark.js";
+import { PERSONAGYM_PERSONA_PLACEHOLDER, type PersonaGymTaskConfig } from "../config/benchmark.js";
 import type { ChatMessage, Sampling } from "../models/types.js";
 import { buildExampleMessages } from "../scoring/judge/examples.js";
 import { buildJudgeMessages } from "../scoring/judge/prompt.js";
 import type { PersonaGymRubrics } from "../scoring/judge/rubrics.js";
 import type { PersonaGymPersona, PersonaGymQuestion, PersonaGymTask } from "../tasks/personagym.js";
-import { deriveSeed, generationKey } from "./keys.js";
+import { generationKey } from "./keys.js";
+import { samplingFor } from "./sampling.js";
 import type { WorkItem } from "./types.js";
 
 export const PERSONAGYM_TASK = "personagym";
@@ -59,7 +56,13 @@ export function planPersonaGymSubjects(
             { role: "system", content: system },
             { role: "user", content: question.text },
           ];
-          yield item("subject", question, subjectModelKey, messages, sampling(task.decoding, question.id));
+          yield item(
+            "subject",
+            question,
+            subjectModelKey,
+            messages,
+            samplingFor(task.decoding, question.id, 0),
+          );
         }
       }
     },
@@ -98,7 +101,7 @@ export function planPersonaGymExamples(
           question,
           examplesModelKey,
           messages,
-          sampling(task.judgeDecoding, question.id),
+          samplingFor(task.judgeDecoding, question.id, 0),
         );
       }
     },
@@ -133,7 +136,13 @@ export function planPersonaGymJudgements(
           rubric: input.rubrics[question.task],
         });
         yield {
-          ...item("judge", question, judgeModelKey, messages, sampling(task.judgeDecoding, question.id)),
+          ...item(
+            "judge",
+            question,
+            judgeModelKey,
+            messages,
+            samplingFor(task.judgeDecoding, question.id, 0),
+          ),
           judge: judgeSpec,
         };
       }
@@ -157,17 +166,6 @@ function item(
     itemId: question.id,
     sample: 0,
     request: { messages, sampling: requestSampling },
-  };
-}
-
-/** One sample per request; its seed comes from the stage's decoding seed and the question id. */
-function sampling(decoding: Decoding, questionId: string): Sampling {
-  return {
-    temperature: decoding.temperature,
-    topP: decoding.topP,
-    ...(decoding.topK === undefined ? {} : { topK: decoding.topK }),
-    maxTokens: decoding.maxTokens,
-    seed: deriveSeed(decoding.seed, questionId, 0),
   };
 }
 

@@ -47,8 +47,8 @@ describe("loadBenchmark: personagym tasks", () => {
       task: "personagym",
       seed: 1234,
       systemPrompt: DEFAULT_PERSONAGYM_SYSTEM_PROMPT,
-      decoding: { temperature: 0.9, topP: 0.9, maxTokens: 1024, seed: 1234 },
-      judgeDecoding: { temperature: 0, topP: 1, maxTokens: 1024, seed: 1234 },
+      decoding: { temperature: 0.9, topP: 0.9, maxTokens: 1024, seed: 1234, contextLength: 8192 },
+      judgeDecoding: { temperature: 0, topP: 1, maxTokens: 1024, seed: 1234, contextLength: 8192 },
       scoreExamples: true,
       rubrics: "ours",
     });

@@ -182,7 +182,13 @@ describe("files shipped in the repository", () => {
     expect(task.limit).toBeUndefined();
     expect(task.personas).toHaveLength(task.catalog.personas.length);
     expect(task.samples).toBe(1);
-    expect(task.decoding).toEqual({ temperature: 0, topP: 1, maxTokens: 4096, seed: 1234 });
+    expect(task.decoding).toEqual({
+      temperature: 0,
+      topP: 1,
+      maxTokens: 4096,
+      seed: 1234,
+      contextLength: 8192,
+    });
     expect(task.prompt).toBe(
       "{problem}\n\nPlease reason step by step, and put your final answer within \\boxed{}.",
     );

@@ -50,12 +50,20 @@ describe("ollama adapter: happy paths and request mapping", () => {
     expect(captured.headers.authorization).toBeUndefined();
   });
 
-  test("sends stream:true and options temperature, top_p, top_k, seed, num_predict, stop explicitly", async () => {
+  test("sends stream:true and options temperature, top_p, top_k, seed, num_predict, num_ctx, stop explicitly", async () => {
     answer({});
     await adapter.complete(
       request({
         requestId: "r-2",
-        sampling: { temperature: 0.6, topP: 0.95, topK: 20, seed: 99, maxTokens: 77, stop: ["END"] },
+        sampling: {
+          temperature: 0.6,
+          topP: 0.95,
+          topK: 20,
+          seed: 99,
+          maxTokens: 77,
+          stop: ["END"],
+          contextLength: 8192,
+        },
       }),
     );
     const captured = fake.requests.at(-1)!;
@@ -63,7 +71,15 @@ describe("ollama adapter: happy paths and request mapping", () => {
       model: MODEL,
       messages: [SYSTEM, USER],
       stream: true,
-      options: { temperature: 0.6, top_p: 0.95, top_k: 20, seed: 99, num_predict: 77, stop: ["END"] },
+      options: {
+        temperature: 0.6,
+        top_p: 0.95,
+        top_k: 20,
+        seed: 99,
+        num_predict: 77,
+        num_ctx: 8192,
+        stop: ["END"],
+      },
     });
     expect(captured.headers["x-request-id"]).toBe("r-2");
   });
