@@ -125,21 +125,11 @@ function summarize(
       : { flipRate: 0, consistencyRate: 1 };
   const lotteryIds = new Set(personas.filter((p) => p.persona?.lottery).map((p) => p.id));
   const lottery = measured.filter((r) => lotteryIds.has(r.id));
+  const { worstPersonaIds, bestPersonaIds, ...spread } = summary;
   return {
-    personas: summary.personas,
-    mean: summary.mean,
-    std: summary.std,
-    stdKind: summary.stdKind,
-    min: summary.min,
-    max: summary.max,
-    range: summary.range,
-    worst: summary.worstPersonaIds,
-    best: summary.bestPersonaIds,
-    pss: summary.pss,
-    pssFormula: summary.pssFormula,
-    controlAccuracy: summary.controlAccuracy,
-    worstRetention: summary.worstRetention,
-    worstCaseUtility: summary.worstCaseUtility,
+    ...spread,
+    worst: worstPersonaIds,
+    best: bestPersonaIds,
     flipRate: flips.flipRate,
     consistencyRate: flips.consistencyRate,
     expectedMaxAtK: expectedMaxCurve(measured.map((r) => r.accuracy)),

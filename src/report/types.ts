@@ -1,3 +1,4 @@
+import type { PersonaSummary } from "../metrics/index.js";
 import type { AdapterErrorKind } from "../models/types.js";
 
 /** Bump the major part on any breaking change; leaderboards and gates check it. */
@@ -34,21 +35,12 @@ export interface Math500PersonaResult {
   errors: number;
 }
 
-export interface Math500Summary {
-  personas: number;
-  mean: number;
-  std: number;
-  stdKind: "population";
-  min: number;
-  max: number;
-  range: number;
+/** The metrics' persona summary, with the extreme personas named as results.json names them. */
+export interface Math500Summary
+  extends Omit<PersonaSummary, "worstPersonaIds" | "bestPersonaIds" | "pssFormula"> {
+  pssFormula: string;
   worst: string[];
   best: string[];
-  pss: number;
-  pssFormula: string;
-  controlAccuracy: number | null;
-  worstRetention: number | null;
-  worstCaseUtility: number | null;
   flipRate: number;
   consistencyRate: number;
   /** Exact expectation of the best persona accuracy among k drawn without replacement, k = 1..N. */
