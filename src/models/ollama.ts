@@ -26,6 +26,8 @@ export interface OllamaAdapterOptions {
 }
 
 const NS_PER_MS = 1e6;
+/** Probe failures that mean the server cannot be used at all, as opposed to a missing metadata endpoint. */
+const FATAL_PROBE_KINDS = new Set(["connection", "timeout", "aborted", "auth"]);
 
 function finishReasonOf(raw: string | undefined): FinishReason {
   if (raw === "stop") return "stop";
@@ -148,14 +150,28 @@ export class OllamaAdapter implements ModelAdapter {
       agent: this.agents.get(PROBE_TIMEOUTS.connectMs),
       errors: this.errors,
     });
+    // Only the chat endpoint is essential: a server (or proxy) without the metadata endpoints still runs, with
+    // what it could not tell us recorded instead of guessed.
+    const unavailable: string[] = [];
+    const optional = async <T>(what: string, call: () => Promise<T>): Promise<T | undefined> => {
+      try {
+        return await call();
+      } catch (err) {
+        const error = attempt.error(err);
+        if (FATAL_PROBE_KINDS.has(error.kind)) throw error;
+        unavailable.push(`${what}: ${oneLine(error.message, 200)}`);
+        return undefined;
+      }
+    };
     try {
       const client = this.client(attempt, {});
-      const version = asString(asRecord(await client.version())?.version);
-      const listed = asRecord(await client.list())?.models;
+      const version = asString(asRecord(await optional("/api/version", () => client.version()))?.version);
+      const tags = await optional("/api/tags", () => client.list());
+      const listed = asRecord(tags)?.models;
       const entries = Array.isArray(listed) ? listed.filter(isRecord) : [];
       const wanted = model.includes(":") ? [model] : [model, `${model}:latest`];
       const entry = entries.find((e) => wanted.includes(String(e.name)) || wanted.includes(String(e.model)));
-      if (entry === undefined) {
+      if (tags !== undefined && entry === undefined) {
         const names = entries.map((e) => String(e.name)).join(", ") || "none";
         throw makeError(
           this.errors,
@@ -163,13 +179,17 @@ export class OllamaAdapter implements ModelAdapter {
           `not_found: model "${model}" is not installed on Ollama at ${endpoint} (installed: ${oneLine(names, 300)})`,
         );
       }
-      const show = asRecord(await client.show({ model })) ?? {};
+      const show = asRecord(await optional("/api/show", () => client.show({ model }))) ?? {};
       return {
         provider: this.provider,
         name: model,
         endpoint,
-        ...compact({ digest: asString(entry.digest), serverVersion: version }),
-        details: { ...describeTagsEntry(entry), ...describeShow(show) },
+        ...compact({ digest: asString(entry?.digest), serverVersion: version }),
+        details: {
+          ...(entry ? describeTagsEntry(entry) : {}),
+          ...describeShow(show),
+          ...(unavailable.length > 0 ? { unavailable } : {}),
+        },
       };
     } catch (err) {
       throw attempt.error(err);

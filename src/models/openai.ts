@@ -220,20 +220,22 @@ export class OpenAIAdapter implements ModelAdapter {
       response = await attempt.fetch(url, { headers: { ...this.headers(), accept: "application/json" } });
     } catch (err) {
       const kind = attempt.error(err).kind;
-      if (!required && kind !== "timeout" && kind !== "aborted" && kind !== "connection") return undefined;
-      if (required && kind === "not_found") return undefined;
-      throw err;
+      // Only an unusable server fails the probe; a server without /models (a proxy, a minimal server) still runs.
+      if (
+        kind === "timeout" ||
+        kind === "aborted" ||
+        kind === "connection" ||
+        (required && kind === "auth")
+      ) {
+        throw err;
+      }
+      return undefined;
     }
     const text = await response.text();
     try {
       return asRecord(JSON.parse(text));
     } catch {
-      if (!required) return undefined;
-      throw makeError(
-        this.#errors,
-        "protocol",
-        `protocol: ${url} returned invalid JSON: ${oneLine(text, 200)}`,
-      );
+      return undefined;
     }
   }
 

@@ -75,6 +75,8 @@ export type RespondHook = (ctx: RespondContext) => RespondResult | Promise<Respo
 
 export interface FakeOptions {
   respond?: RespondHook;
+  /** Only the chat endpoint exists, as behind a minimal server or proxy: everything else answers 501 text. */
+  chatOnly?: boolean;
   /** Concurrent generations; excess requests wait in a queue, as on Ollama and llama-server. */
   slots?: number;
   /** Awaited before each streamed token: a gate for deterministic pacing. */
@@ -132,6 +134,12 @@ export interface Exchange {
 }
 
 export type Handler = (exchange: Exchange) => Promise<void>;
+
+/** What a minimal HTTP server says to a request it has no route for. */
+export function sendNotImplemented(res: ServerResponse): void {
+  res.writeHead(501, { "content-type": "text/plain" });
+  res.end("Unsupported method");
+}
 
 export class FakeCore {
   readonly stats: FakeStats = {

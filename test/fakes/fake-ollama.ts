@@ -21,6 +21,7 @@ import {
   readMessages,
   sendHttpFault,
   sendJson,
+  sendNotImplemented,
   tokenize,
   writeChunk,
 } from "./core.js";
@@ -256,6 +257,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     const { res, captured } = exchange;
     const path = captured.path.split("?")[0];
     if (captured.method === "POST" && path === "/api/chat") return chat(exchange);
+    if (options.chatOnly) return sendNotImplemented(res);
     if (captured.method === "GET" && path === "/api/version")
       return sendJson(res, 200, { version: options.version ?? "0.12.6" });
     if (captured.method === "GET" && path === "/api/tags")

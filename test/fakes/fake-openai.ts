@@ -22,6 +22,7 @@ import {
   readMessages,
   sendHttpFault,
   sendJson,
+  sendNotImplemented,
   tokenize,
   writeChunk,
 } from "./core.js";
@@ -229,6 +230,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     const path = captured.path.split("?")[0];
     if (captured.method === "POST" && (path === "/v1/chat/completions" || path === "/chat/completions"))
       return chat(exchange);
+    if (options.chatOnly) return sendNotImplemented(res);
     if (captured.method === "GET" && (path === "/health" || path === "/v1/health")) {
       return loading
         ? sendJson(res, 503, llamaError(503, "Loading model", "unavailable_error"))

@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createAdapter } from "../../src/models/registry.js";
+import { type FakeServer, startFakeOllama, startFakeOpenAI } from "../fakes/index.js";
+
+const TIMEOUTS = { connectMs: 2_000, firstTokenMs: 5_000, idleMs: 5_000, totalMs: 10_000 };
+
+describe("identity probes against a server that only has its chat endpoint", () => {
+  let fake: FakeServer | undefined;
+  afterEach(async () => {
+    await fake?.close();
+    fake = undefined;
+  });
+
+  it("openai: runs, and records what the server could not tell", async () => {
+    const server = await startFakeOpenAI({ chatOnly: true, respond: () => "hello" });
+    fake = server;
+    const adapter = createAdapter(`openai:any-model@${server.baseUrl}`, {});
+    const identity = await adapter.identify();
+    expect(identity).toMatchObject({ provider: "openai", name: "any-model", endpoint: server.baseUrl });
+    expect(identity.digest).toBeUndefined();
+    const response = await adapter.complete({
+      requestId: "r",
+      messages: [{ role: "user", content: "hi" }],
+      sampling: { temperature: 0, maxTokens: 4 },
+      timeouts: TIMEOUTS,
+    });
+    expect(response.text).toBe("hello");
+  });
+
+  it("ollama: runs without /api/version, /api/tags and /api/show, listing them as unavailable", async () => {
+    const server = await startFakeOllama({ chatOnly: true, respond: () => "hello" });
+    fake = server;
+    const adapter = createAdapter(`ollama:qwen2.5:7b-instruct@${server.url}`, {});
+    const identity = await adapter.identify();
+    expect(identity.digest).toBeUndefined();
+    expect(identity.serverVersion).toBeUndefined();
+    expect(identity.details.unavailable).toEqual([
+      expect.stringMatching(/^\/api\/version: .*501/),
+      expect.stringMatching(/^\/api\/tags: .*501/),
+      expect.stringMatching(/^\/api\/show: .*501/),
+    ]);
+    const response = await adapter.complete({
+      requestId: "r",
+      messages: [{ role: "user", content: "hi" }],
+      sampling: { temperature: 0, maxTokens: 4 },
+      timeouts: TIMEOUTS,
+    });
+    expect(response.text).toBe("hello");
+  });
+
+  it("still fails at once when nothing listens", async () => {
+    const adapter = createAdapter("ollama:m:1@http://127.0.0.1:9", {});
+    await expect(adapter.identify()).rejects.toMatchObject({ kind: "connection" });
+  });
+});
