@@ -18,22 +18,33 @@ const INSTRUCTION = "\n\nPlease reason step by step";
 export class SimulatedModel {
   readonly problems: MathProblem[];
   private readonly byText: Map<string, MathProblem>;
-  /** "<system text or ''>\u0000<problem id>" -> what the model answered (last time). */
+  /** "<system text or ''>\u0000<problem id>[\u0000<seed>]" -> what the model answered (last time). */
   readonly answered = new Map<string, Outcome>();
 
+  /** With `bySeed`, the outcome also depends on the request's seed, so samples of one problem can differ. */
   constructor(
     limit: number,
     private readonly accuracyOf: (systemText: string) => { correct: number; noAnswer: number },
+    private readonly bySeed = false,
   ) {
     this.problems = loadMath500(join(sharedDataDir, "math500/test.jsonl")).slice(0, limit);
     this.byText = new Map(this.problems.map((p) => [p.problem, p]));
   }
 
-  outcome(systemText: string, problemId: string): Outcome {
+  /** What the model answers; `seed` only matters for a model built `bySeed`. */
+  outcome(systemText: string, problemId: string, seed?: number): Outcome {
     const { correct, noAnswer } = this.accuracyOf(systemText);
     const u =
-      createHash("sha256").update(`${systemText}\u0000${problemId}`).digest().readUInt32BE(0) / 2 ** 32;
+      createHash("sha256")
+        .update(this.keyOf(systemText, problemId, seed))
+        .digest()
+        .readUInt32BE(0) /
+      2 ** 32;
     return u < correct ? "correct" : u < correct + noAnswer ? "no-answer" : "wrong";
+  }
+
+  keyOf(systemText: string, problemId: string, seed?: number): string {
+    return `${systemText}\u0000${problemId}${this.bySeed ? `\u0000${seed}` : ""}`;
   }
 
   respond = (ctx: RespondContext): string => {
@@ -41,8 +52,8 @@ export class SimulatedModel {
     const user = ctx.messages.find((m) => m.role === "user")?.content ?? "";
     const problem = this.byText.get(user.split(INSTRUCTION)[0]!);
     if (!problem) throw new Error(`simulated model got an unknown problem: ${user.slice(0, 80)}`);
-    const outcome = this.outcome(system, problem.id);
-    this.answered.set(`${system}\u0000${problem.id}`, outcome);
+    const outcome = this.outcome(system, problem.id, ctx.sampling.seed);
+    this.answered.set(this.keyOf(system, problem.id, ctx.sampling.seed), outcome);
     if (outcome === "correct")
       return `Working through it carefully.\n\nThe answer is $\\boxed{${problem.answer}}$.`;
     if (outcome === "wrong") return `I think it is $\\boxed{${WRONG_ANSWER}}$.`;

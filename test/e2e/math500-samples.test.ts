@@ -1,0 +1,94 @@
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Results } from "../../src/report/types.js";
+import { type FakeOpenAI, startFakeOpenAI } from "../fakes/index.js";
+import { runCli } from "../helpers/cli.js";
+import { requireSharedData } from "../helpers/paths.js";
+import { tempDir } from "../helpers/tmp.js";
+import { SimulatedModel } from "./simulated-model.js";
+
+const LIMIT = 12;
+const SAMPLES = 3;
+
+describe("persona-bench run with several samples per problem (mean@S)", () => {
+  let fake: FakeOpenAI;
+  let model: SimulatedModel;
+  beforeEach(async () => {
+    // Each sample is its own draw: the outcome depends on the request's seed too.
+    model = new SimulatedModel(
+      LIMIT,
+      (s) => (s === "" ? { correct: 0.7, noAnswer: 0 } : { correct: 0.45, noAnswer: 0.1 }),
+      true,
+    );
+    fake = await startFakeOpenAI({ respond: model.respond });
+  });
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  it("scores mean@S per problem, pairs problems by majority verdict, and seeds samples apart but personas alike", async () => {
+    const dir = tempDir();
+    const run = await runCli([
+      "run",
+      "benchmarks/math500-quick.yaml",
+      "--model",
+      `openai:sim@${fake.baseUrl}`,
+      "--limit",
+      String(LIMIT),
+      "--samples",
+      String(SAMPLES),
+      "--personas",
+      "math-expert,toddler",
+      "--data-dir",
+      requireSharedData(),
+      "--store",
+      join(dir, "s.sqlite"),
+      "--out",
+      join(dir, "reports"),
+      "--json",
+    ]);
+    expect(run.stderr).not.toMatch(/internal error/);
+    expect(run.code).toBe(0);
+    const math = (JSON.parse(run.stdout) as Results).tasks.math500!;
+    expect(math.samples).toBe(SAMPLES);
+
+    // Seeds: per problem and sample, identical across personas, different across samples.
+    const seeds = new Map<string, Set<number>>();
+    for (const request of fake.requests.filter((r) => r.path.endsWith("/chat/completions"))) {
+      const body = request.body as { seed: number; messages: { role: string; content: string }[] };
+      const user = body.messages.find((m) => m.role === "user")!.content;
+      const set = seeds.get(user) ?? new Set<number>();
+      set.add(body.seed);
+      seeds.set(user, set);
+    }
+    expect([...seeds.values()].every((set) => set.size === SAMPLES)).toBe(true);
+
+    const seedsOf = (problemText: string) => [
+      ...seeds.get(
+        `${problemText}\n\nPlease reason step by step, and put your final answer within \\boxed{}.`,
+      )!,
+    ];
+    const perProblem = (text: string) =>
+      model.problems.map((p) => {
+        const wins = seedsOf(p.problem).filter(
+          (seed) => model.outcome(text, p.id, seed) === "correct",
+        ).length;
+        return wins / SAMPLES;
+      });
+    const control = perProblem("");
+    for (const persona of math.personas) {
+      const scores = perProblem(persona.text);
+      expect(persona.n).toBe(LIMIT * SAMPLES);
+      expect(persona.correct).toBe(Math.round(scores.reduce((a, b) => a + b, 0) * SAMPLES));
+      if (persona.id === "none") continue;
+      // Majority verdict: right when more than half of the samples are right.
+      const b = scores.filter((x, i) => x > 0.5 && !(control[i]! > 0.5)).length;
+      const c = scores.filter((x, i) => !(x > 0.5) && control[i]! > 0.5).length;
+      expect(persona.discordant).toEqual({ personaOnly: b, controlOnly: c });
+      const delta = scores.reduce((sum, x, i) => sum + x - control[i]!, 0) / LIMIT;
+      expect(persona.deltaVsControl).toBeCloseTo(delta, 12);
+      expect(persona.ci95[0]).toBeLessThanOrEqual(persona.accuracy);
+      expect(persona.ci95[1]).toBeGreaterThanOrEqual(persona.accuracy);
+    }
+  });
+});
