@@ -1,7 +1,6 @@
 import chalk from "chalk";
+import { pct, pValueText, scoreText, signedPoints } from "../report/format.js";
 import type { Results } from "../report/types.js";
-
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** The terminal view of a finished run: the headline figures, then one line per persona, worst first. */
 export function printRunSummary(out: NodeJS.WritableStream, results: Results, reportDir: string): void {
@@ -13,26 +12,23 @@ export function printRunSummary(out: NodeJS.WritableStream, results: Results, re
   if (m) {
     const s = m.summary;
     lines.push(
-      `MATH500  control ${s.controlAccuracy === null ? "n/a" : pct(s.controlAccuracy)}  mean ${pct(s.mean)}  ` +
-        `std ${(s.std * 100).toFixed(2)} pts  ${chalk.bold(`PSS* ${pct(s.pss)}`)}  worst ${pct(s.min)} (${s.worst.join(", ")})  ` +
-        `flip rate ${pct(s.flipRate)}`,
+      s === null
+        ? "MATH500  no catalog persona has a graded answer"
+        : `MATH500  control ${pct(s.controlAccuracy)}  mean ${pct(s.mean)}  std ${(s.std * 100).toFixed(2)} pts  ` +
+            `${chalk.bold(`PSS* ${pct(s.pss)}`)}  worst ${pct(s.min)} (${s.worst.join(", ")})  flip rate ${pct(s.flipRate)}`,
     );
-    const rows = [...m.personas].sort((a, b) => a.accuracy - b.accuracy);
+    const rows = [...m.personas].sort((a, b) => (a.accuracy ?? -1) - (b.accuracy ?? -1));
     const width = Math.max(...rows.map((r) => r.id.length));
     for (const r of rows) {
-      const delta =
-        r.id === "none"
-          ? ""
-          : `${r.deltaVsControl >= 0 ? "+" : ""}${(r.deltaVsControl * 100).toFixed(1)} pts`;
+      const delta = r.id === "none" || r.accuracy === null ? "" : `${signedPoints(r.deltaVsControl)} pts`;
       const significant = r.pValueHolm !== null && r.pValueHolm < 0.05;
       const deltaText = significant ? chalk.bold(delta) : delta;
+      const interval = r.ci95 ? `  [${pct(r.ci95[0])}, ${pct(r.ci95[1])}]` : "";
+      const p = r.pValueHolm === null ? "" : chalk.gray(`  p=${pValueText(r.pValueHolm)}`);
       const noAnswer = r.extractionFailures > 0 ? chalk.yellow(`  no answer ${r.extractionFailures}`) : "";
+      const errors = r.errors > 0 ? chalk.red(`  errors ${r.errors}`) : "";
       lines.push(
-        `  ${r.id.padEnd(width)}  ${pct(r.accuracy).padStart(6)}  [${pct(r.ci95[0])}, ${pct(r.ci95[1])}]  ${deltaText}${
-          r.pValueHolm === null
-            ? ""
-            : chalk.gray(`  p=${r.pValueHolm < 0.001 ? "<0.001" : r.pValueHolm.toFixed(3)}`)
-        }${noAnswer}`,
+        `  ${r.id.padEnd(width)}  ${pct(r.accuracy).padStart(6)}${interval}  ${deltaText}${p}${noAnswer}${errors}`,
       );
     }
   }
@@ -40,7 +36,7 @@ export function printRunSummary(out: NodeJS.WritableStream, results: Results, re
   if (g) {
     const ci = g.ci95 ? ` [${g.ci95[0].toFixed(2)}, ${g.ci95[1].toFixed(2)}]` : "";
     lines.push(
-      `PersonaGym  ${chalk.bold(`PersonaScore ${g.personaScore === null ? "n/a" : g.personaScore.toFixed(2)}`)}${ci} over ${g.personasEvaluated} personas  ` +
+      `PersonaGym  ${chalk.bold(`PersonaScore ${scoreText(g.personaScore)}`)}${ci} over ${g.personasEvaluated} personas  ` +
         Object.entries(g.tasks)
           .map(([task, value]) => `${task} ${value.toFixed(2)}`)
           .join("  "),
@@ -50,15 +46,15 @@ export function printRunSummary(out: NodeJS.WritableStream, results: Results, re
         ? chalk.yellow("  same family as the subject: may favour it")
         : "";
       lines.push(
-        `  judge ${judge.spec}: ${judge.personaScore === null ? "n/a" : judge.personaScore.toFixed(2)}, unparsed ${judge.unparsed}/${judge.judged}${flag}`,
+        `  judge ${judge.spec}: ${scoreText(judge.personaScore)}, unparsed ${judge.unparsed}/${judge.judged}${flag}`,
       );
     }
   }
-  if (m && g) {
+  if (m?.summary && g) {
     lines.push(
       chalk.bold(
-        `Trade-off: control accuracy ${m.summary.controlAccuracy === null ? "n/a" : pct(m.summary.controlAccuracy)}  ` +
-          `PSS* ${pct(m.summary.pss)}  PersonaScore ${g.personaScore === null ? "n/a" : g.personaScore.toFixed(2)}`,
+        `Trade-off: control accuracy ${pct(m.summary.controlAccuracy)}  PSS* ${pct(m.summary.pss)}  ` +
+          `PersonaScore ${scoreText(g.personaScore)}`,
       ),
     );
   }

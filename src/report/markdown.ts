@@ -1,9 +1,6 @@
 import { markdownCell } from "./escape.js";
+import { pct, pValueText as pValue, scoreText as score, signedPoints as signedPts } from "./format.js";
 import type { Math500Results, PersonaGymResults, Results } from "./types.js";
-
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const signedPts = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}`;
-const pValue = (p: number | null) => (p === null ? "" : p < 0.001 ? "<0.001" : p.toFixed(3));
 
 /** summary.md: what a person reads first. Every outside string goes through markdownCell. */
 export function summaryMarkdown(results: Results): string {
@@ -44,8 +41,6 @@ export function summaryMarkdown(results: Results): string {
   lines.push("");
   return lines.join("\n");
 }
-
-const score = (x: number | null) => (x === null ? "n/a" : x.toFixed(2));
 
 function personaGymSection(p: PersonaGymResults): string[] {
   const taskNames = Object.keys(p.tasks);
@@ -97,34 +92,47 @@ function math500Section(m: Math500Results): string[] {
     "",
     `${m.problems} problems x ${m.samples} sample(s) x ${m.personas.length} conditions (control + ${m.personas.length - 1} personas), persona in the ${m.personaPlacement} message. Dataset sha256 \`${m.dataset.sha256.slice(0, 12)}\`${m.dataset.pinned ? " (pinned)" : " (**not the pinned file**)"}.`,
     "",
-    "| metric | value |",
-    "|---|---|",
-    `| control (no persona) accuracy | ${s.controlAccuracy === null ? "n/a" : pct(s.controlAccuracy)} |`,
-    `| mean over ${s.personas} personas | ${pct(s.mean)} |`,
-    `| std (population) | ${(s.std * 100).toFixed(2)} pts |`,
-    `| **PSS\\*** (mean - std, our reconstruction) | **${pct(s.pss)}** |`,
-    `| worst persona | ${pct(s.min)} (${s.worst.map(markdownCell).join(", ")}) |`,
-    `| best persona | ${pct(s.max)} (${s.best.map(markdownCell).join(", ")}) |`,
-    `| range | ${(s.range * 100).toFixed(1)} pts |`,
-    `| worst-case retention (worst / control) | ${s.worstRetention === null ? "n/a" : s.worstRetention.toFixed(3)} |`,
-    `| flip rate | ${pct(s.flipRate)} |`,
-    `| consistency rate | ${pct(s.consistencyRate)} |`,
-    "",
+  ];
+  if (s === null) {
+    lines.push(
+      "> No catalog persona has a graded answer (every persona request failed): no spread to report.",
+      "",
+    );
+  } else {
+    lines.push(
+      "| metric | value |",
+      "|---|---|",
+      `| control (no persona) accuracy | ${s.controlAccuracy === null ? "n/a" : pct(s.controlAccuracy)} |`,
+      `| mean over ${s.personas} personas | ${pct(s.mean)} |`,
+      `| std (population) | ${(s.std * 100).toFixed(2)} pts |`,
+      `| **PSS\\*** (mean - std, our reconstruction) | **${pct(s.pss)}** |`,
+      `| worst persona | ${pct(s.min)} (${s.worst.map(markdownCell).join(", ")}) |`,
+      `| best persona | ${pct(s.max)} (${s.best.map(markdownCell).join(", ")}) |`,
+      `| range | ${(s.range * 100).toFixed(1)} pts |`,
+      `| worst-case retention (worst / control) | ${s.worstRetention === null ? "n/a" : s.worstRetention.toFixed(3)} |`,
+      `| flip rate | ${pct(s.flipRate)} |`,
+      `| consistency rate | ${pct(s.consistencyRate)} |`,
+      "",
+    );
+  }
+  lines.push(
     "| persona | category | accuracy | 95% CI | Δ vs control (pts) | Δ 95% CI | p (Holm) | no answer | truncated | errors |",
     "|---|---|---|---|---|---|---|---|---|---|",
-  ];
+  );
   for (const p of m.personas) {
     lines.push(
-      `| ${markdownCell(p.id)} | ${markdownCell(p.category)} | ${pct(p.accuracy)} | ${pct(p.ci95[0])}–${pct(p.ci95[1])} | ${
+      `| ${markdownCell(p.id)} | ${markdownCell(p.category)} | ${pct(p.accuracy)} | ${p.ci95 ? `${pct(p.ci95[0])}–${pct(p.ci95[1])}` : ""} | ${
         p.id === "none" ? "" : signedPts(p.deltaVsControl)
       } | ${p.deltaCi95 ? `${signedPts(p.deltaCi95[0])}…${signedPts(p.deltaCi95[1])}` : ""} | ${pValue(p.pValueHolm)} | ${
         p.extractionFailures
       } | ${p.truncated} | ${p.errors} |`,
     );
   }
-  lines.push("", "### Persona lottery (expected best accuracy over k personas)", "");
+  lines.push("");
+  if (s === null) return lines;
+  lines.push("### Persona lottery (expected best accuracy over k personas)", "");
   const curve = s.lottery ?? {
-    personas: m.personas.slice(1).map((p) => p.id),
+    personas: m.personas.slice(1).flatMap((p) => (p.accuracy === null ? [] : [p.id])),
     expectedMaxAtK: s.expectedMaxAtK,
   };
   lines.push(

@@ -56,8 +56,8 @@ export function buildMath500Results(
       ...(entry.persona?.expectedEffect ? { expectedEffect: entry.persona.expectedEffect } : {}),
       n: graded.length,
       correct,
-      accuracy: graded.length === 0 ? 0 : correct / graded.length,
-      ci95: accuracyInterval(rows[index]!, plan.samples),
+      accuracy: graded.length === 0 ? null : correct / graded.length,
+      ci95: graded.length === 0 ? null : accuracyInterval(rows[index]!, plan.samples),
       extractionFailures: graded.length - found.length,
       accuracyWhenExtracted: found.length === 0 ? null : found.filter((v) => v.correct).length / found.length,
       truncated: graded.filter((v) => v.truncated).length,
@@ -109,14 +109,14 @@ function summarize(
   results: Math500PersonaResult[],
   personas: { id: string; persona: { lottery?: boolean } | null; rows: PersonaRows }[],
 ): Math500Results["summary"] {
-  const measured = results.slice(1).filter((r) => r.n > 0);
+  const measured = results
+    .slice(1)
+    .flatMap((r) => (r.accuracy === null ? [] : [{ id: r.id, accuracy: r.accuracy }]));
   const control = results[0]!;
-  if (measured.length === 0) {
-    throw new Error("no persona has a graded answer yet: nothing to summarise");
-  }
+  if (measured.length === 0) return null;
   const summary = summarizePersonas(
     measured.map((r) => ({ personaId: r.id, accuracy: r.accuracy })),
-    control.n > 0 ? control.accuracy : null,
+    control.accuracy,
   );
   const shared = sharedProblems(personas.map((p) => p.rows.perProblem));
   const flips =

@@ -15,8 +15,9 @@ export interface Math500PersonaResult {
   /** Graded generations (problems x samples with an answer). */
   n: number;
   correct: number;
-  accuracy: number;
-  ci95: Interval;
+  /** null when nothing was graded (every request of this persona failed). */
+  accuracy: number | null;
+  ci95: Interval | null;
   /** Generations with no extractable final answer (format failures, truncations). */
   extractionFailures: number;
   /** Accuracy among generations whose answer could be extracted; null when none could. */
@@ -58,7 +59,8 @@ export interface Math500Results {
   decoding: Record<string, unknown>;
   catalog: { id: string; version: string; sha256: string };
   personas: Math500PersonaResult[];
-  summary: Math500Summary;
+  /** null when no catalog persona has a graded answer (e.g. a server that refuses system messages). */
+  summary: Math500Summary | null;
 }
 
 export interface PersonaGymJudgeResult {

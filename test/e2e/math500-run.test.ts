@@ -118,8 +118,8 @@ describe("persona-bench run (MATH500, end to end through the CLI and a fake Olla
       expect(persona.accuracy).toBeCloseTo(correct / LIMIT, 12);
       expect(persona.extractionFailures).toBe(outcomes.filter((o) => o === "no-answer").length);
       const [lo, hi] = wilson(correct, LIMIT);
-      expect(persona.ci95[0]).toBeCloseTo(lo, 9);
-      expect(persona.ci95[1]).toBeCloseTo(hi, 9);
+      expect(persona.ci95![0]).toBeCloseTo(lo, 9);
+      expect(persona.ci95![1]).toBeCloseTo(hi, 9);
     }
 
     const control = verdicts.get("none")!;
@@ -145,15 +145,15 @@ describe("persona-bench run (MATH500, end to end through the CLI and a fake Olla
       expect(p.pValueHolm).toBeCloseTo(holm[i]!, 12);
     });
 
-    const accuracies = personaRows.map((p) => p.accuracy);
-    const s = math.summary;
+    const accuracies = personaRows.map((p) => p.accuracy!);
+    const s = math.summary!;
     expect(s.mean).toBeCloseTo(mean(accuracies), 12);
     expect(s.std).toBeCloseTo(populationStd(accuracies), 12);
     expect(s.pss).toBeCloseTo(mean(accuracies) - populationStd(accuracies), 12);
     expect(s.min).toBe(Math.min(...accuracies));
     expect(s.max).toBe(Math.max(...accuracies));
     expect(s.controlAccuracy).toBe(math.personas[0]!.accuracy);
-    expect(s.worstRetention).toBeCloseTo(Math.min(...accuracies) / math.personas[0]!.accuracy, 12);
+    expect(s.worstRetention).toBeCloseTo(Math.min(...accuracies) / math.personas[0]!.accuracy!, 12);
     expect(s.expectedMaxAtK).toHaveLength(8);
     s.expectedMaxAtK.forEach((value, i) => {
       expect(value).toBeCloseTo(expectedMaxBySubsets(accuracies, i + 1), 12);

@@ -87,8 +87,8 @@ describe("persona-bench run with several samples per problem (mean@S)", () => {
       expect(persona.discordant).toEqual({ personaOnly: b, controlOnly: c });
       const delta = scores.reduce((sum, x, i) => sum + x - control[i]!, 0) / LIMIT;
       expect(persona.deltaVsControl).toBeCloseTo(delta, 12);
-      expect(persona.ci95[0]).toBeLessThanOrEqual(persona.accuracy);
-      expect(persona.ci95[1]).toBeGreaterThanOrEqual(persona.accuracy);
+      expect(persona.ci95![0]).toBeLessThanOrEqual(persona.accuracy!);
+      expect(persona.ci95![1]).toBeGreaterThanOrEqual(persona.accuracy!);
     }
   });
 });
