@@ -162,6 +162,13 @@ describe("persona-bench run (MATH500, end to end through the CLI and a fake Olla
       (_, i) => new Set(personaRows.map((p) => verdicts.get(p.id)![i])).size > 1,
     );
     expect(s.flipRate).toBeCloseTo(flips.length / LIMIT, 12);
+    // Consistency: per problem, the share of persona pairs that agree, averaged over problems.
+    const P = personaRows.length;
+    const agreement = model.problems.map((_, i) => {
+      const right = personaRows.filter((p) => verdicts.get(p.id)![i]).length;
+      return (binomial(right, 2) + binomial(P - right, 2)) / binomial(P, 2);
+    });
+    expect(s.consistencyRate).toBeCloseTo(mean(agreement), 12);
     expect(s.lottery?.personas).toHaveLength(7);
 
     const reportDir = join(dir, "reports", results.runId);
