@@ -1,14 +1,12 @@
 import { InputError } from "../config/errors.js";
 import { ModelSpecError } from "../models/spec.js";
 import { AdapterError } from "../models/types.js";
+import { ResultsValidationError } from "../report/errors.js";
 import { terminalText } from "../report/escape.js";
-import { ResultsValidationError } from "../report/results.js";
-import { StoreError } from "../store/store.js";
+import { StoreError } from "../store/errors.js";
 import { HARNESS_VERSION } from "../version.js";
-import { dataCommand } from "./data-command.js";
 import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
-import { gradeCommand } from "./grade-command.js";
-import { type CliIo, runCommand } from "./run-command.js";
+import type { CliIo } from "./run-command.js";
 
 const HELP = `persona-bench ${HARNESS_VERSION}: how much does a persona in the system prompt move your model?
 
@@ -27,12 +25,13 @@ export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
+      // Each command loads its own modules: `grade` need not pay for SQLite, HTTP clients and schemas.
       case "run":
-        return await runCommand(rest, io);
+        return await (await import("./run-command.js")).runCommand(rest, io);
       case "grade":
-        return await gradeCommand(rest, io);
+        return await (await import("./grade-command.js")).gradeCommand(rest, io);
       case "data":
-        return await dataCommand(rest, io);
+        return await (await import("./data-command.js")).dataCommand(rest, io);
       case "--version":
       case "-v":
         io.stdout.write(`${HARNESS_VERSION}\n`);

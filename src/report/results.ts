@@ -3,7 +3,10 @@ import { getValidator } from "../config/schemas.js";
 import type { AdapterErrorKind, ModelIdentity } from "../models/types.js";
 import type { FailureRecord, RunRecord, RunStatus } from "../store/types.js";
 import { HARNESS_VERSION } from "../version.js";
+import { ResultsValidationError } from "./errors.js";
 import { RESULTS_SCHEMA_VERSION, type Results } from "./types.js";
+
+export { ResultsValidationError };
 
 const ERROR_EXAMPLES = 5;
 
@@ -25,10 +28,6 @@ export const SUITE_CHOICES: Record<string, string> = {
   judging:
     "our own rubric wording and judge prompt (answers fenced and neutralised), temperature 0; an unparseable verdict is retried once then counted as unparsed and excluded",
 };
-
-export class ResultsValidationError extends Error {
-  override readonly name = "ResultsValidationError";
-}
 
 export interface AssembleInput {
   run: RunRecord;

@@ -2,17 +2,16 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { AdapterErrorKind } from "../models/types.js";
+import { StoreError } from "./errors.js";
 import { STORE_SCHEMA, STORE_SCHEMA_VERSION } from "./schema.js";
 import type { FailureRecord, RunRecord, ScoreRecord, StoredGeneration } from "./types.js";
+
+export { StoreError };
 
 /** Scores (cheap to recompute) are written in batches of this size, each batch in one transaction. */
 const BATCH_ROWS = 64;
 /** SQLite's default limit on bound parameters is 32766; lookups stay far below it. */
 const LOOKUP_CHUNK = 500;
-
-export class StoreError extends Error {
-  override readonly name = "StoreError";
-}
 
 /**
  * The results store: runs, the generation cache (subject and judge calls alike), scores and permanent failures.
