@@ -73,17 +73,21 @@ const ADVERSARIAL = [
   { gold: "x^{400}", response: "\\boxed{x^{399}}" },
 ];
 
+async function readPairs(path: string): Promise<{ gold: string; pred: string; equal: boolean }[]> {
+  return (await readJsonl(path)).map((r, k) => ({
+    gold: str(r.gold, `${path}:${k + 1} gold`),
+    pred: str(r.pred, `${path}:${k + 1} pred`),
+    equal: r.equal === true,
+  }));
+}
+
 export async function runGradingPerf(opts: { dataDir: string; fixturesDir: string }): Promise<string[]> {
   const problems = loadMath500(resolve(opts.dataDir, "math500/test.jsonl")).map((p) => ({
     solution: p.solution ?? "",
     answer: p.answer,
   }));
-  const pairPath = resolve(opts.fixturesDir, "grading/equivalence.jsonl");
-  const pairs = (await readJsonl(pairPath)).map((r, k) => ({
-    gold: str(r.gold, `${pairPath}:${k + 1} gold`),
-    pred: str(r.pred, `${pairPath}:${k + 1} pred`),
-    equal: r.equal === true,
-  }));
+  const pairs = await readPairs(resolve(opts.fixturesDir, "grading/equivalence.jsonl"));
+  const independent = await readPairs(resolve(opts.fixturesDir, "grading/independent.jsonl"));
   // One warm-up pass so the figures measure steady state rather than JIT compilation.
   for (const p of problems) grade(p.answer, p.solution);
   for (const p of pairs) isEquivalent(p.gold, p.pred);
@@ -95,6 +99,7 @@ export async function runGradingPerf(opts: { dataDir: string; fixturesDir: strin
     ),
     timeEach("MATH500 answer vs itself", problems, (p) => isEquivalent(p.answer, p.answer)),
     timeEach("labeled fixtures (gold vs pred)", pairs, (p) => isEquivalent(p.gold, p.pred) === p.equal),
+    timeEach("independent fixtures (gold vs pred)", independent, (p) => isEquivalent(p.gold, p.pred) === p.equal),
     timeEach("adversarial inputs (huge, nested, towering)", ADVERSARIAL, (p) => grade(p.gold, p.response).correct === false),
   ];
   return ["Grading performance (one core, after one warm-up pass; per pair the fastest of 3 runs)", ...results.map(summarize)];

@@ -1,10 +1,11 @@
 /** Structure-driven equivalence: the gold answer's shape decides how the prediction is read and compared. */
 import { divV, valuesEqual } from "./evaluate.js";
 import { agreeAtPoints, tryParse } from "./expressions.js";
-import { normalizeLatex, splitTopLevel } from "./normalize.js";
+import { MAX_ANSWER_LENGTH, normalizeLatex, splitTopLevel } from "./normalize.js";
 import type { Node } from "./parse.js";
-import { letterOf, partValuesEqual, rightHandSide, scalarEqual, textEqual } from "./scalar.js";
+import { lettersOf, partValuesEqual, rightHandSide, scalarEqual, textEqual } from "./scalar.js";
 import {
+  hasPlusMinus,
   type Interval,
   isIntervalLike,
   isTextAnswer,
@@ -20,20 +21,18 @@ import {
 
 export type AnswerKind = "matrix" | "letter" | "text" | "interval" | "equation" | "tuple" | "list" | "scalar";
 
-/** Inputs longer than this are compared as normalized strings only (bounds the work). */
-const MAX_ANSWER_LENGTH = 2000;
 /** Tuples and lists with more items are compared as strings only (item matching is quadratic). */
 const MAX_ITEMS = 64;
 
 export function classifyGold(g: string): AnswerKind {
   if (/\\begin\{pmatrix\}/.test(g)) return "matrix";
-  if (/^\\text\{\s*\(?[A-Z]\)?\s*\}$|^\([A-Z]\)$/.test(g)) return "letter";
+  if (/^\\text\{\s*\(?[A-Z]\)?(?:\s*,\s*\(?[A-Z]\)?)*\s*\}$|^\([A-Z]\)$/.test(g)) return "letter";
   if (isTextAnswer(g)) return "text";
   if (isIntervalLike(g)) return "interval";
   if (splitTopLevel(g, ["="]).length === 2) return "equation";
   const items = tupleItems(g);
   if (items && items.length >= 2) return "tuple";
-  if (g.startsWith("\\{") || splitTopLevel(g, [",", "\\pm", "\\mp"]).length > 1) return "list";
+  if (g.startsWith("\\{") || splitTopLevel(g, [","]).length > 1 || hasPlusMinus(g)) return "list";
   return "scalar";
 }
 
@@ -137,15 +136,19 @@ function equationsEquivalent(gold: [string, string], pred: [string, string]): bo
   });
 }
 
-const isSingleVariable = (s: string) => /^[a-zA-Z](?:_\{?\w+\}?)?$/.test(s.trim());
+/** `y`, `x_1`, `f(x)`, `f^{-1}(x)`: a left-hand side that only names the value on the right. */
+const ASSIGNMENT_TARGET = /^(?:[a-zA-Z](?:_\{?\w+\}?)?|[a-zA-Z](?:\^\{?-1\}?)?\([a-zA-Z]\))$/;
+const withoutSpaces = (s: string) => s.replace(/\s+/g, "");
+const isAssignmentTarget = (s: string) => ASSIGNMENT_TARGET.test(withoutSpaces(s));
 
 function equationEqual(gold: string, pred: string): boolean {
   const [gl, gr] = splitTopLevel(gold, ["="]) as [string, string];
   const parts = splitTopLevel(pred, ["="]);
-  if (parts.length === 1) return isSingleVariable(gl) && scalarEqual(gr, pred);
+  if (parts.length === 1) return isAssignmentTarget(gl) && scalarEqual(gr, pred);
   if (parts.length !== 2) return false;
   const [pl, pr] = parts as [string, string];
-  if (isSingleVariable(gl) && isSingleVariable(pl)) return gl.trim() === pl.trim() && scalarEqual(gr, pr);
+  if (isAssignmentTarget(gl) && isAssignmentTarget(pl))
+    return withoutSpaces(gl) === withoutSpaces(pl) && scalarEqual(gr, pr);
   return equationsEquivalent([gl, gr], [pl, pr]);
 }
 
@@ -155,8 +158,10 @@ function compareNormalized(g: string, p: string): boolean {
   switch (classifyGold(g)) {
     case "matrix":
       return matrixEqual(g, p);
-    case "letter":
-      return letterOf(g) === letterOf(p);
+    case "letter": {
+      const letters = lettersOf(g);
+      return letters !== undefined && letters.join() === lettersOf(p)?.join();
+    }
     case "text":
       return textEqual(g, p);
     case "interval":

@@ -98,6 +98,8 @@ function lastBox(text: string): Box | "truncated" | undefined {
 }
 
 const PHRASE = /final answer is|the answer is|answer\s*:/gi;
+/** A list continuing after the first formula: `, $-5$`, ` or $-5$`, ` and \(x = 2\)`. */
+const MORE_VALUES = /^\s*(?:,|;|\bor\b|\band\b)\s*(?:\$|\\\(|\\\[|-?\d)/;
 const DELIMITERS: [string, string][] = [
   ["$$", "$$"],
   ["$", "$"],
@@ -116,7 +118,11 @@ function answerAfterPhrase(text: string): string | undefined {
   for (const [open, close] of DELIMITERS) {
     if (rest.startsWith(open)) {
       const end = rest.indexOf(close, open.length);
-      return end < 0 ? undefined : rest.slice(open.length, end).trim() || undefined;
+      if (end < 0) return undefined;
+      // "Answer: $5$ and $-5$" answers both values: keep the whole line then, not only the first formula.
+      if (!MORE_VALUES.test(rest.slice(end + close.length)))
+        return rest.slice(open.length, end).trim() || undefined;
+      break;
     }
   }
   rest = rest.split("\n")[0]!;

@@ -5,6 +5,8 @@ const SIZING = /\\(?:left|right|big|Big|bigg|Bigg)[lr]?(?![a-zA-Z])\s*/g;
 const TEXT_COMMANDS =
   /\\(?:mbox|textbf|textrm|textit|textsf|texttt|mathrm|mathbf|mathit|mathsf|mathbb|mathtt|hbox)\s*\{/g;
 const DEGREE = /\^\s*\{?\s*\\circ\s*\}?|\\degree(?![a-zA-Z])|°/g;
+/** "28 percent" is `28\%`, so that the percent rules apply to it (`0.28 percent` is not 0.28). */
+const PERCENT_WORD = /\\text\{\s*per\s?cent\s*\}|(?<=[\d}])\s*per\s?cent(?![a-zA-Z])/g;
 const DEGREE_WORDS = /\\text\{\s*(?:degrees?|deg)\s*\}|(?<=[\d}\s])(?:degrees?)(?![a-zA-Z])/g;
 
 /** Replaces `\dfrac`-style commands and unifies relation spellings. */
@@ -35,13 +37,45 @@ function unifyCommands(s: string): string {
     .replace(/\\infin(?![a-zA-Z])/g, "\\infty ");
 }
 
-/** Removes thousands separators: `10,\!080`, `58,500`, `1{,}000` but never a list such as `3,5,7`. */
+/** Removes thousands separators: `10,\!080`, `58,500`, `1{,}000`, `1\,000` but never a list such as `3,5,7`. */
 function dropThousandsSeparators(s: string): string {
-  let out = s.replace(/(\d)\{,\}(?=\d{3}(?!\d))/g, "$1").replace(/(\d),\\!\s*(?=\d{3}(?!\d))/g, "$1");
+  let out = s
+    .replace(/(\d)\{,\}(?=\d{3}(?!\d))/g, "$1")
+    .replace(/(\d),\\!\s*(?=\d{3}(?!\d))/g, "$1")
+    .replace(/(?<![\w^_.\\])\d{1,3}(?:\\[,!]\s*\d{3})+(?!\d)/g, (num) => num.replace(/\\[,!]\s*/g, ""));
   out = out.replace(/(^|[^\d.,])(\d{1,3}(?:,\d{3})+)(?![\d,])/g, (_m, pre: string, num: string) => {
     return pre + num.replace(/,/g, "");
   });
   return out;
+}
+
+/** Inputs longer than this are compared as normalized strings only (bounds the work). */
+export const MAX_ANSWER_LENGTH = 2000;
+
+/** `(\begin{array}{cc} 1 & 2 \\ 3 & 4 \end{array})` (after `\left`/`\right` are gone) is a pmatrix. */
+function arrayAsMatrix(s: string): string {
+  // The lazy match is quadratic in the number of unclosed arrays; longer inputs are compared as strings anyway.
+  if (s.length > MAX_ANSWER_LENGTH || !s.includes("\\begin{array}")) return s;
+  return s.replace(
+    /([([])\s*\\begin\{array\}\{[lcr|\s]*\}(.*?)\\end\{array\}\s*([)\]])/gs,
+    (whole, open: string, body: string, close: string) =>
+      (open === "(") === (close === ")") ? `\\begin{pmatrix}${body}\\end{pmatrix}` : whole,
+  );
+}
+
+/** `0.1\overline{6}` -> `\frac{1}{6}`: a repeating decimal is an exact rational. */
+function repeatingDecimals(s: string): string {
+  if (s.length > MAX_ANSWER_LENGTH || !s.includes("\\overline")) return s;
+  return s.replace(
+    /(\d*)\.(\d*)\\overline\{(\d{1,50})\}/g,
+    (_m, whole: string, fixed: string, period: string) => {
+      // whole.fixed(period)... = (whole fixed period - whole fixed) / (10^|fixed| * (10^|period| - 1))
+      const head = BigInt(`${whole}${fixed}` || "0");
+      const num = BigInt(`${whole}${fixed}${period}`) - head;
+      const den = 10n ** BigInt(fixed.length) * (10n ** BigInt(period.length) - 1n);
+      return `{\\frac{${num}}{${den}}}`;
+    },
+  );
 }
 
 /** The first cleanup every answer goes through; the result still is LaTeX. */
@@ -53,7 +87,9 @@ export function normalizeLatex(input: string): string {
   s = s.replace(/,\s*\\!/g, ",\\!");
   s = dropThousandsSeparators(s);
   s = s.replace(SIZING, "").replace(SPACING, " ");
+  s = repeatingDecimals(arrayAsMatrix(s));
   s = s.replace(TEXT_COMMANDS, "\\text{");
+  s = s.replace(PERCENT_WORD, "%");
   s = unifyCommands(s);
   s = s.replace(DEGREE, "°").replace(DEGREE_WORDS, "°");
   s = s.replace(/\\text\{\s*([-+]?[\d.]+)\s*\}/g, "$1");
@@ -61,6 +97,18 @@ export function normalizeLatex(input: string): string {
   s = s.replace(/(?:\s*[.。])+$/, "").replace(/\s*[,;]$/, "");
   return s.trim();
 }
+
+/** What joins the values of a list of solutions: `2, 3`, `x = 2 \text{ or } x = 3`. */
+export const LIST_SEPARATORS = [
+  ",",
+  ";",
+  "\\text{ or }",
+  "\\text{or}",
+  "\\text{ and }",
+  "\\text{and}",
+  " or ",
+  " and ",
+];
 
 /** Strips one pair of enclosing braces `{...}` when they wrap the whole string. */
 export function stripOuterBraces(s: string): string {

@@ -2,7 +2,8 @@
 
 import { asRational, type Value, valuesEqual } from "./evaluate.js";
 import { expressionsEqual, tryEvaluate, tryParse } from "./expressions.js";
-import { splitTopLevel, stripOuterBraces } from "./normalize.js";
+import { LIST_SEPARATORS, splitTopLevel, stripOuterBraces } from "./normalize.js";
+import { numberFromWords } from "./number-words.js";
 import * as Q from "./rational.js";
 
 interface Decorated {
@@ -15,42 +16,12 @@ interface Decorated {
 const UNIT_TAIL =
   /(?:\s*(?:\\text\{[^{}]*\}|(?<![a-zA-Z\\])[a-zA-Z]{2,}(?:\s+[a-zA-Z]{2,})*)(?:\s*\^\s*\{?[23]\}?)?)+$/;
 const BASE_NUMBER = /^([0-9A-Za-z]+)\s*_\s*\{?\s*(\d+)\s*\}?$/;
-const NUMBER_WORDS = [
-  "zero",
-  "one",
-  "two",
-  "three",
-  "four",
-  "five",
-  "six",
-  "seven",
-  "eight",
-  "nine",
-  "ten",
-  "eleven",
-  "twelve",
-  "thirteen",
-  "fourteen",
-  "fifteen",
-  "sixteen",
-  "seventeen",
-  "eighteen",
-  "nineteen",
-];
-const TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+/** `1.2e5`, `3E-4`: a computer-style power of ten (checked only after base-n answers, where `E` is a digit). */
+const E_NOTATION = /^([-+]?(?:\d+\.?\d*|\.\d+))[eE]([-+]?\d+)$/;
 
 /** "seven" -> "7", "twenty-one" -> "21"; anything else unchanged. */
 function numberWord(s: string): string {
-  const w = stripText(s).toLowerCase().trim();
-  const small = NUMBER_WORDS.indexOf(w);
-  if (small >= 0) return String(small);
-  const m = /^([a-z]+)(?:[- ]([a-z]+))?$/.exec(w);
-  const tens = m ? TENS.indexOf(m[1]!) : -1;
-  if (m && tens >= 2) {
-    const unit = m[2] === undefined ? 0 : NUMBER_WORDS.indexOf(m[2]);
-    if (unit >= 0 && unit < 10) return String(tens * 10 + unit);
-  }
-  return s;
+  return numberFromWords(stripText(s))?.toString() ?? s;
 }
 
 /** Removes `\text{...}` wrappers, keeping their content. */
@@ -76,10 +47,29 @@ function decorate(s: string): Decorated {
   return { core: stripOuterBraces(core), degrees, percent };
 }
 
-/** `15 \text{ cm}^2` -> `15`; only trailing words of two letters or more (a lone `x` is a variable). */
+/** Words after a number that change its value: "5 million" is not 5. */
+const SCALE_WORDS: Record<string, string> = {
+  dozen: "12",
+  hundred: "100",
+  thousand: "1000",
+  million: "10^{6}",
+  billion: "10^{9}",
+  trillion: "10^{12}",
+};
+const RADIAN_WORD = /(?<![a-zA-Z])rad(?:ians?)?(?![a-zA-Z])/;
+
+/**
+ * `15 \text{ cm}^2` -> `15`; only trailing words of two letters or more (a lone `x` is a variable). A scale word
+ * is multiplied in instead: `2.5 \text{ million}` -> `2.5\cdot 10^{6}`.
+ */
 function withoutUnits(s: string): string {
-  const stripped = s.replace(UNIT_TAIL, "").trim();
-  return stripped.length > 0 && /[\d}]$/.test(stripped) ? stripped : s;
+  const tail = UNIT_TAIL.exec(s);
+  if (!tail) return s;
+  const stripped = s.slice(0, tail.index).trim();
+  if (stripped.length === 0 || !/[\d}]$|\\pi$/.test(stripped)) return s;
+  const firstWord = /[a-zA-Z]{2,}/.exec(tail[0].replace(/\\text\{/g, ""))?.[0].toLowerCase();
+  const scale = firstWord === undefined ? undefined : SCALE_WORDS[firstWord];
+  return scale === undefined ? stripped : `${stripped}\\cdot ${scale}`;
 }
 
 const constantCache = new Map<string, Value | undefined>();
@@ -104,6 +94,12 @@ function sameNumberScaled(gold: string, pred: string, factor: bigint): boolean {
   return pr !== undefined && gr !== undefined && Q.ratEq(Q.mul(pr, Q.rat(factor)), gr);
 }
 
+function atLeastOne(s: string): boolean {
+  const v = constantValue(s);
+  const r = v && asRational(v);
+  return r !== undefined && Q.cmp(r.n < 0n ? Q.neg(r) : r, Q.ONE) >= 0;
+}
+
 function baseEqual(g: Decorated, p: Decorated): boolean {
   if (p.base !== undefined && p.base !== g.base) return false;
   return /^[0-9A-Z]+$/.test(p.core) && p.core.replace(/^0+(?=.)/, "") === g.core.replace(/^0+(?=.)/, "");
@@ -119,17 +115,20 @@ function coreEqual(gold: string, pred: string): boolean {
 
 /** Compares a gold that is one value (number, expression, decorated number) with a prediction. */
 export function scalarEqual(goldRaw: string, predRaw: string): boolean {
+  // `x = 5 \text{ or } x = -5` gives two values, which is never the one value of the gold.
+  if (splitTopLevel(numberWord(predRaw), LIST_SEPARATORS).length > 1) return false;
   const g = decorate(goldRaw);
   const p = decorate(numberWord(rightHandSide(predRaw)));
   if (g.base !== undefined || p.base !== undefined) return g.base !== undefined && baseEqual(g, p);
   if (p.degrees && !g.degrees && /\\pi/.test(g.core)) return false;
-  if (g.degrees && /\\pi/.test(p.core) && !/\\pi/.test(g.core)) return false;
+  if (g.degrees && (/\\pi/.test(p.core) || RADIAN_WORD.test(p.core)) && !/\\pi/.test(g.core)) return false;
   const gCore = withoutUnits(g.core);
-  const pCore = p.core;
+  const pCore = p.core.replace(E_NOTATION, "$1\\cdot 10^{$2}");
   if (g.percent === p.percent) return coreEqual(gCore, pCore);
   if (g.percent) return coreEqual(gCore, pCore) || sameNumberScaled(gCore, withoutUnits(pCore), 100n);
-  // A percent prediction for a plain gold: either the same number, or the same value.
-  return coreEqual(gCore, pCore) || sameNumberScaled(withoutUnits(pCore), gCore, 100n);
+  // A percent prediction for a plain gold: the same value, or the same number when the gold reads as a number of
+  // percent (at least 1: a gold below 1 is a fraction or a probability, and `0.28\%` for it is a real confusion).
+  return (atLeastOne(gCore) && coreEqual(gCore, pCore)) || sameNumberScaled(withoutUnits(pCore), gCore, 100n);
 }
 
 /** Compares by value only (no decorations): used for the parts of tuples, sets and intervals. */
@@ -142,10 +141,21 @@ export function partValuesEqual(gold: string, pred: string): boolean {
 
 const LETTER = /^\(?\s*([A-Za-z])\s*\)?$/;
 
-/** Multiple-choice letter, e.g. gold `\text{(B)}`; the prediction may be `B`, `(B)` or `\text{(B)}`. */
-export function letterOf(s: string): string | undefined {
-  const m = LETTER.exec(stripText(s).replace(/^\\text\{|\}$/g, ""));
-  return m ? m[1]!.toUpperCase() : undefined;
+/**
+ * Multiple-choice letters, sorted: gold `\text{(B)}` or `\text{(A), (C)}`; the prediction may be `B`, `(B)`,
+ * `\text{(B)}`, `A, C` or `(A) and (C)`. Undefined when any item is not a single letter.
+ */
+export function lettersOf(s: string): string[] | undefined {
+  const items = stripText(s)
+    .replace(/^\\text\{|\}$/g, "")
+    .split(/\s*,\s*|\s+and\s+/);
+  const letters: string[] = [];
+  for (const item of items) {
+    const m = LETTER.exec(item.trim());
+    if (!m) return undefined;
+    letters.push(m[1]!.toUpperCase());
+  }
+  return letters.sort();
 }
 
 /** Text answers compare case-insensitively on letters and digits only. */

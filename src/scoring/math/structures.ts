@@ -2,7 +2,7 @@
 
 import type { Value } from "./evaluate.js";
 import { tryEvaluate, tryParse } from "./expressions.js";
-import { matchingClose, splitTopLevel } from "./normalize.js";
+import { LIST_SEPARATORS, matchingClose, splitTopLevel } from "./normalize.js";
 import { stripText } from "./scalar.js";
 
 export interface Interval {
@@ -17,20 +17,10 @@ export interface Matrix {
   rows: string[][];
 }
 
-const LIST_SEPARATORS = [
-  ",",
-  ";",
-  "\\text{ or }",
-  "\\text{or}",
-  "\\text{ and }",
-  "\\text{and}",
-  " or ",
-  " and ",
-];
-
 /** `(a, b)` -> ["a", "b"] when the parentheses enclose the whole string, else undefined. */
 export function tupleItems(s: string): string[] | undefined {
-  if (!s.startsWith("(") || matchingClose(s, 0) !== s.length - 1) return undefined;
+  // `(-2, 7]` balances too (bracket kinds are not matched), but it is a half-open interval, not a tuple.
+  if (!s.startsWith("(") || !s.endsWith(")") || matchingClose(s, 0) !== s.length - 1) return undefined;
   return splitTopLevel(s.slice(1, -1), [","]);
 }
 
@@ -44,14 +34,18 @@ export function listItems(s: string): string[] {
   return items.flatMap(expandPlusMinus);
 }
 
-/** `1 \pm \sqrt{2}` -> ["1 + \sqrt{2}", "1 - \sqrt{2}"] (only a single top-level ±). */
+const PLUS_MINUS = /\\(?:pm|mp)(?![a-zA-Z])/g;
+
+/**
+ * `1 \pm \sqrt{2}` -> ["1 + \sqrt{2}", "1 - \sqrt{2}"], also inside a fraction (`\frac{-1 \pm \sqrt5}{2}`): ± has
+ * the precedence of + and -, so replacing it by each sign in place is exact. Only a single ± is expanded.
+ */
 export function expandPlusMinus(s: string): string[] {
-  const parts = splitTopLevel(s, ["\\pm", "\\mp"]);
-  if (parts.length !== 2) return [s];
-  const [a, b] = parts as [string, string];
-  const left = a === "" ? "" : a;
-  return [`${left}+(${b})`, `${left}-(${b})`];
+  if (s.match(PLUS_MINUS)?.length !== 1) return [s];
+  return [s.replace(PLUS_MINUS, "+"), s.replace(PLUS_MINUS, "-")];
 }
+
+export const hasPlusMinus = (s: string): boolean => s.search(PLUS_MINUS) >= 0;
 
 export function isIntervalLike(s: string): boolean {
   return /\\cup|\\infty|^[a-zA-Z]\s*\\in\s/.test(s) || (/^[[(].*[\])]$/.test(s) && /^\[|\]$/.test(s));

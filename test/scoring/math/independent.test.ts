@@ -1,0 +1,87 @@
+/**
+ * An independent check of the grader: pairs and responses labeled from the grading policy alone, written before the
+ * grader's code or its own fixtures were read (so they do not share its blind spots). Rows marked `"added": "phase2"`
+ * were added afterwards, as regressions for the bugs this check found. Every disagreement is listed.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { grade, isEquivalent } from "../../../src/scoring/math/index.js";
+import { fixturesDir } from "../../helpers/paths.js";
+
+interface PairCase {
+  gold: string;
+  pred: string;
+  equal: boolean;
+  why: string;
+  policy?: "silent";
+  added?: "phase2";
+}
+interface ResponseCase {
+  gold: string;
+  response: string;
+  correct: boolean;
+  found: boolean;
+  why: string;
+  policy?: "silent";
+  added?: "phase2";
+}
+
+function readJsonl<T>(name: string, required: readonly (keyof T)[]): T[] {
+  const file = resolve(fixturesDir, "grading", name);
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .map((line, i) => ({ line, n: i + 1 }))
+    .filter(({ line }) => line.trim())
+    .map(({ line, n }) => {
+      const row = JSON.parse(line) as T;
+      const missing = required.find((k) => row[k] === undefined);
+      if (missing !== undefined) throw new Error(`${name}:${n}: missing field "${String(missing)}"`);
+      return row;
+    });
+}
+
+const pairs = readJsonl<PairCase>("independent.jsonl", ["gold", "pred", "equal", "why"]);
+const responses = readJsonl<ResponseCase>("independent-extraction.jsonl", [
+  "gold",
+  "response",
+  "correct",
+  "found",
+  "why",
+]);
+
+describe("independent equivalence pairs", () => {
+  it("are hard enough: at least 350 pairs, about half of them traps, few policy-silent ones", () => {
+    const traps = pairs.filter((p) => !p.equal).length;
+    const silent = pairs.filter((p) => p.policy === "silent").length;
+    expect(pairs.length).toBeGreaterThanOrEqual(350);
+    expect(traps / pairs.length).toBeGreaterThan(0.4);
+    expect(silent / pairs.length).toBeLessThan(0.15);
+  });
+
+  it("agree with the grader on every pair (no false positive, no false negative)", () => {
+    const disagreements = pairs
+      .filter((p) => isEquivalent(p.gold, p.pred) !== p.equal)
+      .map((p) => `${p.equal ? "false negative" : "FALSE POSITIVE"}: ${p.gold} vs ${p.pred} (${p.why})`);
+    expect(disagreements).toEqual([]);
+  });
+});
+
+describe("independent extraction cases", () => {
+  it("has at least 60 responses, some with no answer to find", () => {
+    expect(responses.length).toBeGreaterThanOrEqual(60);
+    expect(responses.some((r) => !r.found)).toBe(true);
+  });
+
+  it("agree with grade() on found and correct for every response", () => {
+    const disagreements = responses.flatMap((r) => {
+      const got = grade(r.gold, r.response);
+      if (got.found === r.found && got.correct === r.correct) return [];
+      return [
+        `${JSON.stringify(r.response)}: expected found=${r.found} correct=${r.correct}, got found=${got.found} ` +
+          `correct=${got.correct} extracted=${JSON.stringify(got.extracted)} (${r.why})`,
+      ];
+    });
+    expect(disagreements).toEqual([]);
+  });
+});
