@@ -1,7 +1,7 @@
 /** Structure-driven equivalence: the gold answer's shape decides how the prediction is read and compared. */
 import { divV, valuesEqual } from "./evaluate.js";
 import { agreeAtPoints, tryParse } from "./expressions.js";
-import { MAX_ANSWER_LENGTH, normalizeLatex, splitTopLevel } from "./normalize.js";
+import { LIST_SEPARATORS, MAX_ANSWER_LENGTH, normalizeLatex, splitTopLevel } from "./normalize.js";
 import type { Node } from "./parse.js";
 import { lettersOf, partValuesEqual, rightHandSide, scalarEqual, textEqual } from "./scalar.js";
 import {
@@ -65,6 +65,36 @@ function tupleEqual(gold: string[], pred: string): boolean {
   return (
     ineq !== undefined &&
     intervalsEqual([{ lo: gold[0]!, hi: gold[1]!, loClosed: false, hiClosed: false }], ineq)
+  );
+}
+
+const NAMED_VALUE = /^([a-zA-Z](?:_\{?\w+\}?)?)\s*=\s*(.+)$/s;
+
+/** `x = 2, y = 3` -> [["x", "2"], ["y", "3"]], or undefined unless every item (at least two) names its variable. */
+function namedValues(s: string): [string, string][] | undefined {
+  const matches = splitTopLevel(s, LIST_SEPARATORS).map((item) => NAMED_VALUE.exec(item));
+  if (matches.length < 2 || matches.some((m) => m === null)) return undefined;
+  return matches.map((m) => [m![1]!, m![2]!.trim()]);
+}
+
+/**
+ * A gold naming different variables (`a = 3, b = 4`) is matched name by name, so `b = 3, a = 4` is wrong; a
+ * prediction without names must give the values in the gold's order.
+ */
+function namedValuesEqual(gold: [string, string][], pred: string): boolean {
+  const named = namedValues(pred);
+  if (!named) {
+    if (/=/.test(pred)) return false;
+    return orderedEqual(
+      gold.map(([, value]) => value),
+      tupleItems(pred) ?? splitTopLevel(pred, [","]),
+    );
+  }
+  const byName = new Map(named);
+  return (
+    byName.size === gold.length &&
+    named.length === gold.length &&
+    gold.every(([name, value]) => byName.has(name) && partValuesEqual(value, byName.get(name)!))
   );
 }
 
@@ -170,8 +200,12 @@ function compareNormalized(g: string, p: string): boolean {
       return equationEqual(g, p);
     case "tuple":
       return tupleEqual(tupleItems(g)!, p);
-    case "list":
+    case "list": {
+      const named = namedValues(g);
+      if (named && new Set(named.map(([name]) => name)).size === named.length)
+        return namedValuesEqual(named, p);
       return multisetEqual(listItems(g), listItems(p), partValuesEqual);
+    }
     case "scalar":
       return scalarEqual(g, p);
   }

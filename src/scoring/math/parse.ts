@@ -43,6 +43,12 @@ const FUNCTIONS = new Set([
   "exp",
 ]);
 const IGNORED_COMMANDS = new Set(["operatorname"]);
+/** Greek letters are variables like single Latin letters (`\pi` is the constant); case matters. */
+const GREEK_VARIABLES = new Set(
+  "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Sigma Phi Psi Omega".split(
+    " ",
+  ),
+);
 
 type Token =
   | { k: "num"; s: string }
@@ -314,6 +320,7 @@ class Parser {
       return x;
     }
     if (FUNCTIONS.has(name)) return this.func(name);
+    if (GREEK_VARIABLES.has(name)) return this.identifier(`\\${name}`);
     throw new ParseError(`unknown command \\${name}`);
   }
 
