@@ -158,6 +158,9 @@ class Parser {
         this.pos++;
         left = { t: "div", a: left, b: this.unary() };
       } else if (this.startsAtom()) {
+        // `2 1/2` (a mixed number), `5 000` (a separator) or `2 3` is never the product of two numbers.
+        if (isNumberLiteral(left) && this.peek()?.k === "num")
+          throw new ParseError("two numbers side by side");
         const right = this.power();
         const mixed = left.t === "num" && left.literal === "int" && right.t === "div" && right.intFrac;
         left = mixed ? { t: "add", a: left, b: right } : { t: "mul", a: left, b: right };
@@ -354,6 +357,10 @@ class Parser {
     }
     return x;
   }
+}
+
+function isNumberLiteral(node: Node): boolean {
+  return node.t === "num" || (node.t === "neg" && node.x.t === "num");
 }
 
 export function parseMath(src: string): Node {
