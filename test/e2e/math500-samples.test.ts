@@ -1,9 +1,7 @@
-import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Results } from "../../src/report/types.js";
 import { type FakeOpenAI, startFakeOpenAI } from "../fakes/index.js";
-import { runCli } from "../helpers/cli.js";
-import { requireSharedData } from "../helpers/paths.js";
+import { runArgs, runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 import { SimulatedModel } from "./simulated-model.js";
 
@@ -28,25 +26,17 @@ describe("persona-bench run with several samples per problem (mean@S)", () => {
 
   it("scores mean@S per problem, pairs problems by majority verdict, and seeds samples apart but personas alike", async () => {
     const dir = tempDir();
-    const run = await runCli([
-      "run",
-      "benchmarks/math500-quick.yaml",
-      "--model",
-      `openai:sim@${fake.baseUrl}`,
-      "--limit",
-      String(LIMIT),
-      "--samples",
-      String(SAMPLES),
-      "--personas",
-      "math-expert,toddler",
-      "--data-dir",
-      requireSharedData(),
-      "--store",
-      join(dir, "s.sqlite"),
-      "--out",
-      join(dir, "reports"),
-      "--json",
-    ]);
+    const run = await runCli(
+      runArgs("benchmarks/math500-quick.yaml", `openai:sim@${fake.baseUrl}`, dir, [
+        "--limit",
+        String(LIMIT),
+        "--samples",
+        String(SAMPLES),
+        "--personas",
+        "math-expert,toddler",
+        "--json",
+      ]),
+    );
     expect(run.stderr).not.toMatch(/internal error/);
     expect(run.code).toBe(0);
     const math = (JSON.parse(run.stdout) as Results).tasks.math500!;

@@ -3,8 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Results } from "../../src/report/types.js";
 import { faults, startFakeOpenAI } from "../fakes/index.js";
-import { runCli } from "../helpers/cli.js";
-import { requireSharedData } from "../helpers/paths.js";
+import { runArgs, runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 import { SimulatedModel } from "./simulated-model.js";
 
@@ -21,21 +20,13 @@ describe("a server that refuses every system message (a chat template without a 
     });
     try {
       const dir = tempDir();
-      const run = await runCli([
-        "run",
-        "benchmarks/math500-quick.yaml",
-        "--model",
-        `openai:sim@${fake.baseUrl}`,
-        "--limit",
-        "6",
-        "--data-dir",
-        requireSharedData(),
-        "--store",
-        join(dir, "s.sqlite"),
-        "--out",
-        join(dir, "reports"),
-        "--json",
-      ]);
+      const run = await runCli(
+        runArgs("benchmarks/math500-quick.yaml", `openai:sim@${fake.baseUrl}`, dir, [
+          "--limit",
+          "6",
+          "--json",
+        ]),
+      );
       expect(run.stderr).not.toMatch(/internal error/);
       expect(run.code).toBe(3);
       const results = JSON.parse(run.stdout) as Results;

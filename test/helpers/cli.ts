@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
-import { repoRoot } from "./paths.js";
+import { join, resolve } from "node:path";
+import { repoRoot, requireSharedData } from "./paths.js";
 
 /** The built CLI, exactly what `npx persona-bench` runs; `npm test` builds it first. */
 export const cliPath = resolve(repoRoot, "dist/cli/bin.js");
@@ -42,4 +42,24 @@ export async function runCli(
   const run = startCli(args, options);
   run.child.stdin!.end(options.stdin ?? "");
   return run.done;
+}
+
+/** `run` arguments for tests: the shared data, no downloads, no backoff; `dir` holds the store and the reports. */
+export function runArgs(bench: string, model: string, dir: string, extra: string[] = []): string[] {
+  return [
+    "run",
+    bench,
+    "--model",
+    model,
+    "--data-dir",
+    requireSharedData(),
+    "--no-download",
+    "--store",
+    join(dir, "store.sqlite"),
+    "--out",
+    join(dir, "reports"),
+    "--retry-base-delay",
+    "0",
+    ...extra,
+  ];
 }

@@ -12,9 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRng } from "../../src/metrics/random.js";
 import type { Results } from "../../src/report/types.js";
 import { type FakeOpenAI, startFakeOpenAI } from "../fakes/index.js";
-import { runCli, startCli } from "../helpers/cli.js";
+import { runArgs, runCli, startCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
-import { inspectStore, runArgs, simulatedModel, writeBenchmark } from "./harness.js";
+import { inspectStore, simulatedModel, writeBenchmark } from "./harness.js";
 
 const LIMIT = 20;
 const CONDITIONS = 4;

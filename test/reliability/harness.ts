@@ -87,26 +87,6 @@ export function writeBenchmark(
   return file;
 }
 
-/** The `run` arguments every reliability test shares; `dir` holds the store and the reports. */
-export function runArgs(bench: string, model: string, dir: string, extra: string[] = []): string[] {
-  return [
-    "run",
-    bench,
-    "--model",
-    model,
-    "--data-dir",
-    requireSharedData(),
-    "--no-download",
-    "--store",
-    join(dir, "store.sqlite"),
-    "--out",
-    join(dir, "reports"),
-    "--retry-base-delay",
-    "0",
-    ...extra,
-  ];
-}
-
 /** The run's results.json, found through the run id printed by --json or the reports folder. */
 export function readReport(dir: string, runId: string): { results: Results; summary: string; csv: string } {
   const reportDir = join(dir, "reports", runId);

@@ -7,13 +7,12 @@ import Database from "better-sqlite3";
 import { afterEach, expect, it } from "vitest";
 import type { Results } from "../../src/report/types.js";
 import { type FakeServer, type Fault, faults, startFakeOpenAI } from "../fakes/index.js";
-import { runCli } from "../helpers/cli.js";
+import { runArgs, runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 import {
   inspectStore,
   problemOf,
   readReport,
-  runArgs,
   simulatedModel,
   uniformFor,
   writeBenchmark,

@@ -8,10 +8,10 @@ import { readFileSync } from "node:fs";
 import { afterEach, expect, it } from "vitest";
 import type { Results } from "../../src/report/types.js";
 import { type FakeOpenAI, faults, type RespondContext, startFakeOpenAI } from "../fakes/index.js";
-import { runCli } from "../helpers/cli.js";
+import { runArgs, runCli } from "../helpers/cli.js";
 import { filesUnder } from "../helpers/errors.js";
 import { tempDir } from "../helpers/tmp.js";
-import { RELIABILITY_PERSONAS, runArgs, simulatedModel, writeBenchmark } from "./harness.js";
+import { RELIABILITY_PERSONAS, simulatedModel, writeBenchmark } from "./harness.js";
 
 const LIMIT = 4;
 

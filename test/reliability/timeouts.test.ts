@@ -9,9 +9,9 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Results } from "../../src/report/types.js";
 import { type FakeOpenAI, type Fault, startFakeOpenAI } from "../fakes/index.js";
-import { runCli } from "../helpers/cli.js";
+import { runArgs, runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
-import { runArgs, simulatedModel, writeBenchmark } from "./harness.js";
+import { simulatedModel, writeBenchmark } from "./harness.js";
 
 const LIMIT = 3;
 const CONDITIONS = 4;

@@ -14,9 +14,9 @@ import {
   startFakeOllama,
   startFakeOpenAI,
 } from "../fakes/index.js";
-import { runCli } from "../helpers/cli.js";
+import { runArgs, runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
-import { problemOf, runArgs, simulatedModel, uniformFor, writeBenchmark } from "./harness.js";
+import { problemOf, simulatedModel, uniformFor, writeBenchmark } from "./harness.js";
 
 const LIMIT = 20;
 const CONDITIONS = 4;

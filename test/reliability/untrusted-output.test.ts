@@ -8,16 +8,9 @@ import { readFileSync } from "node:fs";
 import { afterEach, expect, it } from "vitest";
 import type { Results } from "../../src/report/types.js";
 import { type FakeOpenAI, faults, type RespondContext, startFakeOpenAI } from "../fakes/index.js";
-import { runCli } from "../helpers/cli.js";
+import { runArgs, runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
-import {
-  type CatalogPersona,
-  problemOf,
-  readReport,
-  runArgs,
-  simulatedModel,
-  writeBenchmark,
-} from "./harness.js";
+import { type CatalogPersona, problemOf, readReport, simulatedModel, writeBenchmark } from "./harness.js";
 
 const LIMIT = 6;
 
