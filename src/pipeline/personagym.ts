@@ -20,7 +20,7 @@ import {
   selectPersonaGymPersonas,
 } from "../tasks/personagym.js";
 import { resolvePersonaGym, resolveUpstreamRubrics } from "../tasks/personagym-source.js";
-import type { Endpoint, StageContext } from "./stage.js";
+import { countCached, type Endpoint, type StageContext } from "./stage.js";
 
 export interface PreparedPersonaGym {
   config: PersonaGymTaskConfig;
@@ -84,8 +84,9 @@ export async function executePersonaGym(
     prepared.questions,
     modelCacheKey(subject.identity),
   );
-  await runPlan(ctx, "personagym subject", subject, subjects, keys);
-  const answers = textsByQuestion(ctx.store, subjects);
+  const subjectItems = [...subjects.items()];
+  await runPlan(ctx, "personagym subject", subject, subjectItems, keys);
+  const answers = textsByQuestion(ctx.store, subjectItems);
   const collected: PersonaGymCollected = { answers, examples: null, verdicts: [], keys };
   if (ctx.interrupted || judges.length === 0) return collected;
 
@@ -97,26 +98,27 @@ export async function executePersonaGym(
   const examples = new Map<string, string[] | null>();
   const examplesModel = judges[0]!;
   if (config.scoreExamples) {
-    const plan = planPersonaGymExamples(config, input, modelCacheKey(examplesModel.identity));
-    await runPlan(ctx, "personagym examples", examplesModel, plan, keys);
+    const items = [...planPersonaGymExamples(config, input, modelCacheKey(examplesModel.identity)).items()];
+    await runPlan(ctx, "personagym examples", examplesModel, items, keys);
     if (ctx.interrupted) return collected;
     let unparsed = 0;
-    for (const [questionId, text] of textsByQuestion(ctx.store, plan)) {
+    for (const [questionId, text] of textsByQuestion(ctx.store, items)) {
       const parsed = parseExamples(text);
       if (parsed === null) unparsed++;
       examples.set(questionId, parsed);
     }
-    collected.examples = { requested: plan.size, unparsed };
+    collected.examples = { requested: items.length, unparsed };
   }
 
   for (const judge of judges) {
     const judgeKey = modelCacheKey(judge.identity);
     const plan = planPersonaGymJudgements(config, { ...input, answers, examples }, judgeKey, judge.spec);
-    await runPlan(ctx, `personagym judge ${judge.spec}`, judge, plan, keys);
+    const items = [...plan.items()];
+    await runPlan(ctx, `personagym judge ${judge.spec}`, judge, items, keys);
     if (ctx.interrupted) return collected;
-    const first = verdictsOf(ctx.store, plan);
+    const first = verdictsOf(ctx.store, items);
     // An unparseable judgement gets one more try, as a new request (another sample, another seed).
-    const retries = retryPlan(plan, first, judgeKey, config.judgeDecoding.seed);
+    const retries = retryItems(items, first, judgeKey, config.judgeDecoding.seed);
     await runPlan(ctx, `personagym judge ${judge.spec} (retry)`, judge, retries, keys);
     if (ctx.interrupted) return collected;
     const second = verdictsOf(ctx.store, retries);
@@ -139,7 +141,7 @@ export function planPersonaGymCounts(
   store: Store | undefined,
 ): { stage: string; requests: number; cached: number | null }[] {
   const { config } = prepared;
-  const cached = (plan: PersonaGymPlan) => (store ? countKeys(store, plan) : 0);
+  const cached = (plan: PersonaGymPlan) => (store ? countCached(store, plan.items()) : 0);
   const subjects = planPersonaGymSubjects(
     config,
     prepared.personas,
@@ -161,9 +163,12 @@ export function planPersonaGymCounts(
       requests: plan.size,
       cached: cached(plan),
     });
-    if (store) for (const [id, text] of textsByQuestion(store, plan)) examples.set(id, parseExamples(text));
+    if (store) {
+      for (const [id, text] of textsByQuestion(store, [...plan.items()]))
+        examples.set(id, parseExamples(text));
+    }
   }
-  const answers = store ? textsByQuestion(store, subjects) : new Map<string, string>();
+  const answers = store ? textsByQuestion(store, [...subjects.items()]) : new Map<string, string>();
   for (const judge of judges) {
     const plan = planPersonaGymJudgements(
       config,
@@ -180,24 +185,19 @@ export function planPersonaGymCounts(
   return counts;
 }
 
-function countKeys(store: Store, plan: PersonaGymPlan): number {
-  return store.existingKeys([...plan.items()].map((item) => item.key)).size;
-}
-
 async function runPlan(
   ctx: StageContext,
   stage: string,
   endpoint: Endpoint,
-  plan: PersonaGymPlan,
+  items: readonly PersonaGymWorkItem[],
   keys: string[],
 ) {
-  const items = [...plan.items()];
   for (const item of items) keys.push(item.key);
   await ctx.execute(stage, endpoint, modelCacheKey(endpoint.identity), items, items.length);
 }
 
-function textsByQuestion(store: Store, plan: PersonaGymPlan): Map<string, string> {
-  const items = [...plan.items()];
+/** The finished generations' texts by question id (failed or missing requests are absent). */
+function textsByQuestion(store: Store, items: readonly PersonaGymWorkItem[]): Map<string, string> {
   const generations = store.getGenerations(items.map((item) => item.key));
   const texts = new Map<string, string>();
   for (const item of items) {
@@ -207,37 +207,32 @@ function textsByQuestion(store: Store, plan: PersonaGymPlan): Map<string, string
   return texts;
 }
 
-/** Parsed verdicts of the plan's finished judgements: a score, or null when unparseable. */
-function verdictsOf(store: Store, plan: PersonaGymPlan): Map<string, number | null> {
+/** Parsed verdicts of the finished judgements: a score, or null when unparseable. */
+function verdictsOf(store: Store, items: readonly PersonaGymWorkItem[]): Map<string, number | null> {
   const verdicts = new Map<string, number | null>();
-  for (const [questionId, text] of textsByQuestion(store, plan)) {
+  for (const [questionId, text] of textsByQuestion(store, items)) {
     const verdict = parseVerdict(text);
     verdicts.set(questionId, "score" in verdict ? verdict.score : null);
   }
   return verdicts;
 }
 
-function retryPlan(
-  plan: PersonaGymPlan,
+/** A second request (sample 1, its own seed) for each judgement that could not be parsed. */
+function retryItems(
+  items: readonly PersonaGymWorkItem[],
   first: Map<string, number | null>,
   judgeKey: string,
   seed: number,
-): PersonaGymPlan {
-  const retries: PersonaGymWorkItem[] = [];
-  for (const item of plan.items()) {
-    if (first.get(item.itemId) !== null) continue;
-    const sampling = { ...item.request.sampling, seed: deriveSeed(seed, item.itemId, 1) };
-    retries.push({
-      ...item,
-      sample: 1,
-      request: { messages: item.request.messages, sampling },
-      key: generationKey(judgeKey, item.request.messages, sampling, 1),
+): PersonaGymWorkItem[] {
+  return items
+    .filter((item) => first.get(item.itemId) === null)
+    .map((item) => {
+      const sampling = { ...item.request.sampling, seed: deriveSeed(seed, item.itemId, 1) };
+      return {
+        ...item,
+        sample: 1,
+        request: { messages: item.request.messages, sampling },
+        key: generationKey(judgeKey, item.request.messages, sampling, 1),
+      };
     });
-  }
-  return {
-    size: retries.length,
-    *items() {
-      yield* retries;
-    },
-  };
 }

@@ -25,7 +25,7 @@ import {
   planPersonaGymCounts,
   preparePersonaGym,
 } from "./personagym.js";
-import { type Endpoint, type PipelineEvent, StageContext } from "./stage.js";
+import { countCached, type Endpoint, type PipelineEvent, StageContext } from "./stage.js";
 
 export type PreparedTask =
   | ({ kind: "math500" } & PreparedMath500)
@@ -81,19 +81,6 @@ export function dryRun(
     }
   }
   return counts;
-}
-
-export function countCached(store: Store, items: Iterable<{ key: string }>): number {
-  let cached = 0;
-  let keys: string[] = [];
-  for (const item of items) {
-    keys.push(item.key);
-    if (keys.length === 500) {
-      cached += store.existingKeys(keys).size;
-      keys = [];
-    }
-  }
-  return cached + store.existingKeys(keys).size;
 }
 
 export interface RunBenchmarkOptions {

@@ -70,3 +70,17 @@ export class StageContext {
     return outcome;
   }
 }
+
+/** How many of these requests the store already holds, looked up in chunks so a plan is never materialised. */
+export function countCached(store: Store, items: Iterable<{ key: string }>): number {
+  let cached = 0;
+  let keys: string[] = [];
+  for (const item of items) {
+    keys.push(item.key);
+    if (keys.length === 500) {
+      cached += store.existingKeys(keys).size;
+      keys = [];
+    }
+  }
+  return cached + store.existingKeys(keys).size;
+}

@@ -186,11 +186,15 @@ async function download(
   }
 }
 
-function unreachable(source: DatasetSource, url: string, error: unknown, timedOut: boolean): DatasetError {
+/** Why a download failed, in a few words: "timed out", or the network error code (ECONNREFUSED, ...). */
+export function networkReason(error: unknown, timedOut: boolean): string {
+  if (timedOut) return "timed out";
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  const reason = timedOut
-    ? "timed out"
-    : oneLine(cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error)));
+  return oneLine(cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error)));
+}
+
+function unreachable(source: DatasetSource, url: string, error: unknown, timedOut: boolean): DatasetError {
+  const reason = networkReason(error, timedOut);
   return new DatasetError(
     `could not download dataset "${source.id}" from ${url} (${reason}); download it yourself and pass --data-dir`,
     url,
@@ -244,6 +248,6 @@ export async function hashFile(path: string): Promise<{ sha256: string; bytes: n
   return { sha256: hash.digest("hex"), bytes };
 }
 
-function isFile(path: string): boolean {
+export function isFile(path: string): boolean {
   return existsSync(path) && statSync(path).isFile();
 }

@@ -4,9 +4,16 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import pLimit, { type LimitFunction } from "p-limit";
 import { sha256Hex } from "../config/canonical.js";
-import { InputError, oneLine } from "../config/errors.js";
+import { InputError } from "../config/errors.js";
 import { readInputFile } from "../config/text.js";
-import { DatasetError, type DatasetOptions, type DatasetOrigin, defaultCacheDir } from "./datasets.js";
+import {
+  DatasetError,
+  type DatasetOptions,
+  type DatasetOrigin,
+  defaultCacheDir,
+  isFile,
+  networkReason,
+} from "./datasets.js";
 import {
   MAX_PERSONAGYM_FILE_BYTES,
   PERSONAGYM_FILE_SUFFIX,
@@ -307,7 +314,7 @@ async function fetchBytes(
   try {
     response = await fetch(url, { signal, redirect: "follow", headers });
   } catch (error) {
-    throw failed(networkReason(error, signal));
+    throw failed(networkReason(error, signal.aborted));
   }
   if (!response.ok || !response.body) {
     await response.body?.cancel();
@@ -324,15 +331,9 @@ async function fetchBytes(
     }
   } catch (error) {
     if (error instanceof DatasetError) throw error;
-    throw failed(networkReason(error, signal));
+    throw failed(networkReason(error, signal.aborted));
   }
   return Buffer.concat(chunks, bytes);
-}
-
-function networkReason(error: unknown, signal: AbortSignal): string {
-  if (signal.aborted) return "timed out";
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return oneLine(cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error)));
 }
 
 /**
@@ -357,8 +358,4 @@ async function intoPlace(target: string, fill: (temp: string) => Promise<void>):
 
 function isDirectory(path: string): boolean {
   return existsSync(path) && statSync(path).isDirectory();
-}
-
-function isFile(path: string): boolean {
-  return existsSync(path) && statSync(path).isFile();
 }
