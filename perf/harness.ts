@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pLimit from "p-limit";
-import { loadBenchmark } from "../src/config/benchmark.js";
+import { loadBenchmark, type Math500TaskConfig } from "../src/config/benchmark.js";
 import { createAdapter } from "../src/models/registry.js";
 import type { CompletionRequest, CompletionResponse, ModelAdapter, Timeouts } from "../src/models/types.js";
 import { planMath500 } from "../src/plan/math500.js";
@@ -45,8 +45,9 @@ function cpuMs(start: NodeJS.CpuUsage): number {
 
 export async function runHarnessPerf(opts: { dataDir: string; repoRoot: string }): Promise<string[]> {
   const benchmark = loadBenchmark(resolve(opts.repoRoot, "benchmarks/math500-stability.yaml"));
-  const task = benchmark.tasks[0]!;
-  if (task.task !== "math500") throw new Error("math500-stability.yaml must start with a math500 task");
+  const first = benchmark.tasks[0]!;
+  if (first.task !== "math500") throw new Error("math500-stability.yaml must start with a math500 task");
+  const task = first as Math500TaskConfig;
   const problems = loadMath500(resolve(opts.dataDir, "math500/test.jsonl"));
   const lines = ["Harness performance (CPU per request, one process)"];
   const dir = mkdtempSync(join(tmpdir(), "persona-bench-perf-"));

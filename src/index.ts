@@ -8,11 +8,32 @@ export * from "./models/types.js";
 export { loadCatalog, type Persona, type PersonaCatalog, selectPersonas } from "./personas/catalog.js";
 export { type BenchmarkOutcome, dryRun, prepareBenchmark, runBenchmark, runIdFor } from "./pipeline/run.js";
 export type { Endpoint } from "./pipeline/stage.js";
-export { loadResults } from "./report/load.js";
-export { validateResults } from "./report/results.js";
-export type { Math500PersonaResult, Math500Results, Math500Summary, Results } from "./report/types.js";
 export { writeReports } from "./report/write.js";
+export { validateResults } from "./results/assemble.js";
+export { loadResults, parseResults } from "./results/load.js";
+export {
+  type HeadlineMetric,
+  isMathSection,
+  isPersonaGymSection,
+  type Math500PersonaResult,
+  type Math500Results,
+  type Math500Summary,
+  type MathPersonaResult,
+  type MathSection,
+  type MathSummary,
+  mathSections,
+  type PersonaGymSection,
+  personaGymSections,
+  RESULTS_SCHEMA_VERSION,
+  type Results,
+  type StatisticalSettings,
+  type TaskSection,
+  type TaskSectionFrame,
+} from "./results/types.js";
+export { decodeJudgements, decodeMathOutcomes } from "./results/verdicts.js";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./runner/retry.js";
 export { GRADER_VERSION, grade, isEquivalent } from "./scoring/math/index.js";
 export { Store } from "./store/store.js";
+export { registeredTaskKinds, registerTaskKind, unregisterTaskKind } from "./task-kinds/registry.js";
+export type { PreparedTask, TaskKind, TaskModels } from "./task-kinds/types.js";
 export { HARNESS_VERSION } from "./version.js";

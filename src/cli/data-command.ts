@@ -1,14 +1,15 @@
 import { resolve } from "node:path";
-import { DATASETS, resolveDataset, verifyDataset } from "../tasks/datasets.js";
+import { registeredTaskKinds } from "../task-kinds/registry.js";
 import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
 import { parseCommandArgs } from "./options.js";
 import type { CliIo } from "./run-command.js";
 
 export const DATA_HELP = `Usage: persona-bench data fetch|verify [--data-dir DIR]
 
-  fetch    download every pinned dataset into the cache (PERSONA_BENCH_CACHE_DIR, default ~/.cache/persona-bench)
-           and check its size and sha256
-  verify   check the copies persona-bench would use (--data-dir or PERSONA_BENCH_DATA_DIR, else the cache)
+  fetch    download every pinned dataset of every task kind (math500, personagym, personagym-rubrics) into the
+           cache (PERSONA_BENCH_CACHE_DIR, default ~/.cache/persona-bench) and check it against its pinned hash
+  verify   check the copies persona-bench would use (--data-dir or PERSONA_BENCH_DATA_DIR, else the cache);
+           exit 2 unless every one is the pinned version
 `;
 
 export async function dataCommand(argv: string[], io: CliIo): Promise<ExitCode> {
@@ -22,32 +23,21 @@ export async function dataCommand(argv: string[], io: CliIo): Promise<ExitCode> 
   }
   const action = positionals[0];
   const dataDirValue = values["data-dir"] ?? io.env.PERSONA_BENCH_DATA_DIR;
-  const dataDir = dataDirValue ? resolve(io.cwd, dataDirValue) : undefined;
+  const options = { env: io.env, ...(dataDirValue ? { dataDir: resolve(io.cwd, dataDirValue) } : {}) };
+  // Every dataset of every registered task kind, once.
+  const datasets = [
+    ...new Map(registeredTaskKinds().flatMap((kind) => kind.datasets.map((d) => [d.id, d]))).values(),
+  ];
   if (action === "fetch") {
-    for (const dataset of DATASETS) {
-      const resolved = await resolveDataset(dataset.id, { allowDownload: true });
-      io.stdout.write(`${dataset.id}: ${resolved.path} (${resolved.origin}, sha256 ${resolved.sha256})\n`);
-    }
+    for (const dataset of datasets) io.stdout.write(`${await dataset.fetch(options)}\n`);
     return EXIT.success;
   }
   if (action === "verify") {
     let ok = true;
-    for (const dataset of DATASETS) {
-      const { checks } = await verifyDataset(dataset.id, { ...(dataDir ? { dataDir } : {}) });
-      // The first copy found is the one a run would use.
-      const used = checks.find((check) => check.found);
-      ok &&= used?.pinned === true;
-      for (const check of checks) {
-        const state = !check.found
-          ? "missing"
-          : check.pinned
-            ? `ok (sha256 ${check.sha256})`
-            : `DIFFERS from the pinned file (sha256 ${check.sha256}, expected ${dataset.sha256})`;
-        io.stdout.write(
-          `${dataset.id} [${check.origin}] ${check.path}: ${state}${check === used ? " <- used" : ""}\n`,
-        );
-      }
-      if (!used) io.stdout.write(`${dataset.id}: no local copy; persona-bench data fetch downloads it\n`);
+    for (const dataset of datasets) {
+      const { lines, ok: pinned } = await dataset.verify(options);
+      ok &&= pinned;
+      io.stdout.write(`${lines.join("\n")}\n`);
     }
     return ok ? EXIT.success : EXIT.badInput;
   }

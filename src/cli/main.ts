@@ -1,8 +1,8 @@
 import { InputError } from "../config/errors.js";
 import { ModelSpecError } from "../models/spec.js";
 import { AdapterError } from "../models/types.js";
-import { ResultsValidationError } from "../report/errors.js";
 import { terminalText } from "../report/escape.js";
+import { ResultsValidationError } from "../results/errors.js";
 import { StoreError } from "../store/errors.js";
 import { HARNESS_VERSION } from "../version.js";
 import { CliError, EXIT, type ExitCode } from "./exit-codes.js";

@@ -6,11 +6,12 @@ import { createAdapter } from "../models/registry.js";
 import { AdapterError, type ModelIdentity, type Timeouts } from "../models/types.js";
 import { packageRoot } from "../package-root.js";
 import { parsePersonaSelector } from "../personas/catalog.js";
-import { dryRun, type PreparedTask, prepareBenchmark, runBenchmark } from "../pipeline/run.js";
+import { dryRun, prepareBenchmark, runBenchmark } from "../pipeline/run.js";
 import type { Endpoint } from "../pipeline/stage.js";
 import { writeReports } from "../report/write.js";
 import { DEFAULT_RETRY_POLICY } from "../runner/retry.js";
 import { Store } from "../store/store.js";
+import { taskKindFor } from "../task-kinds/registry.js";
 import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
 import { integerOption, parseCommandArgs, secondsOption, writableDirectoryOption } from "./options.js";
 import { createProgressReporter } from "./progress.js";
@@ -30,12 +31,12 @@ Model specs:
 Options:
   --model <spec>              the model under test
   --judge <spec>              a PersonaGym judge (repeat for an ensemble; the first writes score examples)
-  --limit <n>                 first n problems only
+  --limit <n>                 first n problems only (PersonaGym: a seeded subset of n personas)
   --personas <list>           persona ids, category:<name>, or lottery, comma-separated (control always runs)
   --samples <n>               samples per problem and persona
   --seed <n>                  benchmark seed (per-request seeds derive from it)
   --concurrency <n>           requests in flight to the model server (default 4)
-  --data-dir <dir>            read datasets from <dir>/math500/test.jsonl (or PERSONA_BENCH_DATA_DIR)
+  --data-dir <dir>            read datasets from <dir> (e.g. <dir>/math500/test.jsonl; or PERSONA_BENCH_DATA_DIR)
   --no-download               never download datasets; fail if no local copy is found
   --store <path>              SQLite store (default .persona-bench/store.sqlite)
   --out <dir>                 reports directory (default reports)
@@ -119,6 +120,9 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
     seed: integerOption("seed", values.seed, { min: 0, max: Number.MAX_SAFE_INTEGER }),
     personas: values.personas === undefined ? undefined : parsePersonaSelector(values.personas),
   });
+  for (const { taskId, override } of benchmark.ignoredOverrides) {
+    io.stderr.write(`note: --${override} does not apply to task ${taskId}: ignored there\n`);
+  }
   const dataDir = values["data-dir"] ?? io.env.PERSONA_BENCH_DATA_DIR;
   const prepared = await prepareBenchmark(benchmark, {
     ...(dataDir ? { dataDir: resolve(io.cwd, dataDir) } : {}),
@@ -162,7 +166,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
       const cached = identity ? stages.reduce((sum, stage) => sum + (stage.cached ?? 0), 0) : undefined;
       const lines = [
         `benchmark ${benchmark.id} (${benchmark.file})`,
-        ...prepared.map(describeTask),
+        ...prepared.map((task) => `  ${task.describe()}`),
         `model ${modelSpec}${identity?.digest ? ` (digest ${identity.digest})` : ""}`,
         ...judges.map((j) => `judge ${j.spec}${j.identity.digest ? ` (digest ${j.identity.digest})` : ""}`),
         ...stages.map(
@@ -277,17 +281,7 @@ async function identifyOrExplain(
 }
 
 function benchmarkJudges(benchmark: BenchmarkDefinition): string[] {
-  return [
-    ...new Set(benchmark.tasks.flatMap((task) => (task.task === "personagym" ? (task.judges ?? []) : []))),
-  ];
-}
-
-function describeTask(task: PreparedTask): string {
-  if (task.kind === "math500") {
-    const personas = task.config.personas.length;
-    return `  math500: ${task.problems.length} problems x ${personas + 1} conditions (control + ${personas} personas) x ${task.config.samples} sample(s)`;
-  }
-  return `  personagym: ${task.personas.length} of ${task.dataset.personasAvailable} personas x ${task.questions.length / Math.max(1, task.personas.length)} questions, score examples ${task.config.scoreExamples ? "on" : "off"}, rubrics ${task.config.rubrics}`;
+  return [...new Set(benchmark.tasks.flatMap((task) => taskKindFor(task.task).judgeSpecs(task)))];
 }
 
 function placeholderIdentity(spec: string): ModelIdentity {

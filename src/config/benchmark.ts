@@ -1,66 +1,29 @@
-import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { ModelSpecError, parseModelSpec } from "../models/spec.js";
-import {
-  loadCatalog,
-  type Persona,
-  type PersonaCatalog,
-  type PersonaSelector,
-  selectPersonas,
-} from "../personas/catalog.js";
+import type { ValidateFunction } from "ajv";
+import { registeredTaskKinds, registryGeneration, taskKindFor } from "../task-kinds/registry.js";
+import type { BenchmarkOverrides, OverrideName, TaskConfigBase } from "../task-kinds/types.js";
 import { canonicalJson, sha256Hex } from "./canonical.js";
 import type { DataPath } from "./document.js";
-import { InputError, type InputLocation } from "./errors.js";
+import { InputError } from "./errors.js";
 import { loadValidated } from "./load.js";
+import type { Math500TaskConfig } from "./math-task.js";
+import type { PersonaGymTaskConfig } from "./personagym-task.js";
+import { compileSchema, getValidator } from "./schemas.js";
 
-export interface Decoding {
-  temperature: number;
-  topP: number;
-  topK?: number;
-  maxTokens: number;
-  seed: number;
-  /** Context window to request (Ollama num_ctx); unset leaves the server's default. */
-  contextLength?: number;
-}
+export type { BenchmarkOverrides } from "../task-kinds/types.js";
+export type { Decoding } from "./decoding.js";
+export { type Math500TaskConfig, PROBLEM_PLACEHOLDER } from "./math-task.js";
+export {
+  DEFAULT_PERSONAGYM_SYSTEM_PROMPT,
+  PERSONAGYM_PERSONA_PLACEHOLDER,
+  type PersonaGymTaskConfig,
+} from "./personagym-task.js";
 
-export interface Math500TaskConfig {
-  task: "math500";
-  /** Absolute path of the persona catalog. */
-  catalogFile: string;
-  catalog: PersonaCatalog;
-  /** The selected personas, in catalog order. The no-persona control is not listed: it is always run. */
-  personas: Persona[];
-  /** Only the first `limit` problems in file order; undefined means all. */
-  limit?: number;
-  samples: number;
-  /** User prompt with a `{problem}` placeholder. */
-  prompt: string;
-  personaPlacement: "system" | "user";
-  decoding: Decoding;
-}
-
-export interface PersonaGymTaskConfig {
-  task: "personagym";
-  /** Number of personas, a seeded subset (see `seed`); undefined means all of them. */
-  limit?: number;
-  /** Seed of the persona subset. */
-  seed: number;
-  /** The subject's system prompt with a `{persona}` placeholder; the question is the user turn. */
-  systemPrompt: string;
-  /** Subject decoding; each request's seed is derived from `decoding.seed` and the question id. */
-  decoding: Decoding;
-  /** Decoding of score-example and judge requests; seeds derived from `judgeDecoding.seed` and the question id. */
-  judgeDecoding: Decoding;
-  /** Generate one example answer per score for each question and show them to the judges. */
-  scoreExamples: boolean;
-  /** "ours": our own rubric wording; "upstream": the official repository's rubric files (exact-protocol mode). */
-  rubrics: "ours" | "upstream";
-  /** Judge model specs; the command line's `--judge` replaces them. */
-  judges?: string[];
-}
-
-/** One entry per task kind, discriminated by `task`. */
+/** The built-in kinds' configs; a registered kind's config is a TaskConfigBase of its own shape. */
 export type TaskConfig = Math500TaskConfig | PersonaGymTaskConfig;
+
+export const DEFAULT_ALPHA = 0.05;
+export const MAX_SAMPLES = 1000;
 
 export interface BenchmarkDefinition {
   id: string;
@@ -69,182 +32,94 @@ export interface BenchmarkDefinition {
   file: string;
   /** sha256 of the canonical resolved definition: changes whenever anything sent to a model would change. */
   hash: string;
-  tasks: TaskConfig[];
-}
-
-export interface BenchmarkOverrides {
-  limit?: number;
-  samples?: number;
-  seed?: number;
-  personas?: PersonaSelector;
-}
-
-export const PROBLEM_PLACEHOLDER = "{problem}";
-/** In a PersonaGym system prompt; the same spelling as persona catalog templates. */
-export const PERSONAGYM_PERSONA_PLACEHOLDER = "{persona}";
-/** Our own wording (the upstream code's prompt is not used); recorded in results through the benchmark hash. */
-export const DEFAULT_PERSONAGYM_SYSTEM_PROMPT =
-  "You are {persona}. Stay in character as this person throughout, and answer every question the way this person would, in their own voice.";
-export const MAX_SAMPLES = 1000;
-
-/** The file format (snake_case keys); see schemas/benchmark.schema.json. */
-interface Math500TaskFile {
-  task: "math500";
-  catalog: string;
-  personas?: PersonaSelector;
-  limit?: number;
-  samples: number;
-  prompt: string;
-  persona_placement?: "system" | "user";
-  decoding: {
-    temperature: number;
-    top_p: number;
-    top_k?: number;
-    max_tokens: number;
-    seed: number;
-    context_length?: number;
-  };
-}
-
-type DecodingFile = Math500TaskFile["decoding"];
-
-interface PersonaGymTaskFile {
-  task: "personagym";
-  limit?: number;
-  seed: number;
-  system_prompt?: string;
-  decoding: DecodingFile;
-  judge_decoding: DecodingFile;
-  score_examples?: boolean;
-  rubrics?: "ours" | "upstream";
-  judges?: string[];
+  /** Significance level of the reports' tests (reporting only: not part of the hash). */
+  alpha: number;
+  tasks: TaskConfigBase[];
+  /** Command-line overrides that some task could not take, to be reported once. */
+  ignoredOverrides: { taskId: string; override: OverrideName }[];
 }
 
 interface BenchmarkFile {
   id: string;
   description?: string;
-  tasks: (Math500TaskFile | PersonaGymTaskFile)[];
+  alpha?: number;
+  tasks: ({ task: string; id?: string } & Record<string, unknown>)[];
 }
 
-/** Loads a benchmark file, its persona catalogs (paths relative to the benchmark file) and selects personas. */
+/** Loads a benchmark file; each task block is resolved by its registered kind (catalogs, placeholders, specs). */
 export function loadBenchmark(file: string): BenchmarkDefinition {
-  const { value, locate } = loadValidated<BenchmarkFile>(file, "benchmark");
+  const { value, locate } = loadValidated<BenchmarkFile>(file, benchmarkValidator());
   const baseDir = dirname(resolve(file));
-  const tasks = value.tasks.map((task, index): TaskConfig => {
+  const tasks = value.tasks.map((block, index) => {
     const locateInTask = (path: DataPath) => locate(["tasks", index, ...path]);
-    return task.task === "math500"
-      ? resolveMath500Task(task, baseDir, locateInTask)
-      : resolvePersonaGymTask(task, locateInTask);
+    return taskKindFor(block.task).resolve(block, { baseDir, locate: locateInTask });
   });
-  const definition = { id: value.id, file: resolve(file), hash: "", tasks };
-  return withHash(
-    value.description === undefined ? definition : { ...definition, description: value.description },
-  );
-}
-
-function resolveMath500Task(
-  task: Math500TaskFile,
-  baseDir: string,
-  locate: (path: DataPath) => InputLocation,
-): Math500TaskConfig {
-  if (!task.prompt.includes(PROBLEM_PLACEHOLDER)) {
-    throw new InputError(`must contain the ${PROBLEM_PLACEHOLDER} placeholder`, locate(["prompt"]));
-  }
-  const catalogFile = resolve(baseDir, task.catalog);
-  if (!existsSync(catalogFile)) {
-    throw new InputError(`catalog file not found: ${catalogFile}`, locate(["catalog"]));
-  }
-  const catalog = loadCatalog(catalogFile);
-  const config: Math500TaskConfig = {
-    task: "math500",
-    catalogFile,
-    catalog,
-    personas: selectPersonas(catalog, task.personas, locate(["personas"])),
-    samples: task.samples,
-    prompt: task.prompt,
-    personaPlacement: task.persona_placement ?? "system",
-    decoding: toDecoding(task.decoding),
-  };
-  if (task.limit !== undefined) config.limit = task.limit;
-  return config;
-}
-
-function toDecoding(decoding: DecodingFile): Decoding {
-  const result: Decoding = {
-    temperature: decoding.temperature,
-    topP: decoding.top_p,
-    maxTokens: decoding.max_tokens,
-    seed: decoding.seed,
-  };
-  if (decoding.top_k !== undefined) result.topK = decoding.top_k;
-  if (decoding.context_length !== undefined) result.contextLength = decoding.context_length;
-  return result;
-}
-
-function resolvePersonaGymTask(
-  task: PersonaGymTaskFile,
-  locate: (path: DataPath) => InputLocation,
-): PersonaGymTaskConfig {
-  const systemPrompt = task.system_prompt ?? DEFAULT_PERSONAGYM_SYSTEM_PROMPT;
-  if (!systemPrompt.includes(PERSONAGYM_PERSONA_PLACEHOLDER)) {
-    throw new InputError(
-      `must contain the ${PERSONAGYM_PERSONA_PLACEHOLDER} placeholder`,
-      locate(["system_prompt"]),
-    );
-  }
-  task.judges?.forEach((spec, index) => {
-    try {
-      // An empty environment: only the spec's own syntax is checked here, not OLLAMA_HOST and friends.
-      parseModelSpec(spec, {});
-    } catch (error) {
-      if (error instanceof ModelSpecError) throw new InputError(error.message, locate(["judges", index]));
-      throw error;
+  const seen = new Map<string, number>();
+  tasks.forEach((task, index) => {
+    const first = seen.get(task.id);
+    if (first !== undefined) {
+      const firstLine = locate(["tasks", first]).line;
+      throw new InputError(
+        `duplicate task id "${task.id}" (also the id of tasks[${first}]${firstLine ? ` on line ${firstLine}` : ""}); give one block another id`,
+        locate(["tasks", index, ...(value.tasks[index]!.id === undefined ? [] : ["id"])]),
+      );
     }
+    seen.set(task.id, index);
   });
-  const config: PersonaGymTaskConfig = {
-    task: "personagym",
-    seed: task.seed,
-    systemPrompt,
-    decoding: toDecoding(task.decoding),
-    judgeDecoding: toDecoding(task.judge_decoding),
-    scoreExamples: task.score_examples ?? true,
-    rubrics: task.rubrics ?? "ours",
+  const definition: BenchmarkDefinition = {
+    id: value.id,
+    file: resolve(file),
+    hash: "",
+    alpha: value.alpha ?? DEFAULT_ALPHA,
+    tasks,
+    ignoredOverrides: [],
   };
-  if (task.limit !== undefined) config.limit = task.limit;
-  if (task.judges !== undefined) config.judges = [...task.judges];
-  return config;
+  if (value.description !== undefined) definition.description = value.description;
+  return withHash(definition);
+}
+
+let composed: { generation: number; validate: ValidateFunction } | undefined;
+
+/**
+ * schemas/benchmark.schema.json with its task branches taken from the registry, so a kind registered by a plugin
+ * (or a test) validates like a built-in one. The file itself lists the built-in kinds for editors and docs.
+ */
+export function benchmarkValidator(): ValidateFunction {
+  const generation = registryGeneration();
+  if (composed?.generation === generation) return composed.validate;
+  const { $id: _id, ...schema } = structuredClone(getValidator("benchmark").schema) as Record<
+    string,
+    unknown
+  >;
+  const definitions = schema.definitions as Record<string, unknown>;
+  const items = (schema.properties as { tasks: { items: { oneOf: unknown[] } } }).tasks.items;
+  items.oneOf = registeredTaskKinds().map((kind) => {
+    const ref = kind.blockSchema.$ref;
+    if (typeof ref === "string") return { $ref: ref };
+    const name = `registered:${kind.task}`;
+    definitions[name] = kind.blockSchema;
+    return { $ref: `#/definitions/${name}` };
+  });
+  composed = { generation, validate: compileSchema(schema) };
+  return composed.validate;
 }
 
 /**
- * Applies command-line overrides to every task and recomputes the hash. Numbers are checked here because they
- * come from flags, not from a schema-validated file.
+ * Applies command-line overrides to every task that can take them and recomputes the hash. Numbers are checked
+ * here because they come from flags, not from a schema-validated file.
  */
 export function applyOverrides(def: BenchmarkDefinition, overrides: BenchmarkOverrides): BenchmarkDefinition {
-  const { limit, samples, seed, personas } = overrides;
+  const { limit, samples, seed } = overrides;
   if (limit !== undefined) requireInteger(limit, "limit", 1, Number.MAX_SAFE_INTEGER);
   if (samples !== undefined) requireInteger(samples, "samples", 1, MAX_SAMPLES);
   if (seed !== undefined) requireInteger(seed, "seed", 0, Number.MAX_SAFE_INTEGER);
-  const tasks = def.tasks.map((task): TaskConfig => {
-    if (task.task === "personagym") {
-      // --limit counts personas here; --samples and --personas do not apply (one answer per question, and the
-      // personas come from the dataset). --seed moves both the persona subset and the subject's sampling seeds.
-      const updated: PersonaGymTaskConfig = { ...task, decoding: { ...task.decoding } };
-      if (limit !== undefined) updated.limit = limit;
-      if (seed !== undefined) {
-        updated.seed = seed;
-        updated.decoding.seed = seed;
-      }
-      return updated;
-    }
-    const updated: Math500TaskConfig = { ...task, decoding: { ...task.decoding } };
-    if (limit !== undefined) updated.limit = limit;
-    if (samples !== undefined) updated.samples = samples;
-    if (seed !== undefined) updated.decoding.seed = seed;
-    if (personas !== undefined)
-      updated.personas = selectPersonas(task.catalog, personas, { field: "personas" });
-    return updated;
+  const ignoredOverrides: BenchmarkDefinition["ignoredOverrides"] = [];
+  const tasks = def.tasks.map((task) => {
+    const { config, ignored } = taskKindFor(task.task).applyOverrides(task, overrides);
+    for (const override of ignored) ignoredOverrides.push({ taskId: task.id, override });
+    return config;
   });
-  return withHash({ ...def, tasks });
+  return withHash({ ...def, tasks, ignoredOverrides });
 }
 
 function requireInteger(value: number, field: string, min: number, max: number): void {
@@ -262,52 +137,18 @@ function withHash(def: BenchmarkDefinition): BenchmarkDefinition {
 }
 
 /**
- * Everything that decides what is sent to a model and how often: ids, catalog identity (including the file's
- * sha256), selected personas with their resolved templates, prompt, placement, decoding, limit and samples.
- * File paths and the description are left out so the same benchmark hashes the same on every machine.
+ * Everything that decides what is sent to a model and how often, as each kind sees it. File paths and the
+ * description are left out so the same benchmark hashes the same on every machine. A task id enters only when it
+ * is not the default, so benchmarks written before ids existed keep their hash (and their run ids).
  */
 export function benchmarkHash(def: Pick<BenchmarkDefinition, "id" | "tasks">): string {
   const view = {
     hashVersion: HASH_VERSION,
     id: def.id,
-    tasks: def.tasks.map((task) =>
-      task.task === "math500" ? math500HashView(task) : personaGymHashView(task),
-    ),
+    tasks: def.tasks.map((task) => {
+      const taskView = taskKindFor(task.task).hashView(task);
+      return task.id === task.task ? taskView : { id: task.id, task: taskView };
+    }),
   };
   return sha256Hex(canonicalJson(view));
-}
-
-/**
- * Every PersonaGym setting changes what is sent or to whom: subset, seeds, prompts (through the system prompt,
- * rubric mode and score examples), decoding of every stage and the configured judges.
- */
-function personaGymHashView(task: PersonaGymTaskConfig): unknown {
-  return {
-    task: task.task,
-    limit: task.limit ?? null,
-    seed: task.seed,
-    systemPrompt: task.systemPrompt,
-    decoding: task.decoding,
-    judgeDecoding: task.judgeDecoding,
-    scoreExamples: task.scoreExamples,
-    rubrics: task.rubrics,
-    judges: task.judges ?? null,
-  };
-}
-
-function math500HashView(task: Math500TaskConfig): unknown {
-  return {
-    task: task.task,
-    catalog: { id: task.catalog.id, version: task.catalog.version, sha256: task.catalog.sha256 },
-    personas: task.personas.map((persona) => ({
-      id: persona.id,
-      text: persona.text,
-      template: persona.template ?? task.catalog.defaultTemplate,
-    })),
-    limit: task.limit ?? null,
-    samples: task.samples,
-    prompt: task.prompt,
-    personaPlacement: task.personaPlacement,
-    decoding: task.decoding,
-  };
 }

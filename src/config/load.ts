@@ -1,4 +1,4 @@
-import type { ErrorObject } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { sha256Hex } from "./canonical.js";
 import { type DataPath, type ParsedDocument, parseConfigText } from "./document.js";
 import { InputError, type InputLocation } from "./errors.js";
@@ -16,12 +16,13 @@ export interface LoadedConfig<T> {
 }
 
 /**
- * Reads a YAML or JSON file (by extension) and validates it against `schemas/<schemaId>.schema.json`.
+ * Reads a YAML or JSON file (by extension) and validates it against `schemas/<schemaId>.schema.json` (or a
+ * validator compiled elsewhere, e.g. the benchmark schema composed from the registered task kinds).
  * Every problem (missing, empty, not UTF-8, syntax, duplicate key, schema violation) is an InputError that names
  * the file, line and field.
  */
-export function loadValidated<T>(file: string, schemaId: string): LoadedConfig<T> {
-  const validate = getValidator(schemaId);
+export function loadValidated<T>(file: string, schema: string | ValidateFunction): LoadedConfig<T> {
+  const validate = typeof schema === "string" ? getValidator(schema) : schema;
   const bytes = readInputFile(file);
   const text = decodeUtf8(bytes, file);
   const doc = parseConfigText(text, file);

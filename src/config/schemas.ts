@@ -33,6 +33,14 @@ export function getValidator(schemaId: string): ValidateFunction {
   return validate;
 }
 
+/**
+ * Compiles a schema built at run time (no `$id`, so it can be rebuilt), with the same options as the files'
+ * validators.
+ */
+export function compileSchema(schema: Record<string, unknown>): ValidateFunction {
+  return ajvFor(String(schema.$schema).includes("2020-12") ? "2020-12" : "draft-07").compile(schema);
+}
+
 function ajvFor(draft: "draft-07" | "2020-12"): Ajv | Ajv2020 {
   let ajv = ajvByDraft.get(draft);
   if (!ajv) {

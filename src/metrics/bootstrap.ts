@@ -14,7 +14,7 @@ export interface BootstrapOptions {
 }
 
 export interface BootstrapInterval {
-  /** Mean of the original values (the point estimate). */
+  /** The statistic on the units as they are (for bootstrapMeanInterval, the mean of the values). */
   estimate: number;
   lo: number;
   hi: number;
@@ -35,7 +35,37 @@ export function bootstrapMeanInterval(
   values: readonly number[],
   options: BootstrapOptions = {},
 ): BootstrapInterval {
-  const where = "bootstrapMeanInterval";
+  if (values.length === 0) fail("bootstrapMeanInterval", "values must not be empty");
+  const [interval] = resample(
+    "bootstrapMeanInterval",
+    values.length,
+    (indices) => [meanAt(values, indices)],
+    options,
+  );
+  return { ...interval!, estimate: mean(values) };
+}
+
+/**
+ * The one seeded bootstrap of the suite. Resamples `units` units (problems, personas) with replacement, draws
+ * `units` indices per resample with rng.nextInt in order, and applies `statistics` (a vector of figures) to each
+ * resample's indices; returns one percentile interval per figure, its estimate being the figure on the units as
+ * they are. All figures see the same resamples, so the intervals of related figures (mean, worst, PSS of one run;
+ * or differences of two runs paired by unit) stay consistent.
+ */
+export function bootstrapIntervals(
+  units: number,
+  statistics: (indices: Uint32Array) => readonly number[],
+  options: BootstrapOptions = {},
+): BootstrapInterval[] {
+  return resample("bootstrapIntervals", units, statistics, options);
+}
+
+function resample(
+  where: string,
+  units: number,
+  statistics: (indices: Uint32Array) => readonly number[],
+  options: BootstrapOptions,
+): BootstrapInterval[] {
   const resamples = options.resamples ?? DEFAULT_BOOTSTRAP.resamples;
   const seed = options.seed ?? DEFAULT_BOOTSTRAP.seed;
   const level = options.level ?? DEFAULT_BOOTSTRAP.level;
@@ -43,24 +73,34 @@ export function bootstrapMeanInterval(
   if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32)
     fail(where, `seed must be an integer in [0, 2^32) (got ${seed})`);
   requireLevel(where, level);
-  if (values.length === 0) fail(where, "values must not be empty");
-  const estimate = mean(values);
+  requireInteger(where, "units", units, 1);
+  const estimates = statistics(Uint32Array.from({ length: units }, (_, i) => i));
+  const draws = estimates.map(() => new Float64Array(resamples));
   const rng = createRng(seed);
-  const n = values.length;
-  const means = new Float64Array(resamples);
+  const indices = new Uint32Array(units);
   for (let r = 0; r < resamples; r++) {
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += values[rng.nextInt(n)]!;
-    means[r] = sum / n;
+    for (let i = 0; i < units; i++) indices[i] = rng.nextInt(units);
+    statistics(indices).forEach((value, s) => {
+      draws[s]![r] = value;
+    });
   }
-  means.sort();
-  return {
-    estimate,
-    lo: quantileOfSorted(means, (1 - level) / 2),
-    hi: quantileOfSorted(means, (1 + level) / 2),
-    level,
-    resamples,
-    seed,
-    method: "percentile",
-  };
+  return estimates.map((estimate, s) => {
+    const sorted = draws[s]!.sort();
+    return {
+      estimate,
+      lo: quantileOfSorted(sorted, (1 - level) / 2),
+      hi: quantileOfSorted(sorted, (1 + level) / 2),
+      level,
+      resamples,
+      seed,
+      method: "percentile" as const,
+    };
+  });
+}
+
+/** Mean of values[indices[i]], summed in draw order. */
+export function meanAt(values: readonly number[], indices: Uint32Array): number {
+  let sum = 0;
+  for (let i = 0; i < indices.length; i++) sum += values[indices[i]!]!;
+  return sum / indices.length;
 }

@@ -2,34 +2,19 @@ import type { BenchmarkDefinition } from "../config/benchmark.js";
 import { sha256Hex } from "../config/canonical.js";
 import type { ModelIdentity, Timeouts } from "../models/types.js";
 import { modelCacheKey } from "../plan/keys.js";
-import { buildPersonaGymResults } from "../report/personagym.js";
-import { assembleResults } from "../report/results.js";
-import type { Results } from "../report/types.js";
+import { assembleResults } from "../results/assemble.js";
+import type { Results } from "../results/types.js";
 import type { RunnerCounts } from "../runner/execute.js";
 import type { RetryPolicy } from "../runner/retry.js";
 import type { Store } from "../store/store.js";
 import type { RunStatus } from "../store/types.js";
+import { taskKindFor } from "../task-kinds/registry.js";
+import type { PreparedTask, StageCount, TaskModels } from "../task-kinds/types.js";
 import type { DatasetOptions } from "../tasks/datasets.js";
 import { HARNESS_VERSION } from "../version.js";
-import {
-  buildMath500Section,
-  executeMath500,
-  type PreparedMath500,
-  planPrepared,
-  prepareMath500,
-} from "./math500.js";
-import {
-  executePersonaGym,
-  type PersonaGymCollected,
-  type PreparedPersonaGym,
-  planPersonaGymCounts,
-  preparePersonaGym,
-} from "./personagym.js";
-import { countCached, type Endpoint, type PipelineEvent, StageContext } from "./stage.js";
+import { type Endpoint, type PipelineEvent, StageContext } from "./stage.js";
 
-export type PreparedTask =
-  | ({ kind: "math500" } & PreparedMath500)
-  | ({ kind: "personagym" } & PreparedPersonaGym);
+export type { PreparedTask, StageCount };
 
 /** Loads every dataset the benchmark needs; all input validation happens here, before any store is touched. */
 export async function prepareBenchmark(
@@ -37,13 +22,7 @@ export async function prepareBenchmark(
   data: DatasetOptions,
 ): Promise<PreparedTask[]> {
   const prepared: PreparedTask[] = [];
-  for (const config of benchmark.tasks) {
-    prepared.push(
-      config.task === "math500"
-        ? { kind: "math500", ...(await prepareMath500(config, data)) }
-        : { kind: "personagym", ...(await preparePersonaGym(config, data)) },
-    );
-  }
+  for (const config of benchmark.tasks) prepared.push(await taskKindFor(config.task).prepare(config, data));
   return prepared;
 }
 
@@ -53,41 +32,21 @@ export function runIdFor(benchmark: BenchmarkDefinition, identity: ModelIdentity
   return `${benchmark.id}--${slug}--${sha256Hex(`${benchmark.hash}\n${modelCacheKey(identity)}`).slice(0, 12)}`;
 }
 
-export interface StageCount {
-  stage: string;
-  requests: number;
-  /** null when it cannot be known yet (judge calls depend on answers not yet given). */
-  cached: number | null;
-}
-
 /** What a run would do, stage by stage: model calls needed and how many the store already holds. */
 export function dryRun(
-  prepared: PreparedTask[],
+  prepared: readonly PreparedTask[],
   subject: Endpoint,
   judges: readonly Endpoint[],
   store: Store | undefined,
 ): StageCount[] {
-  const counts: StageCount[] = [];
-  for (const task of prepared) {
-    if (task.kind === "math500") {
-      const plan = planPrepared(task, subject);
-      counts.push({
-        stage: "math500",
-        requests: plan.size,
-        cached: store ? countCached(store, plan.items()) : 0,
-      });
-    } else {
-      counts.push(...planPersonaGymCounts(task, subject, judges, store));
-    }
-  }
-  return counts;
+  return prepared.flatMap((task) => task.dryRun({ subject, judges }, store));
 }
 
 export interface RunBenchmarkOptions {
   benchmark: BenchmarkDefinition;
   prepared: PreparedTask[];
   subject: Endpoint;
-  /** Judges for PersonaGym; the first also writes the score examples. */
+  /** Judges for tasks that need them; the first also writes PersonaGym's score examples. */
   judges: Endpoint[];
   store: Store;
   concurrency: number;
@@ -112,6 +71,7 @@ export interface BenchmarkOutcome {
  */
 export async function runBenchmark(options: RunBenchmarkOptions): Promise<BenchmarkOutcome> {
   const { benchmark, store, subject } = options;
+  const models: TaskModels = { subject, judges: options.judges };
   const runId = runIdFor(benchmark, subject.identity);
   const run = store.beginRun({
     runId,
@@ -119,51 +79,48 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
     benchmarkHash: benchmark.hash,
     modelSpec: subject.spec,
     model: subject.identity,
-    config: { benchmark: benchmark.file, hash: benchmark.hash, concurrency: options.concurrency },
+    config: {
+      benchmark: benchmark.file,
+      hash: benchmark.hash,
+      tasks: benchmark.tasks.map((task) => ({
+        id: task.id,
+        task: task.task,
+        kind: taskKindFor(task.task).kind,
+      })),
+      judges: options.judges.map((judge) => judge.spec),
+      concurrency: options.concurrency,
+    },
     harnessVersion: HARNESS_VERSION,
   });
   store.clearFailures(runId);
   const ctx = new StageContext(runId, store, options);
 
-  const collected = new Map<PreparedTask, PersonaGymCollected>();
   const skipped: Results["skipped"] = [];
+  const ran: PreparedTask[] = [];
   for (const task of options.prepared) {
     if (ctx.interrupted) break;
-    if (task.kind === "math500") {
-      await executeMath500(ctx, task, subject);
+    const reason = task.skipReason(models);
+    if (reason !== undefined) {
+      skipped.push({ task: task.config.id, reason });
       continue;
     }
-    if (options.judges.length === 0) {
-      skipped.push({
-        task: "personagym",
-        reason:
-          "no judge: pass --judge <model spec> (or list judges in the benchmark file) to grade persona fidelity",
-      });
-      continue;
-    }
-    collected.set(task, await executePersonaGym(ctx, task, subject, options.judges));
+    await task.execute(ctx, models);
+    ran.push(task);
   }
 
   const failures = store.failures(runId);
   const status: RunStatus = ctx.interrupted ? "interrupted" : failures.length > 0 ? "incomplete" : "complete";
   store.finishRun(runId, status);
 
-  const failedKeys = new Set(failures.map((f) => f.key));
   const tasks: Results["tasks"] = {};
   const keys: string[] = [];
-  for (const task of options.prepared) {
-    if (task.kind === "math500") {
-      const built = buildMath500Section(ctx, task, subject, failedKeys);
-      if (!built) continue;
-      tasks.math500 = built.section;
-      keys.push(...built.keys);
-      continue;
-    }
-    const gathered = collected.get(task);
-    const section = gathered && buildPersonaGymResults(task, gathered, subject.identity);
-    if (!gathered || !section) continue;
-    tasks.personagym = section;
-    keys.push(...gathered.keys);
+  const suiteChoices: Results["suiteChoices"] = {};
+  for (const task of ran) {
+    const built = task.section(ctx, models, { alpha: benchmark.alpha });
+    if (!built) continue;
+    tasks[task.config.id] = built.section;
+    keys.push(...built.keys);
+    Object.assign(suiteChoices, taskKindFor(task.config.task).suiteChoices);
   }
   if (Object.keys(tasks).length === 0) return { runId, status, counts: ctx.totals };
   const usage = store.usageTotals(keys);
@@ -176,6 +133,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
     tasks,
     skipped,
     failures,
+    suiteChoices,
     usage: {
       promptTokens: usage.promptTokens,
       completionTokens: usage.completionTokens,

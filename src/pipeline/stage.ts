@@ -1,6 +1,7 @@
 import type { LimitFunction } from "p-limit";
 import pLimit from "p-limit";
 import type { ModelAdapter, ModelIdentity, Timeouts } from "../models/types.js";
+import { modelCacheKey } from "../plan/keys.js";
 import type { WorkItem } from "../plan/types.js";
 import { executePlan, type RunnerCounts, type RunnerEvent } from "../runner/execute.js";
 import type { RetryPolicy } from "../runner/retry.js";
@@ -44,18 +45,15 @@ export class StageContext {
     return limit;
   }
 
-  /** Runs one stage's items to completion (or interruption) and adds its counts to the run's totals. */
-  async execute(
-    stage: string,
-    endpoint: Endpoint,
-    modelKey: string,
-    items: Iterable<WorkItem>,
-    size: number,
-  ) {
-    const outcome = await executePlan(items, size, {
+  /**
+   * Runs one stage's items to completion (or interruption), records them as the run's members for the task, and
+   * adds the stage's counts to the run's totals.
+   */
+  async execute(taskId: string, stage: string, endpoint: Endpoint, items: Iterable<WorkItem>, size: number) {
+    const outcome = await executePlan(this.recordingMembers(taskId, stage, items), size, {
       runId: this.runId,
       adapter: endpoint.adapter,
-      modelKey,
+      modelKey: modelCacheKey(endpoint.identity),
       store: this.store,
       limit: this.limitFor(endpoint.identity),
       timeouts: this.options.timeouts,
@@ -69,7 +67,26 @@ export class StageContext {
     if (outcome.interrupted) this.interrupted = true;
     return outcome;
   }
+
+  /** Passes the plan through unchanged, writing its keys to run_members in batches as the runner takes them. */
+  private *recordingMembers(taskId: string, stage: string, items: Iterable<WorkItem>): Generator<WorkItem> {
+    let keys: string[] = [];
+    try {
+      for (const item of items) {
+        keys.push(item.key);
+        if (keys.length === MEMBER_BATCH) {
+          this.store.addRunMembers(this.runId, taskId, stage, keys);
+          keys = [];
+        }
+        yield item;
+      }
+    } finally {
+      this.store.addRunMembers(this.runId, taskId, stage, keys);
+    }
+  }
 }
+
+const MEMBER_BATCH = 500;
 
 /** How many of these requests the store already holds, looked up in chunks so a plan is never materialised. */
 export function countCached(store: Store, items: Iterable<{ key: string }>): number {

@@ -1,4 +1,4 @@
-import type { Math500TaskConfig } from "../config/benchmark.js";
+import type { Math500TaskConfig } from "../config/math-task.js";
 import { CONTROL_PERSONA_ID, type Persona } from "../personas/catalog.js";
 import { renderMessages } from "../personas/render.js";
 import { type MathProblem, renderMathPrompt } from "../tasks/math500.js";

@@ -1,4 +1,4 @@
-import { PERSONAGYM_PERSONA_PLACEHOLDER, type PersonaGymTaskConfig } from "../config/benchmark.js";
+import { PERSONAGYM_PERSONA_PLACEHOLDER, type PersonaGymTaskConfig } from "../config/personagym-task.js";
 import type { ChatMessage, Sampling } from "../models/types.js";
 import { buildExampleMessages } from "../scoring/judge/examples.js";
 import { buildJudgeMessages } from "../scoring/judge/prompt.js";

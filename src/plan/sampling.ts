@@ -1,4 +1,4 @@
-import type { Decoding } from "../config/benchmark.js";
+import type { Decoding } from "../config/decoding.js";
 import type { Sampling } from "../models/types.js";
 import { deriveSeed } from "./keys.js";
 

@@ -1,147 +1,99 @@
-import type { PersonaGymTaskConfig } from "../config/benchmark.js";
-import { aggregatePersonaGym, type JudgeScore, judgeAgreementByTask } from "../metrics/index.js";
-import type { ModelIdentity } from "../models/types.js";
-import { JUDGE_PROMPT_VERSION } from "../scoring/judge/index.js";
-import {
-  PERSONAGYM_TASK_LABELS,
-  type PersonaGymPersona,
-  type PersonaGymQuestion,
-  type PersonaGymTask,
-} from "../tasks/personagym.js";
-import type { PersonaGymResults } from "./types.js";
+import chalk from "chalk";
+import { stringify } from "csv-stringify/sync";
+import type { PersonaGymSection } from "../results/types.js";
+import { markdownCell, neutralizeCsvCell } from "./escape.js";
+import { scoreText as score, scoreText } from "./format.js";
+import type { SectionRenderer } from "./renderer.js";
 
-const BOOTSTRAP_SEED = 20_240_726;
+/** How a PersonaGym section reads in summary.md, its CSV and the terminal. */
+export const personaGymRenderer: SectionRenderer<PersonaGymSection> = {
+  markdown: personaGymMarkdown,
+  csv: (section) => [{ base: "personagym", content: personaGymCsv(section) }],
+  terminal: personaGymTerminal,
+};
 
-export interface PersonaGymReportTask {
-  config: PersonaGymTaskConfig;
-  personas: readonly PersonaGymPersona[];
-  questions: readonly PersonaGymQuestion[];
-  personasById: ReadonlyMap<string, PersonaGymPersona>;
-  dataset: PersonaGymResults["dataset"];
+/** summary.md's section of a PersonaGym task. */
+function personaGymMarkdown(p: PersonaGymSection): string[] {
+  const taskNames = Object.keys(p.tasks);
+  const lines = [
+    `## PersonaGym persona fidelity${p.id === p.dataset.name ? "" : `: ${markdownCell(p.id)}`}`,
+    "",
+    `${p.personasEvaluated} of ${p.dataset.personasAvailable} personas${p.subset.limit === null ? "" : ` (seeded subset, seed ${p.subset.seed})`}, ${p.questions} questions; rubrics: ${p.settings.rubrics}; score examples ${p.settings.scoreExamples ? "on" : "off"}. Dataset digest \`${p.dataset.digest.slice(0, 12)}\`${p.dataset.pinned ? " (pinned)" : " (**not the pinned benchmark**)"}.`,
+    "",
+    `**PersonaScore ${score(p.personaScore)}** (1-5)${p.ci95 ? `, 95% CI ${score(p.ci95[0])}–${score(p.ci95[1])}` : ""}`,
+    "",
+    "| task | score |",
+    "|---|---|",
+    ...taskNames.map((task) => `| ${markdownCell(task)} | ${score(p.tasks[task] ?? null)} |`),
+    "",
+    "| judge | PersonaScore | judged | unparsed | same family as subject |",
+    "|---|---|---|---|---|",
+    ...p.judges.map(
+      (j) =>
+        `| ${markdownCell(j.spec)} | ${score(j.personaScore)} | ${j.judged} | ${j.unparsed} | ${j.sameFamilyAsSubject ? "**yes: may favour the subject**" : "no"} |`,
+    ),
+    "",
+  ];
+  if (p.agreement) {
+    lines.push(
+      "Judge agreement per task (Krippendorff's alpha, interval metric; Spearman's rho with two judges):",
+      "",
+      "| task | alpha | rho | items |",
+      "|---|---|---|---|",
+      ...p.agreement.map(
+        (a) =>
+          `| ${markdownCell(a.task)} | ${a.alpha === null ? "n/a" : a.alpha.toFixed(3)} | ${a.spearman === null ? "n/a" : a.spearman.toFixed(3)} | ${a.pairableItems} |`,
+      ),
+      "",
+    );
+  }
+  if (p.unparsed.total > 0 || p.unanswered > 0 || (p.examples?.unparsed ?? 0) > 0) {
+    lines.push(
+      `Excluded and counted: ${p.unparsed.total} unparseable judgement(s) after one retry, ${p.unanswered} question(s) without an answer (failed calls)${p.examples ? `, ${p.examples.unparsed} of ${p.examples.requested} score-example sets unusable (those questions were judged without examples)` : ""}.`,
+      "",
+    );
+  }
+  return lines;
 }
 
-export interface PersonaGymReportCollected {
-  answers: { readonly size: number };
-  examples: PersonaGymResults["examples"];
-  /** Per judge: the verdict by question id, null when unparseable after the retry. */
-  verdicts: {
-    judge: { spec: string; identity: ModelIdentity };
-    byQuestion: ReadonlyMap<string, number | null>;
-  }[];
-}
-
-/**
- * PersonaGym's aggregation, without its bugs: per item the mean over the judges that parsed, per task the mean
- * over items, PersonaScore per persona the mean of its task scores, the model's the mean over personas. Unparsed
- * judgements are excluded but counted; unanswered questions are errors, never graded.
- */
-export function buildPersonaGymResults(
-  prepared: PersonaGymReportTask,
-  collected: PersonaGymReportCollected,
-  subject: ModelIdentity,
-): PersonaGymResults | undefined {
-  const questions = new Map(prepared.questions.map((q) => [q.id, q]));
-  const label = (task: string) => PERSONAGYM_TASK_LABELS[task as PersonaGymTask] ?? task;
-  const scores: JudgeScore[] = [];
-  for (const { judge, byQuestion } of collected.verdicts) {
-    for (const [questionId, score] of byQuestion) {
-      const question = questions.get(questionId)!;
-      scores.push({
-        personaId: question.personaId,
-        task: label(question.task),
-        questionId,
-        judge: judge.spec,
+/** One row per PersonaGym persona and task, plus the persona's PersonaScore as task "PersonaScore". */
+function personaGymCsv(personagym: PersonaGymSection): string {
+  const rows: (string | number)[][] = [];
+  for (const persona of personagym.personas) {
+    for (const [task, score] of Object.entries(persona.tasks)) {
+      rows.push([
+        neutralizeCsvCell(persona.id),
+        neutralizeCsvCell(persona.text),
+        neutralizeCsvCell(task),
         score,
-      });
+      ]);
     }
+    rows.push([
+      neutralizeCsvCell(persona.id),
+      neutralizeCsvCell(persona.text),
+      "PersonaScore",
+      persona.personaScore ?? "",
+    ]);
   }
-  if (scores.length === 0) return undefined;
-  const aggregate = aggregatePersonaGym(scores, { seed: BOOTSTRAP_SEED });
-  const byJudge = new Map(aggregate.judges.map((j) => [j.judge, j]));
-  const subjectFamily = modelFamily(subject);
-  const { config } = prepared;
-  return {
-    dataset: prepared.dataset,
-    subset: { limit: config.limit ?? null, seed: config.seed },
-    settings: {
-      systemPrompt: config.systemPrompt,
-      decoding: { ...config.decoding },
-      judgeDecoding: { ...config.judgeDecoding },
-      scoreExamples: config.scoreExamples,
-      rubrics: config.rubrics,
-      judgePromptVersion: JUDGE_PROMPT_VERSION,
-    },
-    personasEvaluated: prepared.personas.length,
-    questions: prepared.questions.length,
-    personaScore: aggregate.personaScore,
-    ci95: aggregate.interval ? [aggregate.interval.lo, aggregate.interval.hi] : null,
-    tasks: Object.fromEntries(aggregate.taskScores.map((t) => [t.task, t.score])),
-    personas: aggregate.personas.map((p) => ({
-      id: p.personaId,
-      text: prepared.personasById.get(p.personaId)?.text ?? "",
-      tasks: Object.fromEntries(p.tasks.map((t) => [t.task, t.score])),
-      personaScore: p.personaScore,
-    })),
-    judges: collected.verdicts.map(({ judge, byQuestion }) => {
-      const values = [...byQuestion.values()];
-      const family = modelFamily(judge.identity);
-      return {
-        spec: judge.spec,
-        provider: judge.identity.provider,
-        name: judge.identity.name,
-        ...(judge.identity.digest ? { digest: judge.identity.digest } : {}),
-        personaScore: byJudge.get(judge.spec)?.personaScore ?? null,
-        judged: values.length,
-        unparsed: values.filter((v) => v === null).length,
-        sameFamilyAsSubject: family !== undefined && family === subjectFamily,
-      };
-    }),
-    agreement:
-      collected.verdicts.length >= 2
-        ? judgeAgreementByTask(scores).map((a) => ({
-            task: a.task,
-            alpha: a.alpha,
-            spearman: a.spearman,
-            pairableItems: a.pairableItems,
-          }))
-        : null,
-    unparsed: {
-      total: aggregate.unparsed.reduce((sum, u) => sum + u.unparsed, 0),
-      byJudgeAndTask: aggregate.unparsed,
-    },
-    examples: collected.examples,
-    unanswered: prepared.questions.length - collected.answers.size,
-  };
+  return stringify(rows, { header: true, columns: ["persona_id", "persona", "task", "score"] });
 }
 
-const FAMILIES = [
-  "llama",
-  "qwen",
-  "gemma",
-  "mistral",
-  "mixtral",
-  "phi",
-  "deepseek",
-  "gpt",
-  "claude",
-  "command",
-  "granite",
-  "olmo",
-  "falcon",
-  "yi",
-  "smollm",
-  "internlm",
-  "glm",
-] as const;
-
-/** The model family from the server's metadata (Ollama `details.family`) or the model name; undefined if unknown. */
-export function modelFamily(identity: ModelIdentity): string | undefined {
-  const details = identity.details as { family?: unknown };
-  const candidates = [typeof details.family === "string" ? details.family : "", identity.name];
-  for (const text of candidates) {
-    const lower = text.toLowerCase();
-    const family = FAMILIES.find((f) => new RegExp(`(^|[^a-z])${f}`).test(lower));
-    if (family) return family === "mixtral" ? "mistral" : family;
+/** PersonaScore with its interval and task scores, then one line per judge. */
+function personaGymTerminal(g: PersonaGymSection): string[] {
+  const lines: string[] = [];
+  const label = g.id === g.dataset.name ? "PersonaGym" : `PersonaGym ${g.id}`;
+  const ci = g.ci95 ? ` [${g.ci95[0].toFixed(2)}, ${g.ci95[1].toFixed(2)}]` : "";
+  lines.push(
+    `${label}  ${chalk.bold(`PersonaScore ${scoreText(g.personaScore)}`)}${ci} over ${g.personasEvaluated} personas  ` +
+      Object.entries(g.tasks)
+        .map(([task, value]) => `${task} ${value.toFixed(2)}`)
+        .join("  "),
+  );
+  for (const judge of g.judges) {
+    const flag = judge.sameFamilyAsSubject ? chalk.yellow("  same family as the subject: may favour it") : "";
+    lines.push(
+      `  judge ${judge.spec}: ${scoreText(judge.personaScore)}, unparsed ${judge.unparsed}/${judge.judged}${flag}`,
+    );
   }
-  return undefined;
+  return lines;
 }

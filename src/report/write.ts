@@ -1,13 +1,13 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { math500PersonasCsv, personaGymCsv } from "./csv.js";
+import { validateResults } from "../results/assemble.js";
+import type { Results } from "../results/types.js";
 import { summaryMarkdown } from "./markdown.js";
-import { validateResults } from "./results.js";
-import type { Results } from "./types.js";
+import { rendererFor } from "./renderers.js";
 
 /**
- * Writes reports/<run-id>/{results.json, summary.md, personas.csv}. Each file is written to a temporary name and
- * renamed, so a reader never sees half a file and a crash leaves the previous version intact.
+ * Writes reports/<run-id>/{results.json, summary.md} and each section's CSV files. Each file is written to a
+ * temporary name and renamed, so a reader never sees half a file and a crash leaves the previous version intact.
  */
 export function writeReports(outDir: string, results: Results): { dir: string; files: string[] } {
   validateResults(results);
@@ -17,8 +17,13 @@ export function writeReports(outDir: string, results: Results): { dir: string; f
     ["results.json", `${JSON.stringify(results, null, 2)}\n`],
     ["summary.md", summaryMarkdown(results)],
   ];
-  if (results.tasks.math500) files.push(["personas.csv", math500PersonasCsv(results.tasks.math500)]);
-  if (results.tasks.personagym) files.push(["personagym.csv", personaGymCsv(results.tasks.personagym)]);
+  for (const section of Object.values(results.tasks)) {
+    for (const { base, content } of rendererFor(section).csv(section)) {
+      // The default id (the dataset's name) keeps version-1 file names: personas.csv, personagym.csv.
+      const name = section.id === section.dataset.name ? `${base}.csv` : `${base}-${section.id}.csv`;
+      files.push([name, content]);
+    }
+  }
   for (const [name, content] of files) {
     const target = join(dir, name);
     writeFileSync(`${target}.tmp`, content);

@@ -1,10 +1,11 @@
-export const STORE_SCHEMA_VERSION = 1;
+/** Version 2 added run membership (run_members). Bump with a new entry in STORE_MIGRATIONS. */
+export const STORE_SCHEMA_VERSION = 2;
 
 /**
  * generations is the cache of every model call (subjects, judges, example writers): its key is a hash of all that
  * can change an answer, so the cache is shared across runs and resume is a set difference against it.
  */
-export const STORE_SCHEMA = `
+export const STORE_SCHEMA_V1 = `
 CREATE TABLE IF NOT EXISTS runs (
   run_id          TEXT PRIMARY KEY,
   created_at      TEXT NOT NULL,
@@ -47,3 +48,20 @@ CREATE TABLE IF NOT EXISTS failures (
   PRIMARY KEY (run_id, key)
 );
 `;
+
+/**
+ * From version N-1 to N, applied in order on open. run_members says which generation keys (and through them which
+ * score rows) a run used for which task and stage, so a run's samples are one indexed query away. Runs written
+ * before version 2 list their members once they are run again (every call comes from the cache).
+ */
+export const STORE_MIGRATIONS: Readonly<Record<number, string>> = {
+  2: `
+CREATE TABLE IF NOT EXISTS run_members (
+  run_id  TEXT NOT NULL,
+  task_id TEXT NOT NULL,
+  stage   TEXT NOT NULL,
+  key     TEXT NOT NULL,
+  PRIMARY KEY (run_id, task_id, key)
+);
+`,
+};

@@ -3,8 +3,8 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { AdapterErrorKind } from "../models/types.js";
 import { StoreError } from "./errors.js";
-import { STORE_SCHEMA, STORE_SCHEMA_VERSION } from "./schema.js";
-import type { FailureRecord, RunRecord, ScoreRecord, StoredGeneration } from "./types.js";
+import { STORE_MIGRATIONS, STORE_SCHEMA_V1, STORE_SCHEMA_VERSION } from "./schema.js";
+import type { FailureRecord, RunMember, RunRecord, ScoreRecord, StoredGeneration } from "./types.js";
 
 export { StoreError };
 
@@ -47,6 +47,13 @@ export class Store {
          VALUES (@runId, @key, @kind, @message, @attempts, @createdAt)`,
       ),
       clearFailures: db.prepare("DELETE FROM failures WHERE run_id = ?"),
+      insertMember: db.prepare(
+        "INSERT OR IGNORE INTO run_members (run_id, task_id, stage, key) VALUES (?, ?, ?, ?)",
+      ),
+      membersOfRun: db.prepare(
+        "SELECT task_id, stage, key FROM run_members WHERE run_id = ? ORDER BY task_id, stage, rowid",
+      ),
+      listRuns: db.prepare("SELECT * FROM runs ORDER BY updated_at DESC, run_id"),
       failuresOfRun: db.prepare("SELECT * FROM failures WHERE run_id = ? ORDER BY key"),
       getRun: db.prepare("SELECT * FROM runs WHERE run_id = ?"),
       // One statement, so two processes starting the same run at once cannot both insert it.
@@ -103,6 +110,24 @@ export class Store {
   getRun(runId: string): RunRecord | undefined {
     const row = this.statements.getRun.get(runId) as RunRow | undefined;
     return row && runFromRow(row);
+  }
+
+  listRuns(): RunRecord[] {
+    return (this.statements.listRuns.all() as RunRow[]).map(runFromRow);
+  }
+
+  /** Records that a run uses these generation keys for a task's stage (idempotent). */
+  addRunMembers(runId: string, taskId: string, stage: string, keys: readonly string[]): void {
+    this.db.transaction(() => {
+      for (const key of keys) this.statements.insertMember.run(runId, taskId, stage, key);
+    })();
+  }
+
+  /** Every generation key a run used, with its task and stage; one indexed query. */
+  runMembers(runId: string): RunMember[] {
+    return (this.statements.membersOfRun.all(runId) as { task_id: string; stage: string; key: string }[]).map(
+      (row) => ({ taskId: row.task_id, stage: row.stage, key: row.key }),
+    );
   }
 
   /** Which of these cache keys already hold a finished generation. */
@@ -239,7 +264,7 @@ export class Store {
     return (this.db.pragma("integrity_check", { simple: true }) as string) ?? "unknown";
   }
 
-  count(table: "generations" | "scores" | "failures" | "runs"): number {
+  count(table: "generations" | "scores" | "failures" | "runs" | "run_members"): number {
     return (this.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
   }
 
@@ -262,7 +287,9 @@ function migrate(db: Database.Database, path: string): void {
   }
   if (version === STORE_SCHEMA_VERSION) return;
   db.transaction(() => {
-    db.exec(STORE_SCHEMA);
+    if (version === 0) db.exec(STORE_SCHEMA_V1);
+    for (let next = Math.max(version, 1) + 1; next <= STORE_SCHEMA_VERSION; next++)
+      db.exec(STORE_MIGRATIONS[next]!);
     db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(
       String(STORE_SCHEMA_VERSION),
     );

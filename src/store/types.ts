@@ -47,3 +47,10 @@ export interface FailureRecord {
   attempts: number;
   createdAt: string;
 }
+
+/** A generation a run used: for which task block (its id) and stage (subject, judge, ...). */
+export interface RunMember {
+  taskId: string;
+  stage: string;
+  key: string;
+}

@@ -1,5 +1,5 @@
-import { PROBLEM_PLACEHOLDER } from "../config/benchmark.js";
 import { InputError } from "../config/errors.js";
+import { PROBLEM_PLACEHOLDER } from "../config/math-task.js";
 import { readLinesSync } from "./lines.js";
 
 export interface MathProblem {

@@ -19,6 +19,7 @@ describe("loadBenchmark: personagym tasks", () => {
   it("maps every setting", () => {
     expect(personaGymTask(loadBenchmark(fixture("pg-good.yaml")))).toEqual({
       task: "personagym",
+      id: "personagym",
       limit: 3,
       seed: 11,
       systemPrompt: "Play {persona}; answer as them.",
@@ -45,6 +46,7 @@ describe("loadBenchmark: personagym tasks", () => {
     expect(def.id).toBe("personagym");
     expect(personaGymTask(def)).toEqual({
       task: "personagym",
+      id: "personagym",
       seed: 1234,
       systemPrompt: DEFAULT_PERSONAGYM_SYSTEM_PROMPT,
       decoding: { temperature: 0.9, topP: 0.9, maxTokens: 1024, seed: 1234, contextLength: 8192 },

@@ -18,7 +18,7 @@ const fixture = (name: string) => resolve(fixturesDir, "config", name);
 function math500(def: BenchmarkDefinition): Math500TaskConfig {
   const task = def.tasks[0];
   if (task?.task !== "math500") throw new Error("expected a math500 task first");
-  return task;
+  return task as Math500TaskConfig;
 }
 
 describe("loadBenchmark", () => {

@@ -2,10 +2,11 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Results } from "../../src/report/types.js";
+import type { Results } from "../../src/results/types.js";
 import { type FakeOllama, startFakeOllama } from "../fakes/index.js";
 import { runCli } from "../helpers/cli.js";
 import { requireSharedData } from "../helpers/paths.js";
+import { mathSection } from "../helpers/sections.js";
 import { tempDir } from "../helpers/tmp.js";
 import { SimulatedModel, WRONG_ANSWER } from "./simulated-model.js";
 
@@ -91,7 +92,7 @@ describe("persona-bench run (MATH500, end to end through the CLI and a fake Olla
     expect(first.stderr).not.toMatch(/internal error/);
     expect(first.code).toBe(0);
     const results = JSON.parse(first.stdout) as Results;
-    const math = results.tasks.math500!;
+    const math = mathSection(results);
     expect(results.status).toBe("complete");
     expect(results.model).toMatchObject({
       provider: "ollama",

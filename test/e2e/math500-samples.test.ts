@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Results } from "../../src/report/types.js";
+import type { Results } from "../../src/results/types.js";
 import { type FakeOpenAI, startFakeOpenAI } from "../fakes/index.js";
 import { runArgs, runCli } from "../helpers/cli.js";
+import { mathSection } from "../helpers/sections.js";
 import { tempDir } from "../helpers/tmp.js";
 import { SimulatedModel } from "./simulated-model.js";
 
@@ -39,7 +40,7 @@ describe("persona-bench run with several samples per problem (mean@S)", () => {
     );
     expect(run.stderr).not.toMatch(/internal error/);
     expect(run.code).toBe(0);
-    const math = (JSON.parse(run.stdout) as Results).tasks.math500!;
+    const math = mathSection(JSON.parse(run.stdout) as Results);
     expect(math.samples).toBe(SAMPLES);
 
     // Seeds: per problem and sample, identical across personas, different across samples.

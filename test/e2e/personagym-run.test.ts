@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Results } from "../../src/report/types.js";
+import type { Results } from "../../src/results/types.js";
 import { EXAMPLES_SYSTEM_PROMPT, JUDGE_SYSTEM_PROMPT } from "../../src/scoring/judge/index.js";
 import {
   loadPersonaGym,
@@ -18,6 +18,7 @@ import {
 } from "../fakes/index.js";
 import { runCli } from "../helpers/cli.js";
 import { requireSharedData } from "../helpers/paths.js";
+import { personaGymSection } from "../helpers/sections.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const h = (text: string) => createHash("sha256").update(text).digest().readUInt32BE(0);
@@ -142,7 +143,7 @@ describe("persona-bench run (PersonaGym, end to end with a subject and two judge
   it("completes and aggregates exactly what the judges said, excluding and counting unparsed verdicts", () => {
     expect(firstRun.stderr).not.toMatch(/internal error/);
     expect(firstRun.code).toBe(0);
-    const pg = results.tasks.personagym!;
+    const pg = personaGymSection(results);
     expect(pg.personasEvaluated).toBe(2);
     expect(pg.questions).toBe(100);
     expect(pg.unanswered).toBe(0);

@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Results } from "../../src/report/types.js";
+import type { Results } from "../../src/results/types.js";
 import { faults, startFakeOpenAI } from "../fakes/index.js";
 import { runArgs, runCli } from "../helpers/cli.js";
+import { mathSection } from "../helpers/sections.js";
 import { tempDir } from "../helpers/tmp.js";
 import { SimulatedModel } from "./simulated-model.js";
 
@@ -30,7 +31,7 @@ describe("a server that refuses every system message (a chat template without a 
       expect(run.stderr).not.toMatch(/internal error/);
       expect(run.code).toBe(3);
       const results = JSON.parse(run.stdout) as Results;
-      const math = results.tasks.math500!;
+      const math = mathSection(results);
       expect(math.summary).toBeNull();
       expect(math.personas[0]).toMatchObject({ id: "none", n: 6, errors: 0 });
       for (const persona of math.personas.slice(1)) {

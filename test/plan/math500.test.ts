@@ -21,6 +21,7 @@ const catalog: PersonaCatalog = {
 function task(overrides: Partial<Math500TaskConfig> = {}): Math500TaskConfig {
   return {
     task: "math500",
+    id: "math500",
     catalogFile: catalog.file,
     catalog,
     personas: catalog.personas,

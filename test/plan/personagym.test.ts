@@ -18,6 +18,7 @@ import { fixturesDir, requireSharedData } from "../helpers/paths.js";
 
 const task: PersonaGymTaskConfig = {
   task: "personagym",
+  id: "personagym",
   seed: 3,
   systemPrompt: "You are {persona}. Stay in character.",
   decoding: { temperature: 0.9, topP: 0.9, maxTokens: 1024, seed: 17 },

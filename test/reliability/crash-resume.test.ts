@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRng } from "../../src/metrics/random.js";
-import type { Results } from "../../src/report/types.js";
+import type { Results } from "../../src/results/types.js";
 import { type FakeOpenAI, startFakeOpenAI } from "../fakes/index.js";
 import { runArgs, runCli, startCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import type { Results } from "../../src/report/types.js";
+import type { Results } from "../../src/results/types.js";
 import { SimulatedModel } from "../e2e/simulated-model.js";
 import type { RespondContext } from "../fakes/index.js";
 import { requireSharedData } from "../helpers/paths.js";

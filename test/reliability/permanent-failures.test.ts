@@ -5,9 +5,10 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, expect, it } from "vitest";
-import type { Results } from "../../src/report/types.js";
+import type { Results } from "../../src/results/types.js";
 import { type FakeServer, type Fault, faults, startFakeOpenAI } from "../fakes/index.js";
 import { runArgs, runCli } from "../helpers/cli.js";
+import { mathSection } from "../helpers/sections.js";
 import { tempDir } from "../helpers/tmp.js";
 import {
   inspectStore,
@@ -92,12 +93,12 @@ it("records each permanent failure with its reason, exits 3, and the next run af
   expect(byKind.not_found).toBeGreaterThan(0);
   const failed = partial.errors.total;
   expect(failed).toBe(Object.values(byKind).reduce((a, b) => a + b, 0));
-  const math = partial.tasks.math500!;
+  const math = mathSection(partial);
   expect(math.personas.reduce((n, p) => n + p.errors, 0)).toBe(failed);
   expect(math.personas.reduce((n, p) => n + p.n, 0)).toBe(LIMIT * CONDITIONS - failed);
   // No partial answer was scored: every persona's correct count is at most what the model really got right.
   for (const persona of math.personas) {
-    const full = expected.tasks.math500!.personas.find((p) => p.id === persona.id)!;
+    const full = mathSection(expected).personas.find((p) => p.id === persona.id)!;
     expect(persona.correct).toBeLessThanOrEqual(full.correct);
   }
 

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterEach, expect, it } from "vitest";
-import type { Results } from "../../src/report/types.js";
+import type { Results } from "../../src/results/types.js";
 import { type FakeOpenAI, faults, type RespondContext, startFakeOpenAI } from "../fakes/index.js";
 import { runArgs, runCli } from "../helpers/cli.js";
 import { filesUnder } from "../helpers/errors.js";

@@ -5,7 +5,7 @@
  * output would change the figures.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { Results } from "../../src/report/types.js";
+import type { Results } from "../../src/results/types.js";
 import {
   type FakeServer,
   type Fault,

@@ -1,26 +1,26 @@
-import type { PersonaGymTaskConfig } from "../config/benchmark.js";
-import { deriveSeed, generationKey, modelCacheKey } from "../plan/keys.js";
+import type { PersonaGymTaskConfig } from "../../config/personagym-task.js";
+import { countCached, type Endpoint, type StageContext } from "../../pipeline/stage.js";
+import { deriveSeed, generationKey, modelCacheKey } from "../../plan/keys.js";
 import {
   type PersonaGymPlan,
   type PersonaGymWorkItem,
   planPersonaGymExamples,
   planPersonaGymJudgements,
   planPersonaGymSubjects,
-} from "../plan/personagym.js";
-import { parseExamples } from "../scoring/judge/examples.js";
-import { type PersonaGymRubrics, rubricTextsFor } from "../scoring/judge/rubrics.js";
-import { parseVerdict } from "../scoring/judge/verdict.js";
-import type { Store } from "../store/store.js";
-import type { DatasetOptions } from "../tasks/datasets.js";
+} from "../../plan/personagym.js";
+import { parseExamples } from "../../scoring/judge/examples.js";
+import { type PersonaGymRubrics, rubricTextsFor } from "../../scoring/judge/rubrics.js";
+import { parseVerdict } from "../../scoring/judge/verdict.js";
+import type { Store } from "../../store/store.js";
+import type { DatasetOptions } from "../../tasks/datasets.js";
 import {
   loadPersonaGym,
   loadUpstreamRubrics,
   type PersonaGymPersona,
   type PersonaGymQuestion,
   selectPersonaGymPersonas,
-} from "../tasks/personagym.js";
-import { resolvePersonaGym, resolveUpstreamRubrics } from "../tasks/personagym-source.js";
-import { countCached, type Endpoint, type StageContext } from "./stage.js";
+} from "../../tasks/personagym.js";
+import { resolvePersonaGym, resolveUpstreamRubrics } from "../../tasks/personagym-source.js";
 
 export interface PreparedPersonaGym {
   config: PersonaGymTaskConfig;
@@ -85,7 +85,7 @@ export async function executePersonaGym(
     modelCacheKey(subject.identity),
   );
   const subjectItems = [...subjects.items()];
-  await runPlan(ctx, "personagym subject", subject, subjectItems, keys);
+  await runPlan(ctx, config.id, `${config.id} subject`, subject, subjectItems, keys);
   const answers = textsByQuestion(ctx.store, subjectItems);
   const collected: PersonaGymCollected = { answers, examples: null, verdicts: [], keys };
   if (ctx.interrupted || judges.length === 0) return collected;
@@ -99,7 +99,7 @@ export async function executePersonaGym(
   const examplesModel = judges[0]!;
   if (config.scoreExamples) {
     const items = [...planPersonaGymExamples(config, input, modelCacheKey(examplesModel.identity)).items()];
-    await runPlan(ctx, "personagym examples", examplesModel, items, keys);
+    await runPlan(ctx, config.id, `${config.id} examples`, examplesModel, items, keys);
     if (ctx.interrupted) return collected;
     let unparsed = 0;
     for (const [questionId, text] of textsByQuestion(ctx.store, items)) {
@@ -114,12 +114,12 @@ export async function executePersonaGym(
     const judgeKey = modelCacheKey(judge.identity);
     const plan = planPersonaGymJudgements(config, { ...input, answers, examples }, judgeKey, judge.spec);
     const items = [...plan.items()];
-    await runPlan(ctx, `personagym judge ${judge.spec}`, judge, items, keys);
+    await runPlan(ctx, config.id, `${config.id} judge ${judge.spec}`, judge, items, keys);
     if (ctx.interrupted) return collected;
     const first = verdictsOf(ctx.store, items);
     // An unparseable judgement gets one more try, as a new request (another sample, another seed).
     const retries = retryItems(items, first, judgeKey, config.judgeDecoding.seed);
-    await runPlan(ctx, `personagym judge ${judge.spec} (retry)`, judge, retries, keys);
+    await runPlan(ctx, config.id, `${config.id} judge ${judge.spec} (retry)`, judge, retries, keys);
     if (ctx.interrupted) return collected;
     const second = verdictsOf(ctx.store, retries);
     const byQuestion: JudgeVerdicts = new Map();
@@ -148,7 +148,7 @@ export function planPersonaGymCounts(
     prepared.questions,
     modelCacheKey(subject.identity),
   );
-  const counts = [{ stage: "personagym subject", requests: subjects.size, cached: cached(subjects) }];
+  const counts = [{ stage: `${config.id} subject`, requests: subjects.size, cached: cached(subjects) }];
   if (judges.length === 0) return counts;
   const input = {
     questions: prepared.questions,
@@ -159,7 +159,7 @@ export function planPersonaGymCounts(
   if (config.scoreExamples) {
     const plan = planPersonaGymExamples(config, input, modelCacheKey(judges[0]!.identity));
     counts.push({
-      stage: `personagym examples (${judges[0]!.spec})`,
+      stage: `${config.id} examples (${judges[0]!.spec})`,
       requests: plan.size,
       cached: cached(plan),
     });
@@ -177,7 +177,7 @@ export function planPersonaGymCounts(
       judge.spec,
     );
     counts.push({
-      stage: `personagym judge ${judge.spec}`,
+      stage: `${config.id} judge ${judge.spec}`,
       requests: prepared.questions.length,
       cached: cached(plan),
     });
@@ -187,13 +187,14 @@ export function planPersonaGymCounts(
 
 async function runPlan(
   ctx: StageContext,
+  taskId: string,
   stage: string,
   endpoint: Endpoint,
   items: readonly PersonaGymWorkItem[],
   keys: string[],
 ) {
   for (const item of items) keys.push(item.key);
-  await ctx.execute(stage, endpoint, modelCacheKey(endpoint.identity), items, items.length);
+  await ctx.execute(taskId, stage, endpoint, items, items.length);
 }
 
 /** The finished generations' texts by question id (failed or missing requests are absent). */

@@ -10,25 +10,6 @@ export { ResultsValidationError };
 
 const ERROR_EXAMPLES = 5;
 
-/** Choices the paper leaves open, recorded with every result so nobody mistakes them for the paper's. */
-export const SUITE_CHOICES: Record<string, string> = {
-  pss: "PSS = mean - population std of persona accuracies (control excluded); our reconstruction, the paper publishes no formula",
-  std: "population standard deviation (divide by N)",
-  expectedMaxAtK: "exact expectation of the best of k personas drawn uniformly without replacement",
-  pairedTest: "exact two-sided McNemar on per-problem majority verdicts, Holm-adjusted across personas",
-  deltaInterval: "paired percentile bootstrap over problems (2000 resamples, fixed seed)",
-  accuracyInterval: "Wilson score interval with one sample per problem; bootstrap over problems with several",
-  seeds:
-    "per-request seed derived from the benchmark seed, problem id and sample index; the same for every persona",
-  flipRate:
-    "share of problems on which the catalog personas (control excluded) do not all reach the same verdict",
-  grading: "last \\boxed{} (or explicit answer phrase), exact structural equivalence; see docs/grading.md",
-  personaScore:
-    "PersonaGym aggregation: item = mean over judges that parsed, task = mean over items, persona = mean of its 5 tasks, model = mean over personas; 95% percentile bootstrap over personas",
-  judging:
-    "our own rubric wording and judge prompt (answers fenced and neutralised), temperature 0; an unparseable verdict is retried once then counted as unparsed and excluded",
-};
-
 export interface AssembleInput {
   run: RunRecord;
   status: RunStatus;
@@ -39,6 +20,8 @@ export interface AssembleInput {
   skipped: Results["skipped"];
   failures: FailureRecord[];
   usage: Results["usage"];
+  /** Choices of ours (not the paper's) that apply to the sections present. */
+  suiteChoices: Results["suiteChoices"];
 }
 
 /** Builds results.json and checks it against the versioned schema before anyone can write it. */
@@ -67,7 +50,7 @@ export function assembleResults(input: AssembleInput): Results {
       hash: input.benchmark.hash,
       ...(input.benchmark.description ? { description: input.benchmark.description } : {}),
     },
-    suiteChoices: SUITE_CHOICES,
+    suiteChoices: input.suiteChoices,
     tasks: input.tasks,
     skipped: input.skipped,
     errors: {
@@ -88,6 +71,7 @@ function errorExamples(failures: FailureRecord[]): FailureRecord[] {
   return [...firstOfKind, ...rest].slice(0, Math.max(ERROR_EXAMPLES, firstOfKind.length));
 }
 
+/** Checks results about to be written against the current (version 2) schema. */
 export function validateResults(results: unknown): asserts results is Results {
   const validate = getValidator("results");
   if (!validate(results)) {
