@@ -69,12 +69,40 @@ describe("persona-bench data verify", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/math500 \[data-dir\] .*test\.jsonl: ok \(sha256 35dc4108/);
     expect(run.stdout).toMatch(/<- used/);
+    // Every dataset of every registered task kind, not only MATH500.
+    expect(run.stdout).toMatch(/^personagym \[data-dir\] .*benchmark-v1: ok \(digest 94fbc084.*\) <- used$/m);
+    expect(run.stdout).toMatch(/^personagym-rubrics \[data-dir\] .*rubrics: ok <- used$/m);
   });
 
   it("fails when nothing is there to verify", async () => {
     const run = await runCli(["data", "verify"], { env: { PERSONA_BENCH_CACHE_DIR: tempDir() } });
     expect(run.code).toBe(2);
     expect(run.stdout).toMatch(/no local copy; persona-bench data fetch downloads it/);
+    expect(run.stdout).toMatch(/^personagym: no usable local copy: .*not in the cache/m);
+  });
+});
+
+describe("persona-bench run with an override a task cannot take", () => {
+  it("says once that it was ignored for that task, and applies it where it can", async () => {
+    const run = await runCli([
+      "run",
+      "benchmarks/default.yaml",
+      "--model",
+      "ollama:m@http://127.0.0.1:9",
+      "--data-dir",
+      requireSharedData(),
+      "--no-download",
+      "--samples",
+      "3",
+      "--limit",
+      "2",
+      "--dry-run",
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stderr.trim().split("\n")).toEqual([
+      "note: --samples does not apply to task personagym: ignored there",
+    ]);
+    expect(run.stdout).toMatch(/math500: 2 problems x \d+ conditions .* x 3 sample\(s\)/);
   });
 });
 

@@ -115,6 +115,10 @@ describe("benchmark hash and overrides for personagym", () => {
     const mixed = loadBenchmark(fixture("pg-mixed.yaml"));
     const updated = applyOverrides(mixed, { samples: 5, personas: { ids: ["sailor"] } });
     expect(updated.tasks[1]).toEqual(mixed.tasks[1]);
+    expect(updated.ignoredOverrides).toEqual([
+      { taskId: "personagym", override: "samples" },
+      { taskId: "personagym", override: "personas" },
+    ]);
     const math = updated.tasks[0] as Math500TaskConfig;
     expect(math.samples).toBe(5);
     expect(math.personas.map((persona) => persona.id)).toEqual(["sailor"]);

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Results } from "../../src/results/types.js";
+import { decodeJudgements } from "../../src/results/verdicts.js";
 import { EXAMPLES_SYSTEM_PROMPT, JUDGE_SYSTEM_PROMPT } from "../../src/scoring/judge/index.js";
 import {
   loadPersonaGym,
@@ -194,6 +195,28 @@ describe("persona-bench run (PersonaGym, end to end with a subject and two judge
       requested: 100,
       unparsed: [...items.keys()].filter((k) => h(k.split("\u0000")[1]!) % 10 === 0).length,
     });
+  });
+
+  it("carries every judge's verdict per persona, task and question, so the file alone can be re-aggregated", () => {
+    const pg = personaGymSection(results);
+    const question = new Map(
+      [...byKey].map(([key, q]) => [`${q.personaId}/${PERSONAGYM_TASK_LABELS[q.task]}/${q.index}`, key]),
+    );
+    let seen = 0;
+    for (const persona of pg.personas) {
+      expect(Object.keys(persona.verdicts!).sort()).toEqual(Object.values(PERSONAGYM_TASK_LABELS).sort());
+      for (const [task, perJudge] of Object.entries(persona.verdicts!)) {
+        expect(perJudge).toHaveLength(2);
+        perJudge.forEach((encoded, j) => {
+          decodeJudgements(encoded).forEach((verdict, index) => {
+            const key = question.get(`${persona.id}/${task}/${index}`)!;
+            expect(verdict).toBe([simA, simB][j]!.expected.get(key));
+            seen++;
+          });
+        });
+      }
+    }
+    expect(seen).toBe(200);
   });
 
   it("never lets an answer speak for the judge: adversarial answers are graded by the judge's own verdict", () => {

@@ -1,0 +1,104 @@
+import { countCached } from "../../src/pipeline/stage.js";
+import { generationKey, modelCacheKey } from "../../src/plan/keys.js";
+import type { WorkItem } from "../../src/plan/types.js";
+import type { TaskConfigBase, TaskKind, TaskModels } from "../../src/task-kinds/types.js";
+
+/**
+ * A trivial task kind written only against the TaskKind interface: the model is asked to repeat each word, and
+ * the headline is the share it repeats exactly. It proves a kind can be added with its module and one
+ * registration, and that the pipeline, results and reports need no edit for it.
+ */
+export interface EchoConfig extends TaskConfigBase {
+  task: "echo";
+  words: string[];
+}
+
+export const echoKind: TaskKind<EchoConfig> = {
+  task: "echo",
+  kind: "echo",
+  blockSchema: {
+    type: "object",
+    additionalProperties: false,
+    required: ["task", "words"],
+    properties: {
+      task: { const: "echo" },
+      id: { $ref: "#/definitions/taskId" },
+      words: { type: "array", minItems: 1, items: { type: "string", minLength: 1 } },
+    },
+  },
+  roles: [],
+  suiteChoices: { echo: "an answer counts when its trimmed text equals the word" },
+  datasets: [],
+  resolve: (block) => ({
+    task: "echo",
+    id: (block.id as string | undefined) ?? "echo",
+    words: block.words as string[],
+  }),
+  hashView: (config) => ({ task: config.task, words: config.words }),
+  applyOverrides: (config, overrides) => ({
+    config,
+    ignored: (["limit", "samples", "seed", "personas"] as const).filter(
+      (name) => overrides[name] !== undefined,
+    ),
+  }),
+  judgeSpecs: () => [],
+  async prepare(config) {
+    const itemsFor = ({ subject }: TaskModels): WorkItem[] =>
+      config.words.map((word) => {
+        const messages = [{ role: "user" as const, content: `Repeat exactly: ${word}` }];
+        const sampling = { temperature: 0, maxTokens: 16, seed: 0 };
+        return {
+          key: generationKey(modelCacheKey(subject.identity), messages, sampling, 0),
+          task: "echo",
+          personaId: "none",
+          itemId: word,
+          sample: 0,
+          request: { messages, sampling },
+        };
+      });
+    return {
+      config,
+      describe: () => `${config.id}: ${config.words.length} words`,
+      skipReason: () => undefined,
+      dryRun: (models, store) => {
+        const items = itemsFor(models);
+        return [{ stage: config.id, requests: items.length, cached: store ? countCached(store, items) : 0 }];
+      },
+      async execute(ctx, models) {
+        const items = itemsFor(models);
+        await ctx.execute(config.id, "echo", models.subject, items, items.length);
+      },
+      section(ctx, models, settings) {
+        const items = itemsFor(models);
+        const generations = ctx.store.getGenerations(items.map((item) => item.key));
+        if (generations.size === 0) return undefined;
+        const exact = items.filter((item) => generations.get(item.key)?.text.trim() === item.itemId).length;
+        return {
+          keys: items.map((item) => item.key),
+          section: {
+            id: config.id,
+            kind: "echo",
+            dataset: { name: "echo-words", hash: config.words.join(",") },
+            scorer: { name: "exact-match", version: "1" },
+            headline: [
+              {
+                metric: "echoRate",
+                label: "Echo rate",
+                value: exact / items.length,
+                ci95: null,
+                higherIsBetter: true,
+                unit: "proportion",
+                description: "Share of words repeated exactly.",
+              },
+            ],
+            statistics: {
+              alpha: settings.alpha,
+              bootstrap: { resamples: 1, seed: 0, level: 0.95, method: "percentile" },
+              intervals: {},
+            },
+          },
+        };
+      },
+    };
+  },
+};

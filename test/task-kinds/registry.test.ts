@@ -1,0 +1,95 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadBenchmark } from "../../src/config/benchmark.js";
+import { createAdapter } from "../../src/models/registry.js";
+import { prepareBenchmark, runBenchmark } from "../../src/pipeline/run.js";
+import { writeReports } from "../../src/report/write.js";
+import { loadResults } from "../../src/results/load.js";
+import { DEFAULT_RETRY_POLICY } from "../../src/runner/retry.js";
+import { Store } from "../../src/store/store.js";
+import { registeredTaskKinds, registerTaskKind, unregisterTaskKind } from "../../src/task-kinds/registry.js";
+import { type FakeOllama, startFakeOllama } from "../fakes/index.js";
+import { thrown } from "../helpers/errors.js";
+import { echoKind } from "./echo-kind.js";
+
+const BENCH = `id: echo-bench
+tasks:
+  - task: echo
+    words: [apple, pear, plum, fig]
+`;
+
+describe("a task kind added from outside the core", () => {
+  let dir: string;
+  let bench: string;
+  let fake: FakeOllama;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "persona-bench-echo-"));
+    bench = join(dir, "echo.yaml");
+    writeFileSync(bench, BENCH);
+    // The model repeats every word but "plum".
+    fake = await startFakeOllama({
+      models: [{ name: "echo:1b" }],
+      respond: (ctx) => {
+        const word = String(ctx.messages.at(-1)?.content).replace("Repeat exactly: ", "");
+        return word === "plum" ? "prune" : word;
+      },
+    });
+  });
+  afterAll(async () => {
+    unregisterTaskKind("echo");
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("is refused by name before it is registered", () => {
+    expect(registeredTaskKinds().map((kind) => kind.task)).toEqual(["math500", "personagym"]);
+    expect(thrown(() => loadBenchmark(bench)).message).toMatch(
+      /echo\.yaml:3: tasks\[0\]\.task: unknown task "echo" \(known: math500, personagym\)/,
+    );
+  });
+
+  it("runs end to end once registered: validated config, model calls, results, reports", async () => {
+    registerTaskKind(echoKind);
+    expect(() => registerTaskKind(echoKind)).toThrow(/already registered/);
+    expect(thrown(() => loadBenchmark(bench.replace("echo.yaml", "missing.yaml"))).message).toMatch(
+      /missing/,
+    );
+    writeFileSync(join(dir, "bad.yaml"), `${BENCH}    colour: red\n`);
+    expect(thrown(() => loadBenchmark(join(dir, "bad.yaml"))).message).toMatch(
+      /tasks\[0\]\.colour: unknown key "colour"/,
+    );
+
+    const benchmark = loadBenchmark(bench);
+    const prepared = await prepareBenchmark(benchmark, {});
+    const adapter = createAdapter(`ollama:echo:1b@${fake.url}`, {});
+    const store = Store.open(join(dir, "store.sqlite"));
+    try {
+      const outcome = await runBenchmark({
+        benchmark,
+        prepared,
+        subject: { spec: "ollama:echo:1b", adapter, identity: await adapter.identify() },
+        judges: [],
+        store,
+        concurrency: 2,
+        timeouts: { connectMs: 5000, firstTokenMs: 5000, idleMs: 5000, totalMs: 10_000 },
+        retry: { ...DEFAULT_RETRY_POLICY, baseDelayMs: 0 },
+      });
+      expect(outcome.status).toBe("complete");
+      const section = outcome.results!.tasks.echo!;
+      expect(section.kind).toBe("echo");
+      expect(section.headline[0]).toMatchObject({ metric: "echoRate", value: 0.75 });
+      expect(outcome.results!.suiteChoices.echo).toMatch(/trimmed text/);
+      expect(store.runMembers(outcome.runId)).toHaveLength(4);
+
+      const { dir: reportDir } = writeReports(join(dir, "reports"), outcome.results!);
+      expect(readFileSync(join(reportDir, "summary.md"), "utf8")).toMatch(/\| Echo rate \| 75\.0% \|/);
+      expect(loadResults(join(reportDir, "results.json")).tasks.echo!.headline[0]!.value).toBe(0.75);
+    } finally {
+      store.close();
+      await adapter.close?.();
+    }
+  });
+});
