@@ -10,7 +10,7 @@ import { runCli } from "../helpers/cli.js";
 import { thrown } from "../helpers/errors.js";
 import { fixturesDir } from "../helpers/paths.js";
 import { mathSection } from "../helpers/sections.js";
-import { SYNTHETIC_EXPECTED, syntheticDataDir, syntheticRespond } from "../helpers/synthetic.js";
+import { SYNTHETIC_EXPECTED, syntheticRespond, syntheticRunArgs } from "../helpers/synthetic.js";
 
 const bench = join(fixturesDir, "config", "bench-two-blocks.yaml");
 
@@ -22,20 +22,7 @@ describe("a benchmark with two blocks of one task kind", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "persona-bench-two-blocks-"));
     fake = await startFakeOllama({ models: [{ name: "synthetic:1b" }], respond: syntheticRespond });
-    const run = await runCli([
-      "run",
-      bench,
-      "--model",
-      `ollama:synthetic:1b@${fake.url}`,
-      "--data-dir",
-      syntheticDataDir,
-      "--no-download",
-      "--store",
-      join(dir, "store.sqlite"),
-      "--out",
-      join(dir, "reports"),
-      "--json",
-    ]);
+    const run = await runCli(syntheticRunArgs(bench, fake.url, dir, ["--json"]));
     expect(run.stderr).not.toMatch(/internal error/);
     expect(run.code).toBe(0);
     results = JSON.parse(run.stdout) as Results;

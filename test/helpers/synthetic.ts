@@ -37,3 +37,21 @@ export const SYNTHETIC_EXPECTED: Record<string, { correct: number; noAnswer: num
   sailor: { correct: 5, noAnswer: 0 },
   "likes-red": { correct: 7, noAnswer: 1 },
 };
+
+/** `run` arguments over the synthetic data for the synthetic model behind a fake Ollama at `url`. */
+export function syntheticRunArgs(bench: string, url: string, dir: string, extra: string[] = []): string[] {
+  return [
+    "run",
+    bench,
+    "--model",
+    `ollama:synthetic:1b@${url}`,
+    "--data-dir",
+    syntheticDataDir,
+    "--no-download",
+    "--store",
+    join(dir, "store.sqlite"),
+    "--out",
+    join(dir, "reports"),
+    ...extra,
+  ];
+}

@@ -13,8 +13,8 @@ import { mathSection } from "../helpers/sections.js";
 import {
   SYNTHETIC_EXPECTED,
   syntheticBench,
-  syntheticDataDir,
   syntheticRespond,
+  syntheticRunArgs,
 } from "../helpers/synthetic.js";
 
 const v1File = join(fixturesDir, "store", "v1-results.json");
@@ -29,19 +29,7 @@ describe("results.json version 2", () => {
   beforeAll(async () => {
     fake = await startFakeOllama({ models: [{ name: "synthetic:1b" }], respond: syntheticRespond });
     dir = mkdtempSync(join(tmpdir(), "persona-bench-contract-"));
-    const run = await runCli([
-      "run",
-      syntheticBench,
-      "--model",
-      `ollama:synthetic:1b@${fake.url}`,
-      "--data-dir",
-      syntheticDataDir,
-      "--no-download",
-      "--store",
-      join(dir, "store.sqlite"),
-      "--out",
-      join(dir, "reports"),
-    ]);
+    const run = await runCli(syntheticRunArgs(syntheticBench, fake.url, dir));
     expect(run.stderr).not.toMatch(/internal error/);
     expect(run.code).toBe(0);
     const v1RunId = (JSON.parse(readFileSync(v1File, "utf8")) as Results).runId;

@@ -10,7 +10,7 @@ import { type FakeOllama, startFakeOllama } from "../fakes/index.js";
 import { runCli } from "../helpers/cli.js";
 import { fixturesDir } from "../helpers/paths.js";
 import { mathSection } from "../helpers/sections.js";
-import { syntheticBench, syntheticDataDir, syntheticRespond } from "../helpers/synthetic.js";
+import { syntheticBench, syntheticRespond, syntheticRunArgs } from "../helpers/synthetic.js";
 
 const v1Store = join(fixturesDir, "store", "v1-store.sqlite");
 const v1Results = JSON.parse(readFileSync(join(fixturesDir, "store", "v1-results.json"), "utf8")) as Results;
@@ -55,20 +55,7 @@ describe("a version-1 store (made by persona-bench before run membership)", () =
   });
 
   it("lists a run's generations once the same command runs again, with no model call and the same figures", async () => {
-    const run = await runCli([
-      "run",
-      syntheticBench,
-      "--model",
-      `ollama:synthetic:1b@${fake.url}`,
-      "--data-dir",
-      syntheticDataDir,
-      "--no-download",
-      "--store",
-      path,
-      "--out",
-      join(dir, "reports"),
-      "--json",
-    ]);
+    const run = await runCli(syntheticRunArgs(syntheticBench, fake.url, dir, ["--json"]));
     expect(run.stderr).not.toMatch(/internal error/);
     expect(run.code).toBe(0);
     expect(fake.stats.generations).toBe(0);
