@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { basename, extname, resolve } from "node:path";
 import {
   loadCatalog,
   type Persona,
@@ -8,14 +8,20 @@ import {
   selectPersonas,
 } from "../personas/catalog.js";
 import type { BenchmarkOverrides, BlockContext, OverrideName, TaskConfigBase } from "../task-kinds/types.js";
+import { type FieldMapping, findMathDataset, mathDatasets } from "../tasks/math-datasets.js";
 import { type Decoding, type DecodingFile, toDecoding } from "./decoding.js";
 import { InputError } from "./errors.js";
 
 export const PROBLEM_PLACEHOLDER = "{problem}";
 
-/** A math task block (MATH500 and any other math dataset): persona stability. */
+/** A registered math dataset by name, or a user's own JSONL with where each part of a problem is. */
+export type MathDatasetRef = { name: string } | { name: string; file: string; fields: FieldMapping };
+
+/** A math task block (MATH500, AIME 2024, AMC 2023, GSM8K, a user's own set): persona stability. */
 export interface Math500TaskConfig extends TaskConfigBase {
-  task: "math500";
+  /** `math500` (version-1 benchmark files) is `math` with the MATH500 dataset. */
+  task: "math500" | "math";
+  dataset: MathDatasetRef;
   /** Absolute path of the persona catalog. */
   catalogFile: string;
   catalog: PersonaCatalog;
@@ -30,10 +36,18 @@ export interface Math500TaskConfig extends TaskConfigBase {
   decoding: Decoding;
 }
 
+export type MathTaskConfig = Math500TaskConfig;
+
+interface DatasetFileBlock extends FieldMapping {
+  path: string;
+  name?: string;
+}
+
 /** The file format (snake_case keys); see schemas/benchmark.schema.json. */
 interface MathTaskFile {
-  task: "math500";
+  task: "math500" | "math";
   id?: string;
+  dataset?: string | DatasetFileBlock;
   catalog: string;
   personas?: PersonaSelector;
   limit?: number;
@@ -53,9 +67,11 @@ export function resolveMathTask(block: Record<string, unknown>, context: BlockCo
     throw new InputError(`catalog file not found: ${catalogFile}`, context.locate(["catalog"]));
   }
   const catalog = loadCatalog(catalogFile);
+  const dataset = resolveDatasetRef(task.dataset ?? "math500", context);
   const config: Math500TaskConfig = {
-    task: "math500",
-    id: task.id ?? task.task,
+    task: task.task,
+    id: task.id ?? dataset.name,
+    dataset,
     catalogFile,
     catalog,
     personas: selectPersonas(catalog, task.personas, context.locate(["personas"])),
@@ -66,6 +82,35 @@ export function resolveMathTask(block: Record<string, unknown>, context: BlockCo
   };
   if (task.limit !== undefined) config.limit = task.limit;
   return config;
+}
+
+function resolveDatasetRef(dataset: string | DatasetFileBlock, context: BlockContext): MathDatasetRef {
+  if (typeof dataset === "string") {
+    if (!findMathDataset(dataset)) {
+      const known = mathDatasets().map((d) => d.name);
+      throw new InputError(
+        `unknown dataset "${dataset}" (known: ${known.join(", ")})`,
+        context.locate(["dataset"]),
+      );
+    }
+    return { name: dataset };
+  }
+  const file = resolve(context.baseDir, dataset.path);
+  if (!existsSync(file))
+    throw new InputError(`dataset file not found: ${file}`, context.locate(["dataset", "path"]));
+  const { path: _path, name, ...fields } = dataset;
+  return { name: name ?? slug(basename(file, extname(file))), file, fields };
+}
+
+/** A file name as a task id: lower case, anything else than letters, digits, `.`, `_` and `-` as `-`. */
+function slug(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, "-")
+      .replace(/^[^a-z0-9]+/, "")
+      .slice(0, 64) || "dataset"
+  );
 }
 
 export function applyMathOverrides(
@@ -81,10 +126,17 @@ export function applyMathOverrides(
   return { config: updated, ignored: [] };
 }
 
-/** Catalog identity (including the file's sha256), selected personas with their resolved templates, and the rest. */
+/**
+ * Catalog identity (including the file's sha256), selected personas with their resolved templates, and the rest.
+ * The dataset enters by name (and field mapping for a user's file; its content is hashed in the results), and not
+ * at all for `task: math500`, so version-1 benchmark files keep their hash.
+ */
 export function mathHashView(task: Math500TaskConfig): unknown {
+  const dataset =
+    "file" in task.dataset ? { name: task.dataset.name, fields: task.dataset.fields } : task.dataset.name;
   return {
     task: task.task,
+    ...(task.task === "math500" ? {} : { dataset }),
     catalog: { id: task.catalog.id, version: task.catalog.version, sha256: task.catalog.sha256 },
     personas: task.personas.map((persona) => ({
       id: persona.id,

@@ -10,6 +10,7 @@ import { expectedMaxCurve } from "./expected-max.js";
 import { flipStats } from "./flip.js";
 import { holmAdjust } from "./holm.js";
 import { comparePaired } from "./paired.js";
+import { passAtKCurve } from "./pass-at-k.js";
 import { type PersonaSummary, summarizePersonas } from "./persona-summary.js";
 import { wilsonInterval } from "./proportions.js";
 
@@ -56,6 +57,11 @@ export interface ConditionStats {
   discordant: { personaOnly: number; controlOnly: number } | null;
   /** Problems with at least one generation that failed permanently. */
   errors: number;
+  /**
+   * With several samples per problem: unbiased pass@k by k (1, 2, 4, ..., S), averaged over the problems answered
+   * in full; absent with one sample (pass@1 is the accuracy) or when no problem was answered in full.
+   */
+  passAtK?: Record<string, number>;
 }
 
 export interface StabilitySummary extends PersonaSummary {
@@ -133,6 +139,14 @@ function conditionStats(rows: ConditionRows, samples: number, settings: Stabilit
   const { graded } = rows;
   const correct = graded.filter((v) => v.correct).length;
   const found = graded.filter((v) => v.found);
+  const complete = rows.perProblem.filter((s): s is GradedGeneration[] => s !== undefined);
+  const passAtK =
+    samples > 1 && complete.length > 0
+      ? passAtKCurve(
+          complete.map((s) => ({ n: s.length, c: s.filter((v) => v.correct).length })),
+          samples,
+        )
+      : undefined;
   return {
     n: graded.length,
     correct,
@@ -147,6 +161,7 @@ function conditionStats(rows: ConditionRows, samples: number, settings: Stabilit
     pValueHolm: null,
     discordant: null,
     errors: rows.failedProblems,
+    ...(passAtK ? { passAtK } : {}),
   };
 }
 

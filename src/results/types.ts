@@ -84,6 +84,8 @@ export interface MathPersonaResult {
   discordant: { personaOnly: number; controlOnly: number } | null;
   /** Problems whose generations failed permanently (not in n). */
   errors: number;
+  /** With several samples: unbiased pass@k for k = 1, 2, 4, ..., S (keys are k), over problems answered in full. */
+  passAtK?: Record<string, number>;
   /** Per-item verdicts (see MathOutcomeString); absent only in files upgraded from version 1. */
   outcomes?: MathOutcomeString;
 }

@@ -1,4 +1,4 @@
-import { math500Kind } from "./math/index.js";
+import { math500Kind, mathTaskKind } from "./math/index.js";
 import { personaGymKind } from "./personagym/index.js";
 import type { TaskConfigBase, TaskKind } from "./types.js";
 
@@ -9,6 +9,7 @@ import type { TaskConfigBase, TaskKind } from "./types.js";
  */
 const kinds = new Map<string, TaskKind>([
   [math500Kind.task, math500Kind],
+  [mathTaskKind.task, mathTaskKind],
   [personaGymKind.task, personaGymKind],
 ]);
 let generation = 0;

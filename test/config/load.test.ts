@@ -113,7 +113,7 @@ describe("loadValidated", () => {
     const error = loadError(fixture("bench-unknown-task.yaml"), "benchmark");
     expect(error.line).toBe(3);
     expect(error.field).toBe("tasks[0].task");
-    expect(error.reason).toBe('unknown task "math5000" (known: math500, personagym)');
+    expect(error.reason).toBe('unknown task "math5000" (known: math500, math, personagym)');
   });
 
   it("lists allowed values for an enum", () => {

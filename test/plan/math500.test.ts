@@ -22,6 +22,7 @@ function task(overrides: Partial<Math500TaskConfig> = {}): Math500TaskConfig {
   return {
     task: "math500",
     id: "math500",
+    dataset: { name: "math500" },
     catalogFile: catalog.file,
     catalog,
     personas: catalog.personas,

@@ -45,9 +45,9 @@ describe("a task kind added from outside the core", () => {
   });
 
   it("is refused by name before it is registered", () => {
-    expect(registeredTaskKinds().map((kind) => kind.task)).toEqual(["math500", "personagym"]);
+    expect(registeredTaskKinds().map((kind) => kind.task)).toEqual(["math500", "math", "personagym"]);
     expect(thrown(() => loadBenchmark(bench)).message).toMatch(
-      /echo\.yaml:3: tasks\[0\]\.task: unknown task "echo" \(known: math500, personagym\)/,
+      /echo\.yaml:3: tasks\[0\]\.task: unknown task "echo" \(known: math500, math, personagym\)/,
     );
   });
 

@@ -189,7 +189,7 @@ describe("resolveDataset: data dir", () => {
 
   it("rejects unknown dataset ids, listing the known ones", async () => {
     const error = await rejection(resolveDataset("math5000", { env: noEnv }));
-    expect(error.message).toBe('dataset: unknown dataset "math5000" (known: math500)');
+    expect(error.message).toBe('dataset: unknown dataset "math5000" (known: math500, aime24, amc23, gsm8k)');
   });
 });
 

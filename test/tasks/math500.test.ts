@@ -85,7 +85,10 @@ describe("loadMath500", () => {
     expect(problems).toHaveLength(500);
     expect(new Set(problems.map((problem) => problem.id)).size).toBe(500);
     expect(
-      problems.every((problem) => problem.level >= 1 && problem.level <= 5 && problem.answer !== ""),
+      problems.every(
+        (problem) =>
+          problem.level !== undefined && problem.level >= 1 && problem.level <= 5 && problem.answer !== "",
+      ),
     ).toBe(true);
     expect(new Set(problems.map((problem) => problem.subject)).size).toBe(7);
   });

@@ -1,23 +1,24 @@
 import {
   type DatasetOptions,
-  getDatasetSource,
+  type DatasetSource,
   resolveDataset,
   verifyDataset,
 } from "../../tasks/datasets.js";
 import type { DatasetHandle } from "../types.js";
 
 /** A single pinned file (MATH500 and the like), for `persona-bench data fetch|verify`. */
-export function pinnedFileDataset(id: string): DatasetHandle {
+export function pinnedFileDataset(source: DatasetSource): DatasetHandle {
+  const { id } = source;
   return {
     id,
     async fetch(options: DatasetOptions) {
       const { dataDir: _ignored, ...cacheOptions } = options;
-      const resolved = await resolveDataset(id, { ...cacheOptions, allowDownload: true });
+      const resolved = await resolveDataset(source, { ...cacheOptions, allowDownload: true });
       return `${id}: ${resolved.path} (${resolved.origin}, sha256 ${resolved.sha256})`;
     },
     async verify(options: DatasetOptions) {
-      const expected = getDatasetSource(id).sha256;
-      const { checks } = await verifyDataset(id, options);
+      const expected = source.sha256;
+      const { checks } = await verifyDataset(source, options);
       // The first copy found is the one a run would use.
       const used = checks.find((check) => check.found);
       const lines = checks.map((check) => {

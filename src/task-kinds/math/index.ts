@@ -8,77 +8,115 @@ import { countCached } from "../../pipeline/stage.js";
 import { modelCacheKey } from "../../plan/keys.js";
 import { planMath500 } from "../../plan/math500.js";
 import { scoreMath500 } from "../../scoring/math500.js";
-import { resolveDataset } from "../../tasks/datasets.js";
-import { loadMath500, selectProblems } from "../../tasks/math500.js";
-import type { PreparedTask, TaskKind, TaskModels } from "../types.js";
+import { type DatasetOptions, hashFile, resolveDataset } from "../../tasks/datasets.js";
+import {
+  findMathDataset,
+  loadMathProblems,
+  type MathProblem,
+  mappedRowReader,
+  mathDatasets,
+} from "../../tasks/math-datasets.js";
+import { selectProblems } from "../../tasks/math500.js";
+import type { DatasetHandle, PreparedTask, TaskKind, TaskModels } from "../types.js";
 import { pinnedFileDataset } from "./datasets.js";
-import { buildMathSection } from "./section.js";
+import { buildMathSection, type MathDatasetRecord } from "./section.js";
 
-const DATASET = "math500";
-
-/** MATH500 persona stability: every persona (and the no-persona control) on the same problems. */
-export const math500Kind: TaskKind<Math500TaskConfig> = {
-  task: "math500",
-  kind: "math",
-  blockSchema: { $ref: "#/definitions/math500Task" },
-  roles: [],
-  suiteChoices: {
-    pss: "PSS = mean - population std of persona accuracies (control excluded); our reconstruction, the paper publishes no formula",
-    std: "population standard deviation (divide by N)",
-    expectedMaxAtK: "exact expectation of the best of k personas drawn uniformly without replacement",
-    pairedTest: "exact two-sided McNemar on per-problem majority verdicts, Holm-adjusted across personas",
-    deltaInterval: "paired percentile bootstrap over problems (2000 resamples, fixed seed)",
-    accuracyInterval:
-      "Wilson score interval with one sample per problem; bootstrap over problems with several",
-    seeds:
-      "per-request seed derived from the benchmark seed, problem id and sample index; the same for every persona",
-    flipRate:
-      "share of problems on which the catalog personas (control excluded) do not all reach the same verdict",
-    grading: "last \\boxed{} (or explicit answer phrase), exact structural equivalence; see docs/grading.md",
-  },
-  datasets: [pinnedFileDataset(DATASET)],
-  resolve: resolveMathTask,
-  hashView: mathHashView,
-  applyOverrides: applyMathOverrides,
-  judgeSpecs: () => [],
-  async prepare(config, data): Promise<PreparedTask> {
-    const resolved = await resolveDataset(DATASET, data);
-    const problems = selectProblems(loadMath500(resolved.path), config.limit);
-    const dataset = {
-      name: DATASET,
-      sha256: resolved.sha256,
-      pinned: resolved.pinned,
-      origin: resolved.origin,
-    };
-    const planFor = ({ subject }: TaskModels) =>
-      planMath500(config, problems, modelCacheKey(subject.identity));
-    return {
-      config,
-      describe: () => {
-        const personas = config.personas.length;
-        return `${config.id}: ${problems.length} problems x ${personas + 1} conditions (control + ${personas} personas) x ${config.samples} sample(s)`;
-      },
-      skipReason: () => undefined,
-      dryRun(models, store) {
-        const plan = planFor(models);
-        return [
-          { stage: config.id, requests: plan.size, cached: store ? countCached(store, plan.items()) : 0 },
-        ];
-      },
-      async execute(ctx, models) {
-        const plan = planFor(models);
-        await ctx.execute(config.id, config.id, models.subject, plan.items(), plan.size);
-      },
-      section(ctx, models, settings) {
-        const plan = planFor(models);
-        const verdicts = scoreMath500(plan, ctx.store);
-        if (verdicts.size === 0) return undefined;
-        const failedKeys = new Set(ctx.store.failures(ctx.runId).map((f) => f.key));
-        return {
-          section: buildMathSection(config, plan, verdicts, failedKeys, dataset, settings.alpha),
-          keys: [...plan.items()].map((item) => item.key),
-        };
-      },
-    };
-  },
+const SUITE_CHOICES = {
+  pss: "PSS = mean - population std of persona accuracies (control excluded); our reconstruction, the paper publishes no formula",
+  std: "population standard deviation (divide by N)",
+  expectedMaxAtK: "exact expectation of the best of k personas drawn uniformly without replacement",
+  pairedTest: "exact two-sided McNemar on per-problem majority verdicts, Holm-adjusted across personas",
+  deltaInterval: "paired percentile bootstrap over problems (2000 resamples, fixed seed)",
+  accuracyInterval: "Wilson score interval with one sample per problem; bootstrap over problems with several",
+  passAtK: "with several samples, unbiased pass@k (Chen et al. 2021) averaged over problems answered in full",
+  seeds:
+    "per-request seed derived from the benchmark seed, problem id and sample index; the same for every persona",
+  flipRate:
+    "share of problems on which the catalog personas (control excluded) do not all reach the same verdict",
+  grading: "last \\boxed{} (or explicit answer phrase), exact structural equivalence; see docs/grading.md",
 };
+
+/**
+ * Persona stability on a math task set: every persona (and the no-persona control) on the same problems, graded by
+ * the math grader. `task: math` takes any registered dataset or a user's JSONL; `task: math500` is the version-1
+ * spelling of `task: math` on MATH500.
+ */
+function mathKind(
+  task: "math" | "math500",
+  datasets: () => readonly DatasetHandle[],
+): TaskKind<Math500TaskConfig> {
+  return {
+    task,
+    kind: "math",
+    blockSchema: { $ref: task === "math" ? "#/definitions/mathTask" : "#/definitions/math500Task" },
+    roles: [],
+    suiteChoices: SUITE_CHOICES,
+    get datasets() {
+      return datasets();
+    },
+    resolve: resolveMathTask,
+    hashView: mathHashView,
+    applyOverrides: applyMathOverrides,
+    judgeSpecs: () => [],
+    async prepare(config, data): Promise<PreparedTask> {
+      const { problems: all, dataset } = await loadDataset(config, data);
+      const problems = selectProblems(all, config.limit);
+      const planFor = ({ subject }: TaskModels) =>
+        planMath500(config, problems, modelCacheKey(subject.identity));
+      return {
+        config,
+        describe: () => {
+          const personas = config.personas.length;
+          return `${config.id}: ${problems.length} ${dataset.name} problems x ${personas + 1} conditions (control + ${personas} personas) x ${config.samples} sample(s)`;
+        },
+        skipReason: () => undefined,
+        dryRun(models, store) {
+          const plan = planFor(models);
+          return [
+            { stage: config.id, requests: plan.size, cached: store ? countCached(store, plan.items()) : 0 },
+          ];
+        },
+        async execute(ctx, models) {
+          const plan = planFor(models);
+          await ctx.execute(config.id, config.id, models.subject, plan.items(), plan.size);
+        },
+        section(ctx, models, settings) {
+          const plan = planFor(models);
+          const verdicts = scoreMath500(plan, ctx.store);
+          if (verdicts.size === 0) return undefined;
+          const failedKeys = new Set(ctx.store.failures(ctx.runId).map((f) => f.key));
+          return {
+            section: buildMathSection(config, plan, verdicts, failedKeys, dataset, settings.alpha),
+            keys: [...plan.items()].map((item) => item.key),
+          };
+        },
+      };
+    },
+  };
+}
+
+/** A registered dataset from the data dir, the cache or its pinned source; or the user's own file as it is. */
+async function loadDataset(
+  config: Math500TaskConfig,
+  data: DatasetOptions,
+): Promise<{ problems: MathProblem[]; dataset: MathDatasetRecord }> {
+  const ref = config.dataset;
+  if ("file" in ref) {
+    const { sha256 } = await hashFile(ref.file);
+    return {
+      problems: loadMathProblems(ref.file, mappedRowReader(ref.name, ref.fields), ref.fields.id),
+      dataset: { name: ref.name, sha256, pinned: false, origin: "file" },
+    };
+  }
+  const entry = findMathDataset(ref.name)!;
+  const resolved = await resolveDataset(entry.source, data);
+  return {
+    problems: loadMathProblems(resolved.path, entry.readRow, entry.idField),
+    dataset: { name: entry.name, sha256: resolved.sha256, pinned: resolved.pinned, origin: resolved.origin },
+  };
+}
+
+/** MATH500 under its version-1 name. */
+export const math500Kind = mathKind("math500", () => [pinnedFileDataset(findMathDataset("math500")!.source)]);
+/** Every registered math dataset. */
+export const mathTaskKind = mathKind("math", () => mathDatasets().map((d) => pinnedFileDataset(d.source)));
