@@ -15,7 +15,8 @@ export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.P
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run npm run build first`);
   const child = spawn(process.execPath, [cliPath, ...args], {
     cwd: options.cwd ?? repoRoot,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
+    // TMPDIR: whatever the CLI writes to the temp directory lands in the test run's own (test/setup/temp-root.ts).
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, ...options.env },
     stdio: ["pipe", "pipe", "pipe"],
   });
   let stdout = "";
