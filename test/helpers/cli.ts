@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { repoRoot, requireSharedData } from "./paths.js";
 
-/** The built CLI, exactly what `npx persona-bench` runs; `npm test` builds it first. */
+/** The built CLI, exactly what `npx persona-bench` runs; the global setup (test/setup/build.ts) keeps it current. */
 export const cliPath = resolve(repoRoot, "dist/cli/bin.js");
 
 export interface CliRun {
