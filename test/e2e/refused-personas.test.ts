@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Results } from "../../src/report/types.js";
 import { faults, startFakeOpenAI } from "../fakes/index.js";
 import { runArgs, runCli } from "../helpers/cli.js";
+import { math500Section } from "../helpers/results.js";
 import { tempDir } from "../helpers/tmp.js";
 import { SimulatedModel } from "./simulated-model.js";
 
@@ -30,7 +31,7 @@ describe("a server that refuses every system message (a chat template without a 
       expect(run.stderr).not.toMatch(/internal error/);
       expect(run.code).toBe(3);
       const results = JSON.parse(run.stdout) as Results;
-      const math = results.tasks.math500!;
+      const math = math500Section(results);
       expect(math.summary).toBeNull();
       expect(math.personas[0]).toMatchObject({ id: "none", n: 6, errors: 0 });
       for (const persona of math.personas.slice(1)) {

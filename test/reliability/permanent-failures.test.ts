@@ -6,8 +6,9 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, expect, it } from "vitest";
 import type { Results } from "../../src/report/types.js";
-import { type FakeServer, type Fault, faults, startFakeOpenAI } from "../fakes/index.js";
+import { type FakeServer, faults, type RespondResult, startFakeOpenAI } from "../fakes/index.js";
 import { runArgs, runCli } from "../helpers/cli.js";
+import { math500Section } from "../helpers/results.js";
 import { tempDir } from "../helpers/tmp.js";
 import {
   inspectStore,
@@ -44,7 +45,7 @@ it("records each permanent failure with its reason, exits 3, and the next run af
   const planned = { bad_request: 0, quota: 0, protocol: 0, partialCorrectOnWrongItem: 0 };
   const seen = new Set<string>();
   const fake = await startFakeOpenAI({
-    respond: (ctx): string | Fault => {
+    respond: (ctx): RespondResult => {
       if (!broken) return model.respond(ctx);
       const u = uniformFor(SEED, { ...ctx, attempt: 0 });
       const key = JSON.stringify(ctx.messages);
@@ -92,12 +93,12 @@ it("records each permanent failure with its reason, exits 3, and the next run af
   expect(byKind.not_found).toBeGreaterThan(0);
   const failed = partial.errors.total;
   expect(failed).toBe(Object.values(byKind).reduce((a, b) => a + b, 0));
-  const math = partial.tasks.math500!;
+  const math = math500Section(partial);
   expect(math.personas.reduce((n, p) => n + p.errors, 0)).toBe(failed);
   expect(math.personas.reduce((n, p) => n + p.n, 0)).toBe(LIMIT * CONDITIONS - failed);
   // No partial answer was scored: every persona's correct count is at most what the model really got right.
   for (const persona of math.personas) {
-    const full = expected.tasks.math500!.personas.find((p) => p.id === persona.id)!;
+    const full = math500Section(expected).personas.find((p) => p.id === persona.id)!;
     expect(persona.correct).toBeLessThanOrEqual(full.correct);
   }
 

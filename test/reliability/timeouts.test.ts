@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Results } from "../../src/report/types.js";
 import { type FakeOpenAI, type Fault, startFakeOpenAI } from "../fakes/index.js";
 import { runArgs, runCli } from "../helpers/cli.js";
+import { math500Section } from "../helpers/results.js";
 import { tempDir } from "../helpers/tmp.js";
 import { simulatedModel, writeBenchmark } from "./harness.js";
 
@@ -74,10 +75,12 @@ describe("deadlines through the CLI", () => {
       const results = JSON.parse(run.stdout) as Results;
       expect(stalled).toBe(LIMIT);
       expect(results.errors.byKind).toEqual({ timeout: LIMIT });
-      expect(results.tasks.math500!.personas[0]!.errors).toBe(LIMIT);
-      expect(results.tasks.math500!.personas.slice(1).every((p) => p.n === LIMIT && p.errors === 0)).toBe(
-        true,
-      );
+      expect(math500Section(results).personas[0]!.errors).toBe(LIMIT);
+      expect(
+        math500Section(results)
+          .personas.slice(1)
+          .every((p) => p.n === LIMIT && p.errors === 0),
+      ).toBe(true);
       expect(fake.stats.generations).toBe(LIMIT * CONDITIONS);
       expect(fake.stats.disconnects).toBe(LIMIT);
 

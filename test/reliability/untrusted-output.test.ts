@@ -9,6 +9,7 @@ import { afterEach, expect, it } from "vitest";
 import type { Results } from "../../src/report/types.js";
 import { type FakeOpenAI, faults, type RespondContext, startFakeOpenAI } from "../fakes/index.js";
 import { runArgs, runCli } from "../helpers/cli.js";
+import { math500Section } from "../helpers/results.js";
 import { tempDir } from "../helpers/tmp.js";
 import { type CatalogPersona, problemOf, readReport, simulatedModel, writeBenchmark } from "./harness.js";
 
@@ -149,7 +150,11 @@ it("hostile responses, error bodies and persona texts leave the figures intact a
   }
 
   // results.json: plain JSON data (C0 controls escaped by JSON), persona texts exactly as the catalog gave them.
-  expect(report.results.tasks.math500!.personas.slice(1).map((p) => [p.id, p.text])).toEqual(
+  expect(
+    math500Section(report.results)
+      .personas.slice(1)
+      .map((p) => [p.id, p.text]),
+  ).toEqual(
     HOSTILE_PERSONAS.map((p) => [p.id, (p.template ?? "You are {persona}.").replace("{persona}", p.text)]),
   );
   expect(raw.json.toString("utf8")).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
