@@ -10,6 +10,10 @@ describe("redactCredentials", () => {
     ["http://h/v1?model=m&access_token=sk-secret", "http://h/v1?model=m&access_token=[redacted]"],
     ["http://h/v1?apiKey=sk-secret&api-key=sk-secret", "http://h/v1?apiKey=[redacted]&api-key=[redacted]"],
     [
+      "http://h/v1?accessToken=sk-secret&clientSecret=sk-secret",
+      "http://h/v1?accessToken=[redacted]&clientSecret=[redacted]",
+    ],
+    [
       "http://h/v1?X-Amz-Signature=sk-secret#token=sk-secret",
       "http://h/v1?X-Amz-Signature=[redacted]#token=[redacted]",
     ],
