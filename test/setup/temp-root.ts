@@ -15,6 +15,8 @@ export default function setup(): () => void {
     const leftovers = readdirSync(root, { recursive: true, encoding: "utf8" });
     rmSync(root, { recursive: true, force: true });
     if (leftovers.length > 0) {
+      // Vitest only logs an error thrown here ("error during close") and would still exit 0.
+      process.exitCode = 1;
       const shown = leftovers.slice(0, 20).join("\n  ");
       const more = leftovers.length > 20 ? `\n  ... and ${leftovers.length - 20} more` : "";
       throw new Error(
