@@ -129,12 +129,16 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
     allowDownload: values["no-download"] !== true,
   });
   const adapter = createAdapter(modelSpec, io.env);
+  // From here on only the adapter's spec, which hides any credential typed into it, is printed or stored.
   const storePath = resolve(io.cwd, values.store ?? ".persona-bench/store.sqlite");
   const outDir = resolve(io.cwd, values.out ?? "reports");
   writableDirectoryOption("out", outDir);
 
   const judgeSpecs = values.judge && values.judge.length > 0 ? values.judge : benchmarkJudges(benchmark);
-  const judgeAdapters = judgeSpecs.map((spec) => ({ spec, adapter: createAdapter(spec, io.env) }));
+  const judgeAdapters = judgeSpecs.map((given) => {
+    const judge = createAdapter(given, io.env);
+    return { spec: judge.spec, adapter: judge };
+  });
 
   if (values["dry-run"]) {
     let identity: ModelIdentity | undefined;
@@ -158,7 +162,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
     try {
       const stages = dryRun(
         prepared,
-        { spec: modelSpec, adapter, identity: identity ?? placeholderIdentity(modelSpec) },
+        { spec: adapter.spec, adapter, identity: identity ?? placeholderIdentity(adapter.spec) },
         judges,
         store,
       );
@@ -167,7 +171,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
       const lines = [
         `benchmark ${benchmark.id} (${benchmark.file})`,
         ...prepared.map((task) => `  ${task.describe()}`),
-        `model ${modelSpec}${identity?.digest ? ` (digest ${identity.digest})` : ""}`,
+        `model ${adapter.spec}${identity?.digest ? ` (digest ${identity.digest})` : ""}`,
         ...judges.map((j) => `judge ${j.spec}${j.identity.digest ? ` (digest ${j.identity.digest})` : ""}`),
         ...stages.map(
           (stage) =>
@@ -185,7 +189,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
     return EXIT.success;
   }
 
-  const identity = await identifyOrExplain(adapter.identify.bind(adapter), modelSpec);
+  const identity = await identifyOrExplain(adapter.identify.bind(adapter), adapter.spec);
   const judges: Endpoint[] = [];
   for (const judge of judgeAdapters) {
     judges.push({
@@ -209,7 +213,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
     const outcome = await runBenchmark({
       benchmark,
       prepared,
-      subject: { spec: modelSpec, adapter, identity },
+      subject: { spec: adapter.spec, adapter, identity },
       judges,
       store,
       concurrency,

@@ -2,8 +2,10 @@
  * Model spec strings: `ollama:<model>[@http://host:port]` and `openai:<model>[@<base-url>/v1]`.
  * Model names may contain `:` (e.g. `qwen2.5:7b-instruct`), so the endpoint is split off at the last `@`
  * that is followed by `http://` or `https://`. Credentials never travel in a spec: URLs with a user or
- * password are rejected, and the OpenAI key comes only from OPENAI_API_KEY.
+ * password are rejected, and the OpenAI key comes only from OPENAI_API_KEY. Neither the refusal nor the parsed
+ * spec repeats a credential the user typed (redactCredentials).
  */
+import { redactCredentials } from "./credentials.js";
 
 export const SPEC_GRAMMAR =
   "ollama:<model>[@http://host:port] or openai:<model>[@http(s)://host[:port]/.../v1]";
@@ -20,6 +22,7 @@ export interface OllamaSpec {
   model: string;
   /** Normalised endpoint with explicit port and no trailing slash, e.g. `http://127.0.0.1:11434`. */
   endpoint: string;
+  /** The spec as given (trimmed), safe to print, store and report. */
   spec: string;
 }
 
@@ -28,13 +31,17 @@ export interface OpenAISpec {
   model: string;
   /** Base URL including the API version path, no trailing slash, e.g. `http://127.0.0.1:8080/v1`. */
   endpoint: string;
+  /** The spec as given (trimmed), safe to print, store and report. */
   spec: string;
 }
 
 export type ModelSpec = OllamaSpec | OpenAISpec;
 
 function fail(spec: string, problem: string): never {
-  throw new ModelSpecError(`invalid model spec "${spec}": ${problem}; expected ${SPEC_GRAMMAR}`);
+  // The spec and the problem may quote a URL holding a password or a key: the message is printed.
+  throw new ModelSpecError(
+    redactCredentials(`invalid model spec "${spec}": ${problem}; expected ${SPEC_GRAMMAR}`),
+  );
 }
 
 /** Parses an http(s) URL and rejects the parts that have no place in an endpoint. */
@@ -120,7 +127,7 @@ export function parseModelSpec(spec: string, env: NodeJS.ProcessEnv = process.en
       endpoint !== undefined
         ? ollamaEndpoint(parseEndpoint(endpoint, "Ollama host", (problem) => fail(text, problem)))
         : ollamaEndpoint(new URL(ollamaHostFromEnv(env.OLLAMA_HOST || OLLAMA_DEFAULT_HOST, text)));
-    return { provider, model, endpoint: host, spec: text };
+    return { provider, model, endpoint: host, spec: redactCredentials(text) };
   }
   if (provider === "openai") {
     checkModel(text, model);
@@ -130,7 +137,7 @@ export function parseModelSpec(spec: string, env: NodeJS.ProcessEnv = process.en
         : env.OPENAI_BASE_URL
           ? openaiBaseUrl(env.OPENAI_BASE_URL, "OPENAI_BASE_URL", text)
           : OPENAI_DEFAULT_BASE_URL;
-    return { provider, model, endpoint: base, spec: text };
+    return { provider, model, endpoint: base, spec: redactCredentials(text) };
   }
   return fail(text, `unknown provider "${provider}"`);
 }

@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -11,6 +10,7 @@ import {
 import { loadCatalog } from "../../src/personas/catalog.js";
 import { thrown } from "../helpers/errors.js";
 import { fixturesDir } from "../helpers/paths.js";
+import { tempDir } from "../helpers/tmp.js";
 
 const fixture = (name: string) => resolve(fixturesDir, "config", name);
 
@@ -90,7 +90,7 @@ describe("loadBenchmark", () => {
 describe("benchmark hash", () => {
   /** Copies bench-good.yaml and its catalog into a fresh folder, applying text edits to either. */
   function variant(edit: { bench?: (text: string) => string; catalog?: (text: string) => string } = {}) {
-    const dir = mkdtempSync(join(tmpdir(), "pb-bench-"));
+    const dir = tempDir();
     const bench = readFileSync(fixture("bench-good.yaml"), "utf8");
     const catalog = readFileSync(fixture("catalog-good.yaml"), "utf8");
     writeFileSync(join(dir, "bench-good.yaml"), (edit.bench ?? ((text) => text))(bench));

@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/config/canonical.js";
 import { InputError } from "../../src/config/errors.js";
 import { loadValidated } from "../../src/config/load.js";
 import { fixturesDir } from "../helpers/paths.js";
+import { tempDir } from "../helpers/tmp.js";
 
 const fixture = (name: string) => resolve(fixturesDir, "config", name);
 
@@ -123,7 +123,7 @@ describe("loadValidated", () => {
   });
 
   it("rejects YAML tags it does not know instead of guessing", () => {
-    const dir = mkdtempSync(join(tmpdir(), "pb-load-"));
+    const dir = tempDir();
     const file = join(dir, "tagged.yaml");
     writeFileSync(file, 'id: x\nversion: !custom "1"\npersonas: []\n');
     const error = loadError(file);
@@ -133,14 +133,14 @@ describe("loadValidated", () => {
 
   it("rejects a directory and a non-object document", () => {
     expect(loadError(fixturesDir).reason).toContain("directory");
-    const dir = mkdtempSync(join(tmpdir(), "pb-load-"));
+    const dir = tempDir();
     const file = join(dir, "list.yaml");
     writeFileSync(file, "- a\n- b\n");
     expect(loadError(file).reason).toBe("must be an object (got array)");
   });
 
   it("finds the line of JSON mistakes that YAML would accept", () => {
-    const dir = mkdtempSync(join(tmpdir(), "pb-load-"));
+    const dir = tempDir();
     const cases: [string, number][] = [
       ['{\n  "id": "x",\n  version: "1"\n}', 3],
       ["{\n  \"id\": 'x'\n}", 2],
@@ -158,7 +158,7 @@ describe("loadValidated", () => {
   });
 
   it("points at the right line in tab-indented JSON", () => {
-    const dir = mkdtempSync(join(tmpdir(), "pb-load-"));
+    const dir = tempDir();
     const file = join(dir, "tabs.json");
     // Tab indentation is valid JSON; the YAML pass used for line numbers must accept it too.
     writeFileSync(

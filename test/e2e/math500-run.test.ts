@@ -2,56 +2,52 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { comparePaired } from "../../src/metrics/index.js";
 import type { Results } from "../../src/results/types.js";
+import { MATH_BOOTSTRAP } from "../../src/task-kinds/math/section.js";
 import { type FakeOllama, startFakeOllama } from "../fakes/index.js";
 import { runCli } from "../helpers/cli.js";
-import { requireSharedData } from "../helpers/paths.js";
+import { repoRoot, requireSharedData } from "../helpers/paths.js";
 import { mathSection } from "../helpers/sections.js";
 import { tempDir } from "../helpers/tmp.js";
-import { SimulatedModel, WRONG_ANSWER } from "./simulated-model.js";
+import {
+  binomial,
+  expectedMaxBySubsets,
+  holmAdjusted,
+  mcnemar,
+  mean,
+  populationStd,
+  wilson,
+} from "./reference-statistics.js";
+import { type Outcome, type OutcomeShares, SimulatedModel, WRONG_ANSWER } from "./simulated-model.js";
 
 const LIMIT = 20;
 
-function accuracyOf(systemText: string) {
-  if (systemText === "") return { correct: 0.75, noAnswer: 0.05 };
-  if (/toddler|child/i.test(systemText)) return { correct: 0.2, noAnswer: 0.3 };
+const PROMPT = "{problem}\n\nPlease reason step by step, and put your final answer within \\boxed{}.";
+
+function accuracyOf(systemText: string): OutcomeShares {
+  if (systemText === "") return { correct: 0.75, noAnswer: 0.05, truncated: 0.05 };
+  if (/toddler|child/i.test(systemText)) return { correct: 0.2, noAnswer: 0.3, truncated: 0.1 };
   const h = createHash("sha256").update(systemText).digest().readUInt32BE(0) / 2 ** 32;
-  return { correct: 0.4 + 0.4 * h, noAnswer: 0.05 };
+  return { correct: 0.4 + 0.4 * h, noAnswer: 0.05, truncated: 0.05 };
 }
 
-// Reference statistics written out here, independently of src/metrics.
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const populationStd = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
-function binomial(n: number, k: number): number {
-  let r = 1;
-  for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
-  return r;
+interface CatalogEntry {
+  id: string;
+  text: string;
+  category: string;
+  template?: string;
+  expected_effect?: string;
+  lottery?: boolean;
 }
-function mcnemar(b: number, c: number): number {
-  const n = b + c;
-  if (n === 0) return 1;
-  let tail = 0;
-  for (let i = 0; i <= Math.min(b, c); i++) tail += binomial(n, i) / 2 ** n;
-  return Math.min(1, 2 * tail);
+interface Catalog {
+  default_template: string;
+  personas: CatalogEntry[];
 }
-function expectedMaxBySubsets(values: number[], k: number): number {
-  let total = 0;
-  let count = 0;
-  for (let mask = 0; mask < 1 << values.length; mask++) {
-    const chosen = values.filter((_, i) => mask & (1 << i));
-    if (chosen.length !== k) continue;
-    total += Math.max(...chosen);
-    count++;
-  }
-  return total / count;
-}
-function wilson(correct: number, n: number): [number, number] {
-  const z = 1.96;
-  const p = correct / n;
-  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
-  const half = (z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
-}
+
+const close = (value: number) => expect.closeTo(value, 12);
+const sha256Of = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
 
 describe("persona-bench run (MATH500, end to end through the CLI and a fake Ollama)", () => {
   let fake: FakeOllama;
@@ -99,78 +95,145 @@ describe("persona-bench run (MATH500, end to end through the CLI and a fake Olla
       name: "sim:7b",
       digest: fake.digestOf("sim:7b"),
     });
-    expect(math.problems).toBe(LIMIT);
-    expect(math.personas[0]!.id).toBe("none");
-    expect(math.personas).toHaveLength(9);
     expect(fake.stats.generations).toBe(9 * LIMIT);
     expect(fake.stats.maxInFlight).toBeLessThanOrEqual(3);
 
-    const verdicts = new Map<string, boolean[]>();
-    for (const persona of math.personas) {
-      const outcomes = model.problems.map((p) => model.answered.get(`${persona.text}\u0000${p.id}`));
-      expect(outcomes.every((o) => o !== undefined)).toBe(true);
-      const correct = outcomes.filter((o) => o === "correct").length;
-      verdicts.set(
-        persona.id,
-        outcomes.map((o) => o === "correct"),
-      );
-      expect(persona.n).toBe(LIMIT);
-      expect(persona.correct).toBe(correct);
-      expect(persona.accuracy).toBeCloseTo(correct / LIMIT, 12);
-      expect(persona.extractionFailures).toBe(outcomes.filter((o) => o === "no-answer").length);
-      const [lo, hi] = wilson(correct, LIMIT);
-      expect(persona.ci95![0]).toBeCloseTo(lo, 9);
-      expect(persona.ci95![1]).toBeCloseTo(hi, 9);
-    }
+    const dataFile = join(dataDir, "math500/test.jsonl");
+    const catalogFile = join(repoRoot, "personas/math.yaml");
+    expect(math).toMatchObject({
+      dataset: { sha256: sha256Of(dataFile), origin: "data-dir" },
+      problems: LIMIT,
+      samples: 1,
+      prompt: PROMPT,
+      personaPlacement: "system",
+      decoding: { temperature: 0, topP: 1, maxTokens: 4096, seed: 1234 },
+      catalog: { id: "math-personas", version: "1", sha256: sha256Of(catalogFile) },
+    });
 
-    const control = verdicts.get("none")!;
-    const personaRows = math.personas.slice(1);
-    for (const persona of personaRows) {
-      const mine = verdicts.get(persona.id)!;
+    // Which personas ran and as what text, from the catalog file itself.
+    const catalog = parseYaml(readFileSync(catalogFile, "utf8")) as Catalog;
+    const chosen = catalog.personas.filter((p) => p.lottery === true || p.id === "primary-school");
+    const textOf = (p: CatalogEntry) => (p.template ?? catalog.default_template).replace("{persona}", p.text);
+    const outcomesOf = (text: string) => {
+      const outcomes = model.problems.map((p) => model.answered.get(`${text}\u0000${p.id}`));
+      expect(outcomes.every((o) => o !== undefined)).toBe(true);
+      return outcomes as Outcome[];
+    };
+    const control = outcomesOf("").map((o) => o === "correct");
+    const rows = [
+      { id: "none", category: "control", text: "", outcomes: outcomesOf("") },
+      ...chosen.map((p) => ({
+        id: p.id,
+        category: p.category,
+        text: textOf(p),
+        ...(p.expected_effect ? { expectedEffect: p.expected_effect } : {}),
+        outcomes: outcomesOf(textOf(p)),
+      })),
+    ];
+    const count = (outcomes: Outcome[], ...kinds: Outcome[]) =>
+      outcomes.filter((o) => kinds.includes(o)).length;
+    const paired = rows.slice(1).map(({ outcomes }) => {
+      const mine = outcomes.map((o) => o === "correct");
       const b = mine.filter((v, i) => v && !control[i]).length;
       const c = mine.filter((v, i) => !v && control[i]).length;
-      expect(persona.discordant).toEqual({ personaOnly: b, controlOnly: c });
-      expect(persona.deltaVsControl).toBeCloseTo((b - c) / LIMIT, 12);
-      expect(persona.pValue).toBeCloseTo(mcnemar(b, c), 12);
+      return {
+        b,
+        c,
+        p: mcnemar(b, c),
+        interval: comparePaired(mine, control, { seed: MATH_BOOTSTRAP.seed }),
+      };
+    });
+    const holm = holmAdjusted(paired.map((x) => x.p));
+    const expectedRows = rows.map(({ outcomes, ...identity }, index) => {
+      const correct = count(outcomes, "correct");
+      const extracted = count(outcomes, "correct", "wrong");
+      const [lo, hi] = wilson(correct, LIMIT);
+      const vs = index === 0 ? undefined : paired[index - 1]!;
+      return {
+        ...identity,
+        n: LIMIT,
+        correct,
+        accuracy: close(correct / LIMIT),
+        ci95: [close(lo), close(hi)],
+        extractionFailures: count(outcomes, "no-answer", "truncated"),
+        accuracyWhenExtracted: extracted === 0 ? null : close(correct / extracted),
+        truncated: count(outcomes, "truncated"),
+        deltaVsControl: vs ? close((vs.b - vs.c) / LIMIT) : 0,
+        deltaCi95: vs ? [close(vs.interval.deltaInterval.lo), close(vs.interval.deltaInterval.hi)] : null,
+        pValue: vs ? close(vs.p) : null,
+        pValueHolm: vs ? close(holm[index - 1]!) : null,
+        discordant: vs ? { personaOnly: vs.b, controlOnly: vs.c } : null,
+        errors: 0,
+        // Per-item verdicts in problem order (a cut answer has no box: no answer, at the token limit).
+        outcomes: outcomes
+          .map((o) => ({ correct: "c", wrong: "w", "no-answer": "n", truncated: "N" })[o])
+          .join(""),
+      };
+    });
+    expect(math.personas).toEqual(expectedRows);
+    // The simulated model was asked for truncations and extraction failures, so those columns are exercised.
+    expect(math.personas.some((p) => p.truncated > 0)).toBe(true);
+    expect(math.personas.some((p) => p.extractionFailures > p.truncated)).toBe(true);
+    for (const persona of math.personas.slice(1)) {
+      const [lo, hi] = persona.deltaCi95!;
+      expect(lo).toBeLessThanOrEqual(persona.deltaVsControl);
+      expect(hi).toBeGreaterThanOrEqual(persona.deltaVsControl);
+      expect(lo).toBeLessThan(hi);
     }
-    // Holm: the adjusted p-values are the step-down maxima of (m - rank) * p.
-    const raw = personaRows.map((p) => p.pValue!);
-    const order = raw.map((p, i) => [p, i] as const).sort((a, b) => a[0] - b[0]);
-    let running = 0;
-    const holm = new Array<number>(raw.length);
-    order.forEach(([p, i], rank) => {
-      running = Math.max(running, Math.min(1, (raw.length - rank) * p));
-      holm[i] = running;
-    });
-    personaRows.forEach((p, i) => {
-      expect(p.pValueHolm).toBeCloseTo(holm[i]!, 12);
-    });
 
-    const accuracies = personaRows.map((p) => p.accuracy!);
-    const s = math.summary!;
-    expect(s.mean).toBeCloseTo(mean(accuracies), 12);
-    expect(s.std).toBeCloseTo(populationStd(accuracies), 12);
-    expect(s.pss).toBeCloseTo(mean(accuracies) - populationStd(accuracies), 12);
-    expect(s.min).toBe(Math.min(...accuracies));
-    expect(s.max).toBe(Math.max(...accuracies));
-    expect(s.controlAccuracy).toBe(math.personas[0]!.accuracy);
-    expect(s.worstRetention).toBeCloseTo(Math.min(...accuracies) / math.personas[0]!.accuracy!, 12);
-    expect(s.expectedMaxAtK).toHaveLength(8);
-    s.expectedMaxAtK.forEach((value, i) => {
-      expect(value).toBeCloseTo(expectedMaxBySubsets(accuracies, i + 1), 12);
-    });
+    const personaRows = rows.slice(1);
+    const accuracies = personaRows.map((r) => count(r.outcomes, "correct") / LIMIT);
+    const controlAccuracy = count(rows[0]!.outcomes, "correct") / LIMIT;
+    const min = Math.min(...accuracies);
+    const max = Math.max(...accuracies);
     const flips = model.problems.filter(
-      (_, i) => new Set(personaRows.map((p) => verdicts.get(p.id)![i])).size > 1,
+      (_, i) => new Set(personaRows.map((r) => r.outcomes[i] === "correct")).size > 1,
     );
-    expect(s.flipRate).toBeCloseTo(flips.length / LIMIT, 12);
     // Consistency: per problem, the share of persona pairs that agree, averaged over problems.
     const P = personaRows.length;
     const agreement = model.problems.map((_, i) => {
-      const right = personaRows.filter((p) => verdicts.get(p.id)![i]).length;
+      const right = personaRows.filter((r) => r.outcomes[i] === "correct").length;
       return (binomial(right, 2) + binomial(P - right, 2)) / binomial(P, 2);
     });
-    expect(s.consistencyRate).toBeCloseTo(mean(agreement), 12);
-    expect(s.lottery?.personas).toHaveLength(7);
+    const lotteryRows = personaRows.filter((r) => chosen.find((p) => p.id === r.id)!.lottery === true);
+    const lotteryAccuracies = lotteryRows.map((r) => count(r.outcomes, "correct") / LIMIT);
+    expect(lotteryRows).toHaveLength(7);
+    expect(math.summary).toEqual({
+      personas: P,
+      mean: close(mean(accuracies)),
+      std: close(populationStd(accuracies)),
+      stdKind: "population",
+      min: close(min),
+      max: close(max),
+      range: close(max - min),
+      worst: personaRows.filter((_, i) => accuracies[i] === min).map((r) => r.id),
+      best: personaRows.filter((_, i) => accuracies[i] === max).map((r) => r.id),
+      pss: close(mean(accuracies) - populationStd(accuracies)),
+      pssFormula: expect.stringMatching(/^mean - populationStd/),
+      controlAccuracy: close(controlAccuracy),
+      worstRetention: close(min / controlAccuracy),
+      worstCaseUtility: close(min - controlAccuracy),
+      flipRate: close(flips.length / LIMIT),
+      consistencyRate: close(mean(agreement)),
+      expectedMaxAtK: accuracies.map((_, i) => close(expectedMaxBySubsets(accuracies, i + 1))),
+      lottery: {
+        personas: lotteryRows.map((r) => r.id),
+        expectedMaxAtK: lotteryAccuracies.map((_, i) =>
+          close(expectedMaxBySubsets(lotteryAccuracies, i + 1)),
+        ),
+      },
+      intervals: expect.any(Object),
+    });
+    // Bootstrap intervals of the spread hold their estimates.
+    const spread = math.summary!.intervals!;
+    for (const [interval, value] of [
+      [spread.mean, mean(accuracies)],
+      [spread.worst, min],
+      [spread.pss, mean(accuracies) - populationStd(accuracies)],
+    ] as const) {
+      expect(interval[0]).toBeLessThanOrEqual(value + 1e-12);
+      expect(interval[1]).toBeGreaterThanOrEqual(value - 1e-12);
+    }
 
     const reportDir = join(dir, "reports", results.runId);
     expect(JSON.parse(readFileSync(join(reportDir, "results.json"), "utf8"))).toEqual(results);

@@ -1,9 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { bootstrapMeanInterval, comparePaired } from "../../src/metrics/index.js";
 import type { Results } from "../../src/results/types.js";
+import { MATH_BOOTSTRAP } from "../../src/task-kinds/math/section.js";
 import { type FakeOpenAI, startFakeOpenAI } from "../fakes/index.js";
 import { runArgs, runCli } from "../helpers/cli.js";
 import { mathSection } from "../helpers/sections.js";
 import { tempDir } from "../helpers/tmp.js";
+import { holmAdjusted, mcnemar, wilson } from "./reference-statistics.js";
 import { SimulatedModel } from "./simulated-model.js";
 
 const LIMIT = 12;
@@ -59,27 +62,49 @@ describe("persona-bench run with several samples per problem (mean@S)", () => {
         `${problemText}\n\nPlease reason step by step, and put your final answer within \\boxed{}.`,
       )!,
     ];
+    const outcomesOf = (text: string) =>
+      model.problems.map((p) => seedsOf(p.problem).map((seed) => model.outcome(text, p.id, seed)));
     const perProblem = (text: string) =>
-      model.problems.map((p) => {
-        const wins = seedsOf(p.problem).filter(
-          (seed) => model.outcome(text, p.id, seed) === "correct",
-        ).length;
-        return wins / SAMPLES;
-      });
+      outcomesOf(text).map((samples) => samples.filter((o) => o === "correct").length / SAMPLES);
     const control = perProblem("");
-    for (const persona of math.personas) {
+    const paired = math.personas.slice(1).map((persona) => {
       const scores = perProblem(persona.text);
-      expect(persona.n).toBe(LIMIT * SAMPLES);
-      expect(persona.correct).toBe(Math.round(scores.reduce((a, b) => a + b, 0) * SAMPLES));
-      if (persona.id === "none") continue;
       // Majority verdict: right when more than half of the samples are right.
       const b = scores.filter((x, i) => x > 0.5 && !(control[i]! > 0.5)).length;
       const c = scores.filter((x, i) => !(x > 0.5) && control[i]! > 0.5).length;
+      return { b, c, p: mcnemar(b, c) };
+    });
+    const holm = holmAdjusted(paired.map((x) => x.p));
+    math.personas.forEach((persona, index) => {
+      const outcomes = outcomesOf(persona.text).flat();
+      const scores = perProblem(persona.text);
+      const correct = outcomes.filter((o) => o === "correct").length;
+      const extracted = outcomes.filter((o) => o === "correct" || o === "wrong").length;
+      expect(persona.n).toBe(LIMIT * SAMPLES);
+      expect(persona.correct).toBe(correct);
+      expect(persona.correct).toBe(Math.round(scores.reduce((a, b) => a + b, 0) * SAMPLES));
+      expect(persona.accuracy).toBeCloseTo(correct / (LIMIT * SAMPLES), 12);
+      expect(persona.extractionFailures).toBe(outcomes.filter((o) => o === "no-answer").length);
+      expect(persona.accuracyWhenExtracted).toBeCloseTo(correct / extracted, 12);
+      expect(persona.truncated).toBe(0);
+      expect(persona.errors).toBe(0);
+      // mean@S: a bootstrap over problems of their mean@S, not a Wilson interval over all generations, which
+      // would treat correlated samples of one problem as independent trials.
+      const bootstrap = bootstrapMeanInterval(scores, { seed: MATH_BOOTSTRAP.seed });
+      expect(persona.ci95).toEqual([bootstrap.lo, bootstrap.hi]);
+      expect(persona.ci95).not.toEqual(wilson(correct, LIMIT * SAMPLES));
+      if (index === 0) {
+        expect(persona).toMatchObject({ deltaVsControl: 0, deltaCi95: null, pValue: null, discordant: null });
+        return;
+      }
+      const { b, c, p } = paired[index - 1]!;
       expect(persona.discordant).toEqual({ personaOnly: b, controlOnly: c });
       const delta = scores.reduce((sum, x, i) => sum + x - control[i]!, 0) / LIMIT;
       expect(persona.deltaVsControl).toBeCloseTo(delta, 12);
-      expect(persona.ci95![0]).toBeLessThanOrEqual(persona.accuracy!);
-      expect(persona.ci95![1]).toBeGreaterThanOrEqual(persona.accuracy!);
-    }
+      const { deltaInterval } = comparePaired(scores, control, { seed: MATH_BOOTSTRAP.seed });
+      expect(persona.deltaCi95).toEqual([deltaInterval.lo, deltaInterval.hi]);
+      expect(persona.pValue).toBeCloseTo(p, 12);
+      expect(persona.pValueHolm).toBeCloseTo(holm[index - 1]!, 12);
+    });
   });
 });

@@ -20,7 +20,7 @@ import {
 import { runCli } from "../helpers/cli.js";
 import { requireSharedData } from "../helpers/paths.js";
 import { personaGymSection } from "../helpers/sections.js";
-import { tempDir } from "../helpers/tmp.js";
+import { newTempDir, removeTempDir } from "../helpers/tmp.js";
 
 const h = (text: string) => createHash("sha256").update(text).digest().readUInt32BE(0);
 
@@ -133,12 +133,13 @@ describe("persona-bench run (PersonaGym, end to end with a subject and two judge
     });
     judgeA = await startFakeOpenAI({ respond: simA.respond, modelId: "llama-3-70b-instruct" });
     judgeB = await startFakeOpenAI({ respond: simB.respond, modelId: "qwen2.5-32b-instruct" });
-    dir = tempDir();
+    dir = newTempDir();
     firstRun = await runCli(args());
     if (firstRun.code === 0) results = JSON.parse(firstRun.stdout) as Results;
   });
   afterAll(async () => {
     await Promise.all([subject.close(), judgeA.close(), judgeB.close()]);
+    removeTempDir(dir);
   });
 
   it("completes and aggregates exactly what the judges said, excluding and counting unparsed verdicts", () => {

@@ -1,10 +1,18 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { loadMath500, type MathProblem } from "../../src/tasks/math500.js";
-import type { RespondContext } from "../fakes/index.js";
+import type { RespondContext, RespondResult } from "../fakes/index.js";
 import { sharedDataDir } from "../helpers/paths.js";
 
-export type Outcome = "correct" | "wrong" | "no-answer";
+export type Outcome = "correct" | "wrong" | "no-answer" | "truncated";
+
+/** Per system prompt: the share of answers that are right, that give no answer, and that hit the token limit. */
+export interface OutcomeShares {
+  correct: number;
+  noAnswer: number;
+  /** Cut by the token limit before any answer (finish reason "length"); default 0. */
+  truncated?: number;
+}
 
 /** A wrong answer no MATH500 gold equals (checked by the tests that use it). */
 export const WRONG_ANSWER = "987654321";
@@ -24,7 +32,7 @@ export class SimulatedModel {
   /** With `bySeed`, the outcome also depends on the request's seed, so samples of one problem can differ. */
   constructor(
     limit: number,
-    private readonly accuracyOf: (systemText: string) => { correct: number; noAnswer: number },
+    private readonly accuracyOf: (systemText: string) => OutcomeShares,
     private readonly bySeed = false,
   ) {
     this.problems = loadMath500(join(sharedDataDir, "math500/test.jsonl")).slice(0, limit);
@@ -33,21 +41,23 @@ export class SimulatedModel {
 
   /** What the model answers; `seed` only matters for a model built `bySeed`. */
   outcome(systemText: string, problemId: string, seed?: number): Outcome {
-    const { correct, noAnswer } = this.accuracyOf(systemText);
+    const { correct, noAnswer, truncated = 0 } = this.accuracyOf(systemText);
     const u =
       createHash("sha256")
         .update(this.keyOf(systemText, problemId, seed))
         .digest()
         .readUInt32BE(0) /
       2 ** 32;
-    return u < correct ? "correct" : u < correct + noAnswer ? "no-answer" : "wrong";
+    if (u < correct) return "correct";
+    if (u < correct + noAnswer) return "no-answer";
+    return u < correct + noAnswer + truncated ? "truncated" : "wrong";
   }
 
   keyOf(systemText: string, problemId: string, seed?: number): string {
     return `${systemText}\u0000${problemId}${this.bySeed ? `\u0000${seed}` : ""}`;
   }
 
-  respond = (ctx: RespondContext): string => {
+  respond = (ctx: RespondContext): RespondResult => {
     const system = ctx.messages.find((m) => m.role === "system")?.content ?? "";
     const user = ctx.messages.find((m) => m.role === "user")?.content ?? "";
     const problem = this.byText.get(user.split(INSTRUCTION)[0]!);
@@ -57,6 +67,8 @@ export class SimulatedModel {
     if (outcome === "correct")
       return `Working through it carefully.\n\nThe answer is $\\boxed{${problem.answer}}$.`;
     if (outcome === "wrong") return `I think it is $\\boxed{${WRONG_ANSWER}}$.`;
+    if (outcome === "truncated")
+      return { text: "Let me set this up carefully. First", finishReason: "length" };
     return "I would rather not do mathematics today.";
   };
 }

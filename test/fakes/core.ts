@@ -117,8 +117,11 @@ export interface FakeServer {
   /** Live counters. */
   stats: FakeStats;
   requests: CapturedRequest[];
-  /** Resolves once `predicate(stats)` holds (checked on every counter change). */
-  waitFor(predicate: (stats: FakeStats) => boolean): Promise<void>;
+  /**
+   * Resolves once `predicate(stats)` holds (checked on every counter change); rejects after `timeoutMs`
+   * (default DEFAULT_WAIT_MS) with the predicate's source and the counters.
+   */
+  waitFor(predicate: (stats: FakeStats) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -140,6 +143,9 @@ export function sendNotImplemented(res: ServerResponse): void {
   res.writeHead(501, { "content-type": "text/plain" });
   res.end("Unsupported method");
 }
+
+/** How long `waitFor` waits by default: well under the test timeout, so the wait's own message is what fails. */
+export const DEFAULT_WAIT_MS = 15_000;
 
 export class FakeCore {
   readonly stats: FakeStats = {
@@ -169,14 +175,26 @@ export class FakeCore {
     this.changes.emit("change");
   }
 
-  waitFor(predicate: (stats: FakeStats) => boolean): Promise<void> {
-    return new Promise((resolve) => {
-      const check = (): void => {
-        if (predicate(this.stats)) {
-          this.changes.off("change", check);
-          resolve();
-        }
+  waitFor(predicate: (stats: FakeStats) => boolean, timeoutMs = DEFAULT_WAIT_MS): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const settle = (): void => {
+        clearTimeout(timer);
+        this.changes.off("change", check);
       };
+      const check = (): void => {
+        if (!predicate(this.stats)) return;
+        settle();
+        resolve();
+      };
+      // A failing test should say what it waited for, not hang until the test timeout.
+      const timer = setTimeout(() => {
+        settle();
+        reject(
+          new Error(
+            `fake server: gave up after ${timeoutMs} ms waiting for ${predicate.toString()}; stats ${JSON.stringify(this.stats)}`,
+          ),
+        );
+      }, timeoutMs);
       this.changes.on("change", check);
       check();
     });
@@ -196,7 +214,7 @@ export class FakeCore {
       url: `http://127.0.0.1:${port}`,
       stats: this.stats,
       requests: this.requests,
-      waitFor: (predicate) => this.waitFor(predicate),
+      waitFor: (predicate, timeoutMs) => this.waitFor(predicate, timeoutMs),
       close: async () => {
         this.closing = true;
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

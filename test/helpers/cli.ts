@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { repoRoot, requireSharedData } from "./paths.js";
 
-/** The built CLI, exactly what `npx persona-bench` runs; `npm test` builds it first. */
+/** The built CLI, exactly what `npx persona-bench` runs; the global setup (test/setup/build.ts) keeps it current. */
 export const cliPath = resolve(repoRoot, "dist/cli/bin.js");
 
 export interface CliRun {
@@ -15,7 +15,8 @@ export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.P
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run npm run build first`);
   const child = spawn(process.execPath, [cliPath, ...args], {
     cwd: options.cwd ?? repoRoot,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
+    // TMPDIR: whatever the CLI writes to the temp directory lands in the test run's own (test/setup/temp-root.ts).
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, ...options.env },
     stdio: ["pipe", "pipe", "pipe"],
   });
   let stdout = "";

@@ -117,6 +117,18 @@ describe("comparePaired", () => {
     expect(result.mcnemar.verdictRule).toMatch(/score > 0.5/);
   });
 
+  it("a tie (score exactly 0.5) is a wrong verdict, whichever side it is on", () => {
+    // Strict majority: persona F, F, T and control F, F, T agree everywhere -> b = c = 0, p = 1.
+    // Counting ties as right would give persona T, T, T -> b = 2 and p = 0.5; ties on the control side alike.
+    const personaTies = comparePaired([0.5, 0.5, 1], [0, 0, 1]);
+    expect(personaTies.mcnemar).toMatchObject({ b: 0, c: 0, pValue: 1 });
+    expect(personaTies.delta).toBeCloseTo(1 / 3, 15);
+    const controlTies = comparePaired([0, 0, 1], [0.5, 0.5, 1]);
+    expect(controlTies.mcnemar).toMatchObject({ b: 0, c: 0, pValue: 1 });
+    // Just above a half is right.
+    expect(comparePaired([0.51, 0.51, 1], [0, 0, 1]).mcnemar).toMatchObject({ b: 2, c: 0, pValue: 0.5 });
+  });
+
   it("rejects misaligned, empty or out-of-range input", () => {
     expect(() => comparePaired([true], [true, false])).toThrow(/same problems/);
     expect(() => comparePaired([], [])).toThrow(/no shared problems/);

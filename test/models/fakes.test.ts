@@ -23,6 +23,14 @@ function track<T extends FakeServer>(fake: T): T {
 }
 
 describe("fake servers", () => {
+  test("waitFor fails after its deadline, naming what it waited for and the counters", async () => {
+    const fake = track(await startFakeOpenAI());
+    await expect(fake.waitFor((s) => s.generations === 99, 50)).rejects.toThrow(
+      /gave up after 50 ms waiting for \(s\) => s\.generations === 99; stats \{"requests":0,"generations":0/,
+    );
+    await fake.waitFor((s) => s.generations === 0, 50);
+  });
+
   test.each(["ollama", "openai"])(
     "%s: slot limit queues excess generations instead of rejecting them",
     async (kind) => {

@@ -11,13 +11,20 @@ describe("identity probes against a server that only has its chat endpoint", () 
     fake = undefined;
   });
 
-  it("openai: runs, and records what the server could not tell", async () => {
+  it("openai: runs without /models, /props and /version, and claims nothing they would have told", async () => {
     const server = await startFakeOpenAI({ chatOnly: true, respond: () => "hello" });
     fake = server;
     const adapter = createAdapter(`openai:any-model@${server.baseUrl}`, {});
     const identity = await adapter.identify();
-    expect(identity).toMatchObject({ provider: "openai", name: "any-model", endpoint: server.baseUrl });
-    expect(identity.digest).toBeUndefined();
+    // Every probe was tried and answered 501; the identity holds only what the spec said: no digest, no server
+    // version, no model metadata, an empty list of served models.
+    expect(server.requests.map((r) => r.path)).toEqual(["/v1/models", "/props", "/version"]);
+    expect(identity).toEqual({
+      provider: "openai",
+      name: "any-model",
+      endpoint: server.baseUrl,
+      details: { servedModels: [] },
+    });
     const response = await adapter.complete({
       requestId: "r",
       messages: [{ role: "user", content: "hi" }],

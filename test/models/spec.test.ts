@@ -74,8 +74,24 @@ describe("parseModelSpec", () => {
     expect(message).not.toContain("\n");
   });
 
-  test("credentials in a URL never reach the error message as a usable base URL", () => {
-    expect(() => parseModelSpec("openai:m@https://u:p@h/v1", {})).toThrow(/credentials/);
+  test.each([
+    ["openai:m@http://user:sk-secret123@127.0.0.1:9/v1", {}],
+    ["ollama:m@http://sk-secret123@127.0.0.1:9", {}],
+    ["openai:m@http://127.0.0.1:9/v1?api_key=sk-secret123", {}],
+    ["openai:m@http://user:sk-secret123@bad host/v1", {}],
+    ["openai:m", { OPENAI_BASE_URL: "http://user:sk-secret123@127.0.0.1:9/v1" }],
+    ["ollama:m", { OLLAMA_HOST: "http://user:sk-secret123@bad host" }],
+  ])("credentials in %s %o never reach the error message", (spec, env) => {
+    let error: unknown;
+    try {
+      parseModelSpec(spec, env);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ModelSpecError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/must not contain credentials|must not contain a query|is not a valid URL/);
+    expect(message).not.toContain("sk-secret123");
   });
 
   test("bad OPENAI_BASE_URL and OLLAMA_HOST are named", () => {

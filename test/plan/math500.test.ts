@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Math500TaskConfig } from "../../src/config/benchmark.js";
-import type { ModelIdentity } from "../../src/models/types.js";
+import type { ChatMessage, ModelIdentity, Sampling } from "../../src/models/types.js";
 import type { PersonaCatalog } from "../../src/personas/catalog.js";
-import { deriveSeed, generationKey, modelCacheKey } from "../../src/plan/keys.js";
+import { CACHE_KEY_VERSION, deriveSeed, generationKey, modelCacheKey } from "../../src/plan/keys.js";
 import { planMath500 } from "../../src/plan/math500.js";
 import type { MathProblem } from "../../src/tasks/math500.js";
 
@@ -97,6 +97,12 @@ describe("planMath500", () => {
   });
 });
 
+/**
+ * sha256 of [1, model key, [[role, content], ...], [[field, value], ...] sorted by field without undefined ones,
+ * sample], as JSON; computed outside the project once and pinned.
+ */
+const PINNED_GENERATION_KEY = "d54c90a8c6f6f8317b0180313047187b7ee39dde942ada9d193b5de7fc9cf8ff";
+
 describe("cache keys", () => {
   const identity: ModelIdentity = { provider: "ollama", name: "m", endpoint: "http://a:1", details: {} };
   it("uses the weights digest when known, so another endpoint with the same weights shares the cache", () => {
@@ -104,6 +110,30 @@ describe("cache keys", () => {
     expect(modelCacheKey({ ...identity, endpoint: "http://b:2", digest: "d1" })).toBe(a);
     expect(modelCacheKey({ ...identity, digest: "d2" })).not.toBe(a);
     expect(modelCacheKey(identity)).not.toBe(modelCacheKey({ ...identity, endpoint: "http://b:2" }));
+  });
+  it("has a pinned format: any change must come with a bump of CACHE_KEY_VERSION", () => {
+    // If this fails because the key format changed on purpose, bump CACHE_KEY_VERSION (old rows then stop
+    // matching instead of being served for requests they were not answers to) and pin the new values here.
+    expect(CACHE_KEY_VERSION).toBe(1);
+    expect(modelCacheKey({ ...identity, digest: "sha256:d1" })).toBe(
+      '{"provider":"ollama","name":"m","digest":"sha256:d1"}',
+    );
+    expect(modelCacheKey(identity)).toBe('{"provider":"ollama","name":"m","endpoint":"http://a:1"}');
+    const messages = [
+      { role: "system" as const, content: "You are a pirate." },
+      { role: "user" as const, content: "What is 2+2?" },
+    ];
+    const sampling = { temperature: 0, topP: 1, maxTokens: 512, seed: 7, topK: undefined };
+    expect(generationKey(modelCacheKey(identity), messages, sampling, 0)).toBe(PINNED_GENERATION_KEY);
+  });
+  it("depends on each message's role, and not on sampling fields left undefined", () => {
+    const key = (messages: ChatMessage[], sampling: Sampling) => generationKey("m", messages, sampling, 0);
+    const sampling = { temperature: 0, maxTokens: 5, seed: 1 };
+    const asSystem = key([{ role: "system", content: "q" }], sampling);
+    expect(key([{ role: "user", content: "q" }], sampling)).not.toBe(asSystem);
+    expect(key([{ role: "system", content: "q" }], { ...sampling, topK: undefined, topP: undefined })).toBe(
+      asSystem,
+    );
   });
   it("does not depend on the order of sampling fields", () => {
     const messages = [{ role: "user" as const, content: "q" }];

@@ -5,23 +5,14 @@
  * stack trace, no model call, and an existing store passed with --store left byte-for-byte untouched.
  * The fake behind --model is a working model: a missing check would show up as a run, not as a pass.
  */
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { Store } from "../../src/store/store.js";
 import { type FakeOllama, startFakeOllama } from "../fakes/index.js";
 import { runCli } from "../helpers/cli.js";
 import { fixturesDir, requireSharedData } from "../helpers/paths.js";
-import { tempDir } from "../helpers/tmp.js";
+import { newTempDir, removeTempDir, tempDir } from "../helpers/tmp.js";
 import { sha256File, simulatedModel, writeBenchmark } from "./harness.js";
 
 const corpus = join(fixturesDir, "bad-inputs");
@@ -511,7 +502,7 @@ describe.concurrent("bad input is refused with one line and exit 2, touching not
 
   beforeAll(async () => {
     fake = await startFakeOllama({ respond: simulatedModel(2).respond, models: [{ name: "sim:7b" }] });
-    pristineDir = mkdtempSync(join(tmpdir(), "persona-bench-pristine-"));
+    pristineDir = newTempDir();
     pristineStore = join(pristineDir, "store.sqlite");
     const store = Store.open(pristineStore);
     store.beginRun({
@@ -528,7 +519,7 @@ describe.concurrent("bad input is refused with one line and exit 2, touching not
   });
   afterAll(async () => {
     await fake.close();
-    rmSync(pristineDir, { recursive: true, force: true });
+    removeTempDir(pristineDir);
     // No case reached the model.
     if (fake.stats.generations !== 0)
       throw new Error(`${fake.stats.generations} generation(s) were requested`);
@@ -540,8 +531,8 @@ describe.concurrent("bad input is refused with one line and exit 2, touching not
     expect(files.filter((name) => !used.has(name))).toEqual([]);
   });
 
-  it.for(CASES)("$name", async ({ args, says, env }, { expect }) => {
-    const dir = tempDir();
+  it.for(CASES)("$name", async ({ args, says, env }, { expect, onTestFinished }) => {
+    const dir = tempDir({ onTestFinished });
     const store = join(dir, "store.sqlite");
     copyFileSync(pristineStore, store);
     const caseDir: CaseDir = {

@@ -5,15 +5,13 @@
  * beyond the requests that were in flight. SIGINT stops cleanly with exit 130, and two processes on one store
  * at once both finish with the same figures.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRng } from "../../src/metrics/random.js";
 import type { Results } from "../../src/results/types.js";
 import { type FakeOpenAI, startFakeOpenAI } from "../fakes/index.js";
 import { runArgs, runCli, startCli } from "../helpers/cli.js";
-import { tempDir } from "../helpers/tmp.js";
+import { newTempDir, removeTempDir, tempDir } from "../helpers/tmp.js";
 import { inspectStore, simulatedModel, writeBenchmark } from "./harness.js";
 
 const LIMIT = 20;
@@ -34,14 +32,14 @@ describe("crashes and interruptions through the CLI", () => {
 
   beforeAll(async () => {
     fake = await startFakeOpenAI({ respond: model.respond });
-    referenceDir = mkdtempSync(join(tmpdir(), "persona-bench-reference-"));
+    referenceDir = newTempDir();
     const reference = await runCli(argsFor(referenceDir, writeBenchmark(referenceDir, { limit: LIMIT })));
     expect(reference.code).toBe(0);
     expected = (JSON.parse(reference.stdout) as Results).tasks;
   });
   afterAll(async () => {
     await fake.close();
-    rmSync(referenceDir, { recursive: true, force: true });
+    removeTempDir(referenceDir);
   });
 
   it(`survives ${KILLS} SIGKILLs at random moments and then completes with the uninterrupted figures`, async () => {

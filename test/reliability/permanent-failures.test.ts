@@ -6,7 +6,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, expect, it } from "vitest";
 import type { Results } from "../../src/results/types.js";
-import { type FakeServer, type Fault, faults, startFakeOpenAI } from "../fakes/index.js";
+import { type FakeServer, faults, type RespondResult, startFakeOpenAI } from "../fakes/index.js";
 import { runArgs, runCli } from "../helpers/cli.js";
 import { mathSection } from "../helpers/sections.js";
 import { tempDir } from "../helpers/tmp.js";
@@ -45,7 +45,7 @@ it("records each permanent failure with its reason, exits 3, and the next run af
   const planned = { bad_request: 0, quota: 0, protocol: 0, partialCorrectOnWrongItem: 0 };
   const seen = new Set<string>();
   const fake = await startFakeOpenAI({
-    respond: (ctx): string | Fault => {
+    respond: (ctx): RespondResult => {
       if (!broken) return model.respond(ctx);
       const u = uniformFor(SEED, { ...ctx, attempt: 0 });
       const key = JSON.stringify(ctx.messages);

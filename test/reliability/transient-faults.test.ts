@@ -10,7 +10,7 @@ import {
   type FakeServer,
   type Fault,
   faults,
-  type RespondContext,
+  type RespondHook,
   startFakeOllama,
   startFakeOpenAI,
 } from "../fakes/index.js";
@@ -46,11 +46,11 @@ function faultFor(mode: Mode, boxedCorrect: string): Fault {
 }
 
 const dialects = {
-  openai: async (respond: (ctx: RespondContext) => string | Fault) => {
+  openai: async (respond: RespondHook) => {
     const fake = await startFakeOpenAI({ respond });
     return { fake: fake as FakeServer, spec: `openai:sim-7b@${fake.baseUrl}` };
   },
-  ollama: async (respond: (ctx: RespondContext) => string | Fault) => {
+  ollama: async (respond: RespondHook) => {
     const fake = await startFakeOllama({ respond, models: [{ name: "sim:7b" }] });
     return { fake: fake as FakeServer, spec: `ollama:sim:7b@${fake.url}` };
   },

@@ -29,6 +29,35 @@ describe("decideRetry", () => {
     expect(capped).toEqual({ retry: true, delayMs: 1500 });
   });
 
+  it("retries every transient kind, timeouts included", () => {
+    for (const kind of [
+      "rate_limited",
+      "overloaded",
+      "connection",
+      "timeout",
+      "server",
+      "protocol",
+    ] as const) {
+      expect(
+        decideRetry(new AdapterError(kind, "x"), 1, policy, () => 0),
+        kind,
+      ).toEqual({
+        retry: true,
+        delayMs: 0,
+      });
+    }
+  });
+
+  it("waits a Retry-After of exactly the maximum (a past one not at all), refuses one a millisecond longer", () => {
+    const at = (retryAfterMs: number) =>
+      decideRetry(new AdapterError("rate_limited", "429", { retryAfterMs }), 1, policy, () => 0.5);
+    expect(at(policy.maxRetryAfterMs)).toEqual({ retry: true, delayMs: policy.maxRetryAfterMs });
+    expect(at(policy.maxRetryAfterMs + 1).retry).toBe(false);
+    expect(at(0)).toEqual({ retry: true, delayMs: 0 });
+    // A Retry-After date already in the past comes out negative: retry at once, never a negative timer.
+    expect(at(-5_000)).toEqual({ retry: true, delayMs: 0 });
+  });
+
   it("honours Retry-After and fails fast when it exceeds the clamp", () => {
     const polite = new AdapterError("rate_limited", "429", { retryAfterMs: 2500 });
     expect(decideRetry(polite, 1, policy, () => 0.9)).toEqual({ retry: true, delayMs: 2500 });

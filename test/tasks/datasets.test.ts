@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -14,6 +13,7 @@ import {
 } from "../../src/tasks/datasets.js";
 import { filesUnder, rejection } from "../helpers/errors.js";
 import { requireSharedData } from "../helpers/paths.js";
+import { tempDir } from "../helpers/tmp.js";
 
 const realBytes = readFileSync(join(requireSharedData(), "math500/test.jsonl"));
 const source = getDatasetSource("math500");
@@ -40,10 +40,6 @@ async function serve(body: Uint8Array | ((res: import("node:http").ServerRespons
   await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}/math500/test.jsonl`, requests: () => requests };
-}
-
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), "pb-data-"));
 }
 
 /** Every file under `dir`, recursively. */

@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadMath500, MAX_LINE_BYTES, renderMathPrompt, selectProblems } from "../../src/tasks/math500.js";
 import { thrown } from "../helpers/errors.js";
 import { fixturesDir, requireSharedData } from "../helpers/paths.js";
+import { tempDir } from "../helpers/tmp.js";
 
 const fixture = (name: string) => resolve(fixturesDir, "datasets", name);
 
@@ -60,7 +60,7 @@ describe("loadMath500", () => {
   });
 
   it("rejects a line longer than the cap", () => {
-    const dir = mkdtempSync(join(tmpdir(), "pb-math-"));
+    const dir = tempDir();
     const file = join(dir, "huge.jsonl");
     const good =
       '{"problem": "What is 2+3?", "answer": "5", "subject": "Prealgebra", "level": 1, "unique_id": "a"}';
@@ -71,7 +71,7 @@ describe("loadMath500", () => {
   });
 
   it("accepts a line of exactly the cap, split across read chunks", () => {
-    const dir = mkdtempSync(join(tmpdir(), "pb-math-"));
+    const dir = tempDir();
     const file = join(dir, "long.jsonl");
     const head = '{"answer": "5", "subject": "Prealgebra", "level": 1, "unique_id": "a", "problem": "';
     const tail = '"}';

@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DatasetError } from "../../src/tasks/datasets.js";
@@ -17,6 +16,7 @@ import {
 } from "../../src/tasks/personagym-source.js";
 import { filesUnder, rejection } from "../helpers/errors.js";
 import { fixturesDir, requireSharedData } from "../helpers/paths.js";
+import { tempDir } from "../helpers/tmp.js";
 
 const upstreamDir = join(requireSharedData(), "personagym");
 const questionNames = readdirSync(join(upstreamDir, "questions/benchmark-v1"));
@@ -39,20 +39,12 @@ const gitBlobId = (bytes: Buffer) =>
   createHash("sha1").update(`blob ${bytes.length}\u0000`).update(bytes).digest("hex");
 
 const servers: Server[] = [];
-const temps: string[] = [];
 afterEach(async () => {
   for (const server of servers.splice(0)) {
     server.closeAllConnections();
     await new Promise((done) => server.close(done));
   }
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "pb-pg-"));
-  temps.push(dir);
-  return dir;
-}
 
 interface FakeGitHub {
   /** Bytes served instead of the real ones, by repository path. */
