@@ -1,5 +1,5 @@
 import { markdownCell } from "../report/escape.js";
-import { show } from "./rules.js";
+import { points, show } from "./rules.js";
 import type { GateReport, RuleResult } from "./types.js";
 
 const WORD = { pass: "PASS", fail: "FAIL", inconclusive: "INCONCLUSIVE" } as const;
@@ -12,7 +12,7 @@ const MEANING = {
 function threshold(r: RuleResult): string {
   if (r.type === "non-inferiority") return `> ${show(r.threshold, r.scale, true)}`;
   if (r.type === "floor") return `>= ${show(r.threshold, r.scale)}`;
-  return `drop <= ${show(-r.threshold, r.scale)} or not significant`;
+  return `drop <= ${points(-r.threshold)} or not significant`;
 }
 
 function estimate(r: RuleResult): string {
@@ -66,7 +66,7 @@ export function renderMarkdown(report: GateReport): string {
   const out = [
     `## persona-bench gate: ${WORD[report.verdict]}`,
     "",
-    `${cell(MEANING[report.verdict])}. Baseline \`${cell(report.baseline.runId)}\` (${cell(report.baseline.model)}), candidate \`${cell(report.candidate.runId)}\` (${cell(report.candidate.model)}); policy ${cell(report.policy.source)}, one-sided ${report.policy.confidence * 100}% bounds from a paired bootstrap (${report.policy.bootstrap.resamples} resamples, seed ${report.policy.bootstrap.seed}).`,
+    `${cell(capitalized(MEANING[report.verdict]))}. Baseline \`${cell(report.baseline.runId)}\` (${cell(report.baseline.model)}), candidate \`${cell(report.candidate.runId)}\` (${cell(report.candidate.model)}); policy ${cell(report.policy.source)}, one-sided ${report.policy.confidence * 100}% bounds from a paired bootstrap (${report.policy.bootstrap.resamples} resamples, seed ${report.policy.bootstrap.seed}).`,
     "",
     "| result | rule | task | metric | baseline | candidate | estimate | bounds | needs | paired |",
     "|---|---|---|---|---:|---:|---:|---|---|---:|",
@@ -86,6 +86,10 @@ export function renderMarkdown(report: GateReport): string {
   for (const n of report.notApplicable) out.push(`- ${cell(n.rule)}: not applicable (${cell(n.reason)})`);
   for (const note of report.notes) out.push(`- Note: ${cell(note)}`);
   return `${out.join("\n")}\n`;
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function xml(value: string): string {

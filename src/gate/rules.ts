@@ -134,8 +134,8 @@ function personaDrop(rule: PersonaDropRule, estimates: MathEstimates, alpha: num
   const result: RuleOutcome = failing.length > 0 ? "fail" : "pass";
   const reason =
     result === "fail"
-      ? `${failing.map((p) => `${p.id} ${show(p.delta, "proportion", true)} (Holm p = ${p3(p.pValueHolm)})`).join(", ")}: a significant drop larger than ${show(rule.drop, "proportion")}`
-      : `no persona drops by more than ${show(rule.drop, "proportion")} with Holm-adjusted McNemar p <= ${alpha} (largest drop: ${worst.id} ${show(worst.delta, "proportion", true)}, Holm p = ${p3(worst.pValueHolm)})`;
+      ? `${failing.map((p) => `${p.id} ${show(p.delta, "proportion", true)} (Holm p = ${p3(p.pValueHolm)})`).join(", ")}: a significant drop larger than ${points(rule.drop)}`
+      : `no persona drops by more than ${points(rule.drop)} with Holm-adjusted McNemar p <= ${alpha} (largest drop: ${worst.id} ${show(worst.delta, "proportion", true)}, Holm p = ${p3(worst.pValueHolm)})`;
   return {
     rule: rule.id,
     type: rule.type,
@@ -195,7 +195,7 @@ function advice(
     return {
       units: null,
       samplesPerProblem: null,
-      text: `the estimate is within a hair of the threshold: more than ${ADVICE_CAP} times the ${figure.units} ${figure.unit} would be needed`,
+      text: `the estimate is too close to the threshold for this much noise: more than ${ADVICE_CAP} times the ${figure.units} ${figure.unit} would be needed`,
     };
   }
   const units = Math.max(needed.units, figure.units + 1);
@@ -203,18 +203,16 @@ function advice(
   let samplesText = "";
   if (isMath(estimates)) {
     if (estimates.temperature === 0) {
-      samplesText = " (more samples per problem do not help at temperature 0)";
+      samplesText = "; more samples per problem do not help at temperature 0";
     } else {
       samplesPerProblem = Math.ceil((estimates.samples * units) / figure.units);
-      samplesText = ` (or, with the same problems, at least ${samplesPerProblem} samples per problem instead of ${estimates.samples}, if sampling noise dominates)`;
+      samplesText = `; or, on the same problems, at least ${samplesPerProblem} samples per problem instead of ${estimates.samples} if sampling noise dominates`;
     }
   }
-  const total = estimates.kind === "math" ? estimates.totalProblems : estimates.totalPersonas;
-  const beyond = units > total && estimates.kind === "math" ? `, more than the ${total} the task has` : "";
   return {
     units,
     samplesPerProblem,
-    text: `about ${units} ${figure.unit} would decide it at this effect size (now ${figure.units}${beyond})${samplesText}`,
+    text: `about ${units} ${figure.unit} would decide it at this effect size (now ${figure.units})${samplesText}`,
   };
 }
 
@@ -227,6 +225,11 @@ export function show(value: number, scale: "proportion" | "score", signed = fals
   const sign = signed && value > 0 ? "+" : "";
   if (scale === "score") return `${sign}${value.toFixed(2)}`;
   return signed ? `${sign}${(value * 100).toFixed(1)} pts` : `${(value * 100).toFixed(1)}%`;
+}
+
+/** An unsigned difference of shares, in percentage points. */
+export function points(value: number): string {
+  return `${(value * 100).toFixed(1)} pts`;
 }
 
 function pct(confidence: number): string {
