@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -134,7 +134,9 @@ describe("gate rules", () => {
 });
 
 describe("gate policy files", () => {
-  it("loads the shipped default policy", () => {
+  it("loads every shipped policy (benchmarks/gate-*.yaml) and the default's rules", () => {
+    for (const name of readdirSync(join(repoRoot, "benchmarks")).filter((n) => n.startsWith("gate-")))
+      expect(loadPolicy(join(repoRoot, "benchmarks", name)).rules.length).toBeGreaterThan(0);
     const policy = loadPolicy(join(repoRoot, "benchmarks/gate-default.yaml"));
     expect(policy.rules.map((r) => r.id)).toEqual([
       "mean-accuracy",
