@@ -1,6 +1,16 @@
 /** persona-bench as a library: the same pipeline the CLI runs. */
 export { applyOverrides, type BenchmarkDefinition, loadBenchmark } from "./config/benchmark.js";
 export { InputError } from "./config/errors.js";
+export {
+  type GatePolicy,
+  type GateReport,
+  gate,
+  loadPolicy,
+  loadSide,
+  renderJunit,
+  renderMarkdown,
+  renderTerminal,
+} from "./gate/index.js";
 export * from "./metrics/index.js";
 export { createAdapter, listProviders } from "./models/registry.js";
 export { ModelSpecError, parseModelSpec } from "./models/spec.js";

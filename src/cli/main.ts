@@ -16,6 +16,8 @@ Commands:
   run [benchmark.yaml]     run a benchmark against a model (--model <spec>); see run --help
   grade <file.jsonl|->     grade MATH answers: lines {"gold","response"} or {"gold","pred"}
   data fetch|verify        download or check the pinned datasets
+  gate --baseline <r> --candidate <r>
+                           release gate: paired non-inferiority of two runs; pass, fail or inconclusive
 
 Exit codes: 0 success, 1 gate failed, 2 bad input or unusable model, 3 incomplete run,
             4 inconclusive gate, 70 internal error, 130 interrupted.
@@ -32,6 +34,8 @@ export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
         return await (await import("./grade-command.js")).gradeCommand(rest, io);
       case "data":
         return await (await import("./data-command.js")).dataCommand(rest, io);
+      case "gate":
+        return await (await import("./gate-command.js")).gateCommand(rest, io);
       case "--version":
       case "-v":
         io.stdout.write(`${HARNESS_VERSION}\n`);
@@ -44,7 +48,7 @@ export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
         return EXIT.success;
       default:
         throw new CliError(
-          `unknown command "${command}" (commands: run, grade, data; see persona-bench --help)`,
+          `unknown command "${command}" (commands: run, grade, data, gate; see persona-bench --help)`,
           EXIT.badInput,
         );
     }

@@ -78,8 +78,14 @@ function resample(
   const draws = estimates.map(() => new Float64Array(resamples));
   const rng = createRng(seed);
   const indices = new Uint32Array(units);
+  // rng.nextInt(units) inlined (the same rejection rule, so the same indices): the bootstrap's hot loop.
+  const limit = 2 ** 32 - (2 ** 32 % units);
   for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < units; i++) indices[i] = rng.nextInt(units);
+    for (let i = 0; i < units; i++) {
+      let x = rng.nextUint32();
+      while (x >= limit) x = rng.nextUint32();
+      indices[i] = x % units;
+    }
     statistics(indices).forEach((value, s) => {
       draws[s]![r] = value;
     });

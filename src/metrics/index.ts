@@ -7,6 +7,7 @@ export * from "./expected-max.js";
 export * from "./flip.js";
 export * from "./holm.js";
 export * from "./paired.js";
+export * from "./paired-runs.js";
 export * from "./pass-at-k.js";
 export * from "./persona-summary.js";
 export * from "./personagym.js";

@@ -1,0 +1,104 @@
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { gate } from "../gate/gate.js";
+import { loadPolicy } from "../gate/policy.js";
+import { renderJunit, renderMarkdown, renderTerminal } from "../gate/render.js";
+import { loadSide } from "../gate/sources.js";
+import type { RuleOutcome } from "../gate/types.js";
+import { packageRoot } from "../package-root.js";
+import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
+import { parseCommandArgs } from "./options.js";
+import type { CliIo } from "./run-command.js";
+
+export const GATE_HELP = `Usage: persona-bench gate --baseline <results.json | run-id> --candidate <results.json | run-id> [options]
+
+Compares a candidate run with a baseline run of the same benchmark, paired on the same problems and personas, and
+applies a policy: non-inferiority with margins, a per-persona drop rule, absolute floors. Says pass, fail or
+inconclusive (the data cannot decide at the margins asked for, with how much more data would).
+
+A path is read alone (no store needed); anything else is a run id, looked up in --store, whose results are read
+from <reports>/<run-id>/results.json.
+
+Options:
+  --baseline <file|run-id>    the release to compare against
+  --candidate <file|run-id>   the release under test
+  --policy <file>             gate policy, YAML or JSON (default benchmarks/gate-default.yaml)
+  --junit <file>              also write JUnit XML (one test case per rule; inconclusive rules are skipped)
+  --markdown <file>           also write the verdict as Markdown
+  --json                      print the gate report as JSON (schemas/gate-report.schema.json) instead of text
+  --store <path>              SQLite store for run ids (default .persona-bench/store.sqlite)
+  --reports <dir>             report folders of runs (run --out; default reports)
+
+The Markdown verdict is appended to $GITHUB_STEP_SUMMARY when it is set.
+Exit codes: 0 pass, 1 fail, 4 inconclusive, 2 bad input (unreadable or unpairable runs, bad policy).
+`;
+
+const EXIT_OF: Record<RuleOutcome, ExitCode> = {
+  pass: EXIT.success,
+  fail: EXIT.gateFailed,
+  inconclusive: EXIT.inconclusive,
+};
+
+export async function gateCommand(argv: string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals } = parseCommandArgs("gate", argv, {
+    baseline: { type: "string" },
+    candidate: { type: "string" },
+    policy: { type: "string" },
+    junit: { type: "string" },
+    markdown: { type: "string" },
+    json: { type: "boolean" },
+    store: { type: "string" },
+    reports: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    io.stdout.write(GATE_HELP);
+    return EXIT.success;
+  }
+  if (positionals.length > 0) {
+    throw new CliError(
+      `gate: unexpected argument "${positionals[0]}" (use --baseline and --candidate)`,
+      EXIT.badInput,
+    );
+  }
+  for (const flag of ["baseline", "candidate"] as const) {
+    if (!values[flag]) {
+      throw new CliError(`gate: --${flag} <results.json | run-id> is required`, EXIT.badInput);
+    }
+  }
+  const policyFile = values.policy
+    ? resolve(io.cwd, values.policy)
+    : join(packageRoot, "benchmarks/gate-default.yaml");
+  const policy = { ...loadPolicy(policyFile), source: values.policy ?? "benchmarks/gate-default.yaml" };
+  const sourceOptions = {
+    cwd: io.cwd,
+    store: values.store ?? ".persona-bench/store.sqlite",
+    reports: values.reports ?? "reports",
+  };
+  const baseline = loadSide("baseline", values.baseline!, sourceOptions);
+  const candidate = loadSide("candidate", values.candidate!, sourceOptions);
+  const report = gate(baseline, candidate, policy);
+
+  const markdown = renderMarkdown(report);
+  const write = (flag: string, file: string, text: string) => {
+    const path = resolve(io.cwd, file);
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, text);
+    } catch (error) {
+      throw new CliError(`--${flag}: cannot write ${file}: ${(error as Error).message}`, EXIT.badInput);
+    }
+  };
+  if (values.junit) write("junit", values.junit, renderJunit(report));
+  if (values.markdown) write("markdown", values.markdown, markdown);
+  const summary = io.env.GITHUB_STEP_SUMMARY;
+  if (summary) {
+    try {
+      appendFileSync(summary, `${markdown}\n`);
+    } catch (error) {
+      io.stderr.write(`note: cannot append to $GITHUB_STEP_SUMMARY: ${(error as Error).message}\n`);
+    }
+  }
+  io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderTerminal(report));
+  return EXIT_OF[report.verdict];
+}

@@ -1,0 +1,17 @@
+/** The release gate: policies and verdicts over two results. */
+export { compareRuns, requirePairable, type Side } from "./compare.js";
+export {
+  estimateMath,
+  estimateMathScores,
+  estimatePersonaGym,
+  type MathEstimates,
+  type PersonaGymEstimates,
+  type TaskEstimates,
+} from "./estimate.js";
+export { evaluatePolicy, gate } from "./gate.js";
+export { loadPolicy, POLICY_DEFAULTS } from "./policy.js";
+export { renderJunit, renderMarkdown, renderTerminal } from "./render.js";
+export { evaluateRule } from "./rules.js";
+export { loadSide, type SourceOptions } from "./sources.js";
+export * from "./types.js";
+export { combineVerdict } from "./verdict.js";

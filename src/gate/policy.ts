@@ -1,0 +1,56 @@
+import { InputError } from "../config/errors.js";
+import { loadValidated } from "../config/load.js";
+import type { GatePolicy, GateRule } from "./types.js";
+
+/** The policy file as written (schemas/gate-policy.schema.json). */
+interface PolicyFile {
+  confidence?: number;
+  alpha?: number;
+  bootstrap?: { resamples?: number; seed?: number };
+  rules: (Omit<GateRule, "id"> & { id?: string })[];
+}
+
+export const POLICY_DEFAULTS = {
+  confidence: 0.95,
+  alpha: 0.05,
+  bootstrap: { resamples: 2000, seed: 20_260_410 },
+} as const;
+
+/**
+ * Reads and validates a gate policy (YAML or JSON). Every problem is an InputError naming the file, line and
+ * field: schema violations, and rule ids that repeat.
+ */
+export function loadPolicy(file: string): GatePolicy {
+  const loaded = loadValidated<PolicyFile>(file, "gate-policy");
+  const { value } = loaded;
+  const seen = new Map<string, number>();
+  const rules = value.rules.map((rule, index): GateRule => {
+    const id = rule.id ?? defaultRuleId(rule);
+    const first = seen.get(id);
+    if (first !== undefined) {
+      throw new InputError(
+        `rule id "${id}" is already used by rules[${first}]; give one of them an id`,
+        loaded.locate(["rules", index]),
+      );
+    }
+    seen.set(id, index);
+    return { ...rule, id } as GateRule;
+  });
+  return {
+    source: file,
+    sha256: loaded.sha256,
+    confidence: value.confidence ?? POLICY_DEFAULTS.confidence,
+    alpha: value.alpha ?? POLICY_DEFAULTS.alpha,
+    bootstrap: {
+      resamples: value.bootstrap?.resamples ?? POLICY_DEFAULTS.bootstrap.resamples,
+      seed: value.bootstrap?.seed ?? POLICY_DEFAULTS.bootstrap.seed,
+    },
+    rules,
+  };
+}
+
+function defaultRuleId(rule: Omit<GateRule, "id">): string {
+  const task = rule.task ? `-${rule.task.toLowerCase().replace(/[^a-z0-9-]+/g, "-")}` : "";
+  if (rule.type === "persona-drop") return `persona-drop${task}`;
+  return `${rule.type}-${(rule as unknown as { metric: string }).metric}${task}`;
+}

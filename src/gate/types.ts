@@ -1,0 +1,117 @@
+/** The release gate's data: policies in, a report out. Plain data, so every renderer and the JSON schema agree. */
+
+export const GATE_REPORT_VERSION = "1.0.0";
+
+export type MathMetric = "control-accuracy" | "mean-accuracy" | "worst-persona" | "pss";
+export type GateMetric = MathMetric | "persona-score";
+
+interface RuleBase {
+  /** Unique within the policy; defaults to type and metric (e.g. "non-inferiority-mean-accuracy"). */
+  id: string;
+  /** A task id; when absent, the rule applies to every task of its metric's kind. */
+  task?: string;
+  description?: string;
+}
+
+export interface NonInferiorityRule extends RuleBase {
+  type: "non-inferiority";
+  metric: GateMetric;
+  margin: number;
+}
+
+export interface FloorRule extends RuleBase {
+  type: "floor";
+  metric: GateMetric;
+  min: number;
+}
+
+export interface PersonaDropRule extends RuleBase {
+  type: "persona-drop";
+  drop: number;
+}
+
+export type GateRule = NonInferiorityRule | FloorRule | PersonaDropRule;
+
+export interface GatePolicy {
+  /** Where the policy came from (a file path), for the report. */
+  source: string;
+  sha256: string;
+  /** Confidence of every one-sided bound (0.95: the 5th or 95th bootstrap percentile). */
+  confidence: number;
+  /** Significance level of the persona-drop tests. */
+  alpha: number;
+  bootstrap: { resamples: number; seed: number };
+  rules: GateRule[];
+}
+
+export type RuleOutcome = "pass" | "fail" | "inconclusive";
+
+export interface PersonaDropDetail {
+  id: string;
+  /** Candidate minus baseline accuracy on the paired problems. */
+  delta: number;
+  candidateOnly: number;
+  baselineOnly: number;
+  pValue: number;
+  pValueHolm: number;
+  /** The drop is larger than the rule's and significant: this persona fails the rule. */
+  failing: boolean;
+}
+
+export interface RuleResult {
+  rule: string;
+  type: GateRule["type"];
+  metric: GateMetric | "persona-accuracy";
+  task: string;
+  kind: "math" | "personagym";
+  result: RuleOutcome;
+  /**
+   * non-inferiority: candidate - baseline; floor: the candidate's figure; persona-drop: the largest drop
+   * (the most negative candidate - baseline over personas).
+   */
+  estimate: number;
+  /** One-sided bounds at the policy's confidence: [lower, upper] (lo is the 5th percentile at 0.95). */
+  bounds: [number, number] | null;
+  /** What the bound is compared with: -margin, the floor, or -drop. */
+  threshold: number;
+  baseline: number | null;
+  candidate: number | null;
+  /** Paired units behind the estimate, and what they are. */
+  units: number;
+  unit: "problems" | "personas";
+  /** "proportion" figures are shares in [0, 1]; "score" figures are on the PersonaGym 1-5 scale. */
+  scale: "proportion" | "score";
+  /** One sentence: why this result. */
+  reason: string;
+  /** For an inconclusive rule: how much data would decide it at this effect size. */
+  advice?: { units: number | null; samplesPerProblem: number | null; text: string };
+  personas?: PersonaDropDetail[];
+}
+
+export interface RunReference {
+  /** The path read, or the run id looked up in the store. */
+  source: string;
+  runId: string;
+  model: string;
+  benchmark: string;
+  status: string;
+}
+
+export interface GateReport {
+  schemaVersion: string;
+  verdict: RuleOutcome;
+  baseline: RunReference;
+  candidate: RunReference;
+  policy: {
+    source: string;
+    sha256: string;
+    confidence: number;
+    alpha: number;
+    bootstrap: { resamples: number; seed: number };
+  };
+  rules: RuleResult[];
+  /** Rules with no task of their kind in the runs: not part of the verdict. */
+  notApplicable: { rule: string; reason: string }[];
+  /** Things the reader should know (incomplete runs, problems left out of the pairing). */
+  notes: string[];
+}

@@ -1,0 +1,264 @@
+/**
+ * The gate through the built CLI, on real results.json files written by `persona-bench run` against a fake Ollama
+ * whose models have known accuracies: pass, fail and inconclusive exit codes, refusal of runs that cannot be
+ * paired, gating from files alone and from run ids in a store, and the JUnit, Markdown and JSON outputs.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getValidator } from "../../src/config/schemas.js";
+import type { Results } from "../../src/results/types.js";
+import { SimulatedModel } from "../e2e/simulated-model.js";
+import { type FakeOllama, type RespondContext, startFakeOllama } from "../fakes/index.js";
+import { runArgs, runCli } from "../helpers/cli.js";
+
+const LIMIT = 24;
+
+function accuracyOf(systemText: string) {
+  if (systemText === "") return { correct: 0.75, noAnswer: 0.05 };
+  const h = createHash("sha256").update(systemText).digest().readUInt32BE(0) / 2 ** 32;
+  return { correct: 0.55 + 0.3 * h, noAnswer: 0.05 };
+}
+
+/** The same model about 40 points weaker under every persona and the control. */
+function weakerAccuracyOf(systemText: string) {
+  const { correct, noAnswer } = accuracyOf(systemText);
+  return { correct: correct - 0.4, noAnswer };
+}
+
+describe("persona-bench gate (end to end through the CLI)", () => {
+  let fake: FakeOllama;
+  let dir: string;
+  const files: Record<string, string> = {};
+  const runIds: Record<string, string> = {};
+  const models = {
+    // Deterministic per persona and problem: at temperature 0 a second seed gives the same answers.
+    "sim:7b": new SimulatedModel(LIMIT, accuracyOf),
+    "weak:7b": new SimulatedModel(LIMIT, weakerAccuracyOf),
+    // Answers depend on the request seed: two seeds differ by sampling noise only.
+    "noisy:7b": new SimulatedModel(LIMIT, accuracyOf, true),
+  };
+
+  const run = async (name: string, model: keyof typeof models, extra: string[]) => {
+    const result = await runCli(
+      runArgs("benchmarks/math500-quick.yaml", `ollama:${model}@${fake.url}`, dir, [
+        "--limit",
+        String(LIMIT),
+        "--json",
+        ...extra,
+      ]),
+    );
+    expect(result.stderr).not.toMatch(/internal error/);
+    expect(result.code).toBe(0);
+    const results = JSON.parse(result.stdout) as Results;
+    files[name] = join(dir, `${name}.json`);
+    writeFileSync(files[name], result.stdout);
+    runIds[name] = results.runId;
+  };
+
+  const gate = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(["gate", ...args], { cwd: dir, env });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "persona-bench-gate-"));
+    fake = await startFakeOllama({
+      respond: (ctx: RespondContext) => models[ctx.model as keyof typeof models].respond(ctx),
+      models: Object.keys(models).map((name) => ({ name })),
+    });
+    await run("baseline", "sim:7b", ["--seed", "1"]);
+    await run("sameModel", "sim:7b", ["--seed", "2"]);
+    await run("weaker", "weak:7b", ["--seed", "2"]);
+    await run("noisyBaseline", "noisy:7b", ["--seed", "1"]);
+    await run("noisyCandidate", "noisy:7b", ["--seed", "2"]);
+    await run("fewer", "sim:7b", ["--seed", "2", "--limit", "20", "--personas", "math-expert,toddler"]);
+  }, 240_000);
+
+  afterAll(async () => {
+    await fake?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("passes the same model under another seed, from files alone, and writes JUnit, Markdown and the step summary", async () => {
+    const summary = join(dir, "step-summary.md");
+    writeFileSync(summary, "earlier step\n");
+    const result = await gate(
+      [
+        "--baseline",
+        files.baseline!,
+        "--candidate",
+        files.sameModel!,
+        "--junit",
+        "out/gate.xml",
+        "--markdown",
+        "out/gate.md",
+        "--store",
+        join(dir, "no-store-here.sqlite"),
+      ],
+      { GITHUB_STEP_SUMMARY: summary },
+    );
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^gate: PASS/);
+    expect(result.stdout).toMatch(/mean-accuracy/);
+    expect(result.stdout).toMatch(/persona-score: not applicable \(the runs have no personagym task\)/);
+    expect(existsSync(join(dir, "no-store-here.sqlite"))).toBe(false);
+
+    const junit = readFileSync(join(dir, "out/gate.xml"), "utf8");
+    expect(junit).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>/);
+    expect(junit).toMatch(
+      /<testsuites name="persona-bench gate" tests="5" failures="0" errors="0" skipped="0">/,
+    );
+    expect(junit.match(/<testcase /g)).toHaveLength(5);
+    const markdown = readFileSync(join(dir, "out/gate.md"), "utf8");
+    expect(markdown).toMatch(/^## persona-bench gate: PASS/);
+    expect(markdown).toMatch(/\| \*\*PASS\*\* \| mean-accuracy \| math500 \| mean-accuracy \|/);
+    expect(readFileSync(summary, "utf8")).toBe(`earlier step\n${markdown}\n`);
+  });
+
+  it("fails a model about 40 points weaker, and says which rules failed", async () => {
+    const result = await gate([
+      "--baseline",
+      files.baseline!,
+      "--candidate",
+      files.weaker!,
+      "--junit",
+      "weak.xml",
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^gate: FAIL/);
+    expect(result.stdout).toMatch(/FAIL\s+mean-accuracy\s+math500\s+-\d+\.\d pts/);
+    expect(result.stdout).toMatch(/a regression beyond the margin/);
+    const junit = readFileSync(join(dir, "weak.xml"), "utf8");
+    expect(junit).toMatch(/<failure message="[^"]+" type="regression">/);
+    expect(junit).toMatch(/failures="[1-5]"/);
+  });
+
+  it("is inconclusive on a small noisy run, and says how many problems would decide", async () => {
+    const result = await gate([
+      "--baseline",
+      files.noisyBaseline!,
+      "--candidate",
+      files.noisyCandidate!,
+      "--junit",
+      "noisy.xml",
+      "--json",
+    ]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(4);
+    const report = JSON.parse(result.stdout);
+    expect(getValidator("gate-report")(report)).toBe(true);
+    expect(report.verdict).toBe("inconclusive");
+    const open = report.rules.filter((r: { result: string }) => r.result === "inconclusive");
+    expect(open.length).toBeGreaterThan(0);
+    for (const rule of open) {
+      expect(rule.advice.text).toMatch(/problems would decide it|no amount of data|more than 100 times/);
+      expect(rule.bounds[0]).toBeLessThanOrEqual(rule.threshold);
+      expect(rule.bounds[1]).toBeGreaterThanOrEqual(rule.threshold);
+    }
+    expect(readFileSync(join(dir, "noisy.xml"), "utf8")).toMatch(/<skipped message="inconclusive: /);
+  });
+
+  it("gates run ids through the store and the report folders", async () => {
+    const result = await gate([
+      "--baseline",
+      runIds.baseline!,
+      "--candidate",
+      runIds.weaker!,
+      "--store",
+      "store.sqlite",
+      "--reports",
+      "reports",
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`baseline  ${runIds.baseline} `);
+    const unknown = await gate([
+      "--baseline",
+      "no-such-run",
+      "--candidate",
+      runIds.weaker!,
+      "--store",
+      "store.sqlite",
+    ]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(
+      /--baseline: no-such-run is neither a file nor a run id in .*store\.sqlite/,
+    );
+    const noStore = await gate(["--baseline", runIds.baseline!, "--candidate", files.weaker!]);
+    expect(noStore.code).toBe(2);
+    expect(noStore.stderr).toMatch(/there is no store at .*\.persona-bench\/store\.sqlite/);
+  });
+
+  it("refuses runs that differ in more than the seed, naming each difference", async () => {
+    const result = await gate(["--baseline", files.baseline!, "--candidate", files.fewer!]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toMatch(/cannot be paired \(2 differences\)/);
+    expect(result.stderr).toMatch(/task math500: problems differ: 24 vs 20; 4 only in the baseline/);
+    expect(result.stderr).toMatch(/personas only in the baseline: [a-z-]+(, [a-z-]+)*/);
+
+    const edited = JSON.parse(readFileSync(files.sameModel!, "utf8")) as Results;
+    const section = edited.tasks.math500 as unknown as Record<string, Record<string, unknown>>;
+    section.decoding!.temperature = 0.7;
+    section.scorer!.version = "math-grader-1";
+    writeFileSync(join(dir, "edited.json"), JSON.stringify(edited));
+    const both = await gate(["--baseline", files.baseline!, "--candidate", "edited.json"]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/decoding temperature 0 vs 0\.7/);
+    expect(both.stderr).toMatch(
+      /scored by math-grader math-grader-2 vs math-grader math-grader-1: .*re-run `persona-bench run`/,
+    );
+  });
+
+  it("refuses a version-1 file, saying how to produce a version-2 one", async () => {
+    const v2 = JSON.parse(readFileSync(files.baseline!, "utf8")) as Results;
+    const math = { ...(v2.tasks.math500 as unknown as Record<string, unknown>) };
+    for (const key of ["id", "kind", "scorer", "headline", "statistics", "items"]) delete math[key];
+    const { sha256, pinned, origin } = math.dataset as Record<string, unknown>;
+    math.dataset = { sha256, pinned, origin };
+    math.personas = (math.personas as Record<string, unknown>[]).map(({ outcomes: _o, ...p }) => p);
+    const { intervals: _i, ...summary } = math.summary as Record<string, unknown>;
+    math.summary = summary;
+    const v1 = { ...v2, schemaVersion: "1.0.0", tasks: { math500: math } };
+    writeFileSync(join(dir, "v1.json"), JSON.stringify(v1));
+    const result = await gate(["--baseline", "v1.json", "--candidate", files.sameModel!]);
+    expect(result.stderr).toMatch(
+      /v1\.json: the baseline is a version-1 results file \(schemaVersion 1\.0\.0\): it has no per-item verdicts, so it cannot be paired; re-run the same `persona-bench run` command/,
+    );
+    expect(result.code).toBe(2);
+  });
+
+  it("rejects a bad policy and bad arguments with one line naming the place", async () => {
+    writeFileSync(
+      join(dir, "policy.yaml"),
+      "rules:\n  - type: non-inferiority\n    metric: mean-accuracy\n    margin: -1\n",
+    );
+    const result = await gate([
+      "--baseline",
+      files.baseline!,
+      "--candidate",
+      files.sameModel!,
+      "--policy",
+      "policy.yaml",
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/policy\.yaml:4: rules\[0\]\.margin: must be > 0/);
+    writeFileSync(
+      join(dir, "unknown.yaml"),
+      "rules:\n  - type: non-inferiority\n    metric: accuracy\n    margin: 0.1\n",
+    );
+    const unknown = await gate([
+      "--baseline",
+      files.baseline!,
+      "--candidate",
+      files.sameModel!,
+      "--policy",
+      "unknown.yaml",
+    ]);
+    expect(unknown.stderr).toMatch(/unknown\.yaml:3: rules\[0\]\.metric: must be one of: control-accuracy/);
+    const missing = await gate(["--candidate", files.sameModel!]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--baseline <results.json \| run-id> is required/);
+  });
+});
