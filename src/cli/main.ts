@@ -16,6 +16,8 @@ Commands:
   run [benchmark.yaml]     run a benchmark against a model (--model <spec>); see run --help
   grade <file.jsonl|->     grade MATH answers: lines {"gold","response"} or {"gold","pred"}
   data fetch|verify        download or check the pinned datasets
+  leaderboard [paths...]   compare runs: leaderboard.md/.csv/.json/.html from results.json files (default reports/)
+  report <run folder>      render one run's report.html from its results.json
 
 Exit codes: 0 success, 1 gate failed, 2 bad input or unusable model, 3 incomplete run,
             4 inconclusive gate, 70 internal error, 130 interrupted.
@@ -32,6 +34,10 @@ export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
         return await (await import("./grade-command.js")).gradeCommand(rest, io);
       case "data":
         return await (await import("./data-command.js")).dataCommand(rest, io);
+      case "leaderboard":
+        return await (await import("./leaderboard-command.js")).leaderboardCommand(rest, io);
+      case "report":
+        return await (await import("./report-command.js")).reportCommand(rest, io);
       case "--version":
       case "-v":
         io.stdout.write(`${HARNESS_VERSION}\n`);
@@ -44,7 +50,7 @@ export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
         return EXIT.success;
       default:
         throw new CliError(
-          `unknown command "${command}" (commands: run, grade, data; see persona-bench --help)`,
+          `unknown command "${command}" (commands: run, grade, data, leaderboard, report; see persona-bench --help)`,
           EXIT.badInput,
         );
     }
