@@ -125,7 +125,7 @@ tr.unranked td:first-child{background:#fafaf9}
 .badge{display:inline-block;padding:1px 8px;border-radius:999px;font-size:12px;font-weight:600}
 .badge-ok{background:#dcfce7;color:#166534}
 .badge-warn{background:#fef3c7;color:#92400e}
-.persona-text{max-width:46ch;overflow-wrap:anywhere;color:#374151}
+.persona-text{max-width:46ch;min-width:18ch;overflow-wrap:anywhere;color:#374151}
 .sig-bad{color:var(--bad);font-weight:600}
 .sig-good{color:var(--accent);font-weight:600}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:10px;margin:12px 0 18px}
