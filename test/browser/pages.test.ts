@@ -87,10 +87,12 @@ describe.skipIf(!haveChromium && process.env.CI !== "true")(
           expect(chart.width).toBeLessThanOrEqual(width);
         }
         // Nothing of the page overflows the viewport sideways: wide tables scroll inside their own box.
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        const overflow = await page.evaluate<number>(
+          "document.documentElement.scrollWidth - window.innerWidth",
+        );
         expect(overflow, `${name} horizontal overflow at ${width}px`).toBeLessThanOrEqual(0);
         expect(
-          await page.evaluate(() => document.querySelectorAll("script, img, iframe, object").length),
+          await page.evaluate<number>('document.querySelectorAll("script, img, iframe, object").length'),
         ).toBe(0);
         expect(await page.title()).not.toMatch(/pwned/);
         mkdirSync(SCREENSHOTS, { recursive: true });
@@ -120,10 +122,10 @@ describe.skipIf(!haveChromium && process.env.CI !== "true")(
     it("shows hostile persona texts as text and never runs them", async () => {
       const strong = runDirs.find((d) => d.includes("sim-strong"))!;
       const { page, problems } = await open(join(strong, "report.html"), 1280);
-      const text = await page.evaluate(() => document.body.innerText);
+      const text = await page.evaluate<string>("document.body.innerText");
       expect(text).toContain(`You are ${HOSTILE_IMG}.`);
       expect(text).toContain(`You are ${HOSTILE_SCRIPT}.`);
-      expect(await page.evaluate(() => document.querySelectorAll("script, img").length)).toBe(0);
+      expect(await page.evaluate<number>('document.querySelectorAll("script, img").length')).toBe(0);
       expect(await page.title()).toBe("persona-bench: leaderboard-e2e on sim-strong:7b");
       expect(problems).toEqual([]);
       await page.context().close();

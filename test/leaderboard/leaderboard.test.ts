@@ -85,7 +85,7 @@ describe("leaderboard", () => {
     expect(rows[2]!.math500!.controlAccuracy).toBe(0.6);
     // Figures are copied, not recomputed.
     const strongResults = fakeResults(strong);
-    const summary = (strongResults.tasks.math500 as { summary: Record<string, number> }).summary;
+    const summary = (strongResults.tasks.math500 as unknown as { summary: Record<string, number> }).summary;
     expect(rows[0]!.math500).toMatchObject({
       pss: summary.pss,
       mean: summary.mean,
