@@ -18,6 +18,8 @@ Commands:
   data fetch|verify        download or check the pinned datasets
   gate --baseline <r> --candidate <r>
                            release gate: paired non-inferiority of two runs; pass, fail or inconclusive
+  leaderboard [paths...]   compare runs: leaderboard.md/.csv/.json/.html from results.json files (default reports/)
+  report <run folder>      render one run's report.html from its results.json
 
 Exit codes: 0 success, 1 gate failed, 2 bad input or unusable model, 3 incomplete run,
             4 inconclusive gate, 70 internal error, 130 interrupted.
@@ -36,6 +38,10 @@ export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
         return await (await import("./data-command.js")).dataCommand(rest, io);
       case "gate":
         return await (await import("./gate-command.js")).gateCommand(rest, io);
+      case "leaderboard":
+        return await (await import("./leaderboard-command.js")).leaderboardCommand(rest, io);
+      case "report":
+        return await (await import("./report-command.js")).reportCommand(rest, io);
       case "--version":
       case "-v":
         io.stdout.write(`${HARNESS_VERSION}\n`);
@@ -48,7 +54,7 @@ export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
         return EXIT.success;
       default:
         throw new CliError(
-          `unknown command "${command}" (commands: run, grade, data, gate; see persona-bench --help)`,
+          `unknown command "${command}" (commands: run, grade, data, gate, leaderboard, report; see persona-bench --help)`,
           EXIT.badInput,
         );
     }

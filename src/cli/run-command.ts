@@ -228,9 +228,10 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
     });
     progress.finish();
     if (outcome.results) {
-      const written = writeReports(outDir, outcome.results);
+      const written = await writeReports(outDir, outcome.results);
       if (values.json) io.stdout.write(`${JSON.stringify(outcome.results, null, 2)}\n`);
       else printRunSummary(io.stdout, outcome.results, written.dir);
+      (values.json ? io.stderr : io.stdout).write(`report: ${written.html}\n`);
     } else {
       io.stderr.write("no answers graded yet: no report written\n");
     }

@@ -55,6 +55,7 @@ describe("a benchmark with two blocks of one task kind", () => {
     expect(readdirSync(join(dir, "reports", results.runId)).sort()).toEqual([
       "personas-plain.csv",
       "personas-terse.csv",
+      "report.html",
       "results.json",
       "summary.md",
     ]);

@@ -84,7 +84,7 @@ describe("a task kind added from outside the core", () => {
       expect(outcome.results!.suiteChoices.echo).toMatch(/trimmed text/);
       expect(store.runMembers(outcome.runId)).toHaveLength(4);
 
-      const { dir: reportDir } = writeReports(join(dir, "reports"), outcome.results!);
+      const { dir: reportDir } = await writeReports(join(dir, "reports"), outcome.results!);
       expect(readFileSync(join(reportDir, "summary.md"), "utf8")).toMatch(/\| Echo rate \| 75\.0% \|/);
       expect(loadResults(join(reportDir, "results.json")).tasks.echo!.headline[0]!.value).toBe(0.75);
     } finally {
