@@ -44,7 +44,7 @@ const FUNCTIONS = new Set([
 ]);
 const IGNORED_COMMANDS = new Set(["operatorname"]);
 /** Greek letters are variables like single Latin letters (`\pi` is the constant); case matters. */
-const GREEK_VARIABLES = new Set(
+export const GREEK_VARIABLES = new Set(
   "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Sigma Phi Psi Omega".split(
     " ",
   ),
@@ -158,15 +158,32 @@ class Parser {
         this.pos++;
         left = { t: "div", a: left, b: this.unary() };
       } else if (this.startsAtom()) {
-        // `2 1/2` (a mixed number), `5 000` (a separator) or `2 3` is never the product of two numbers.
-        if (isNumberLiteral(left) && this.peek()?.k === "num")
-          throw new ParseError("two numbers side by side");
+        // `3 2/7` is a mixed number (a whole number and a proper fraction side by side); `2 3` is never a product.
+        if (isNumberLiteral(left) && this.peek()?.k === "num") {
+          const mixed = this.plainMixedFraction(left);
+          if (!mixed) throw new ParseError("two numbers side by side");
+          left = mixed;
+          continue;
+        }
         const right = this.power();
         const mixed = left.t === "num" && left.literal === "int" && right.t === "div" && right.intFrac;
         left = mixed ? { t: "add", a: left, b: right } : { t: "mul", a: left, b: right };
       } else break;
     }
     return left;
+  }
+
+  /** `3 2/7`: an integer, then `n/d` with integers 0 < n < d and nothing binding tighter after it, is 3 + 2/7. */
+  private plainMixedFraction(whole: Node): Node | undefined {
+    const [n, slash, d, after] = [this.peek(), this.peek(1), this.peek(2), this.peek(3)];
+    if (whole.t !== "num" || whole.literal !== "int") return undefined;
+    if (n?.k !== "num" || d?.k !== "num" || slash?.k !== "sym" || slash.s !== "/") return undefined;
+    if (!/^\d+$/.test(n.s) || !/^\d+$/.test(d.s)) return undefined;
+    if (after && (after.k === "num" || (after.k === "sym" && /^[\^!_.]$/.test(after.s)))) return undefined;
+    const [num, den] = [BigInt(n.s), BigInt(d.s)];
+    if (num <= 0n || num >= den) return undefined;
+    this.pos += 3;
+    return { t: "add", a: whole, b: { t: "div", a: this.number(n.s), b: this.number(d.s), intFrac: true } };
   }
 
   private unary(): Node {
