@@ -331,7 +331,28 @@ export function evaluate(node: Node, env: Env): Value {
       return binom(evaluate(node.a, env), evaluate(node.b, env));
     case "fn":
       return applyFunction(node.name, evaluate(node.x, env), node.base && evaluate(node.base, env));
+    case "bigop":
+      return bigOperator(node, env);
   }
+}
+
+/** `pi^k` as an exact value: a tag no answer's own terms reach, so that tagged parts cannot mix. */
+const piPower = (k: number): Value =>
+  make([{ c: Q.ONE, rad: 1n, pi: k, im: 0 }], { re: Math.PI ** k, im: 0 }, false);
+
+/**
+ * A sum or product with symbolic bounds cannot be computed; it is encoded exactly as body * pi^100 + lo * pi^200 +
+ * hi * pi^300 plus tags for the operator, the index and which bounds are given, so two such answers are equal only
+ * when their operator, index, bounds and body are. Anything inexact is not comparable.
+ */
+function bigOperator(node: Extract<Node, { t: "bigop" }>, env: Env): Value {
+  const parts: Value[] = [mulV(evaluate(node.body, env), piPower(100))];
+  if (node.lo) parts.push(mulV(evaluate(node.lo, env), piPower(200)), piPower(250));
+  if (node.hi) parts.push(mulV(evaluate(node.hi, env), piPower(300)), piPower(350));
+  if (node.op === "prod") parts.push(piPower(400));
+  if (node.index) parts.push(mulV(fromRational(Q.rat(BigInt(node.index.charCodeAt(0)))), piPower(450)));
+  if (parts.some((v) => !v.exact || v.decimal)) throw new EvaluationError("inexact sum");
+  return parts.reduce(addV);
 }
 
 /** The variables a tree uses, in first-seen order. */

@@ -17,7 +17,8 @@ export type Node =
   | { t: "percent"; x: Node }
   | { t: "abs"; x: Node }
   | { t: "binom"; a: Node; b: Node }
-  | { t: "fn"; name: string; x: Node; base?: Node };
+  | { t: "fn"; name: string; x: Node; base?: Node }
+  | { t: "bigop"; op: "sum" | "prod"; index: string; lo?: Node; hi?: Node; body: Node };
 
 export class ParseError extends Error {}
 
@@ -340,6 +341,7 @@ class Parser {
       return x;
     }
     if (FUNCTIONS.has(name)) return this.func(name);
+    if (name === "sum" || name === "prod") return this.bigOperator(name);
     if (GREEK_VARIABLES.has(name)) return this.identifier(`\\${name}`);
     throw new ParseError(`unknown command \\${name}`);
   }
@@ -363,6 +365,47 @@ class Parser {
     const x = this.isSym("(") ? this.postfix() : this.functionArgument();
     const call: Node = base ? { t: "fn", name: fname, x, base } : { t: "fn", name: fname, x };
     return power ? { t: "pow", a: call, b: power } : call;
+  }
+
+  /**
+   * `\sum_{i=0}^{n} a_i b_{n-i}`, `\prod_{k=1}^n x_k`: the index, its bounds, and the body (the product of the atoms
+   * that follow, `\cdot` included; a `+` ends it). Such an answer is compared only with the same operator, index and
+   * bounds, its body as an expression in the index and the other variables.
+   */
+  private bigOperator(op: "sum" | "prod"): Node {
+    let index = "";
+    let lo: Node | undefined;
+    let hi: Node | undefined;
+    if (this.isSym("_")) {
+      this.pos++;
+      const braced = this.isSym("{");
+      if (braced) this.pos++;
+      const t = this.peek();
+      if (t?.k !== "id") throw new ParseError("bad index");
+      this.pos++;
+      index = t.s;
+      if (braced) {
+        if (this.isSym("=")) {
+          this.pos++;
+          lo = this.expr();
+        }
+        this.expect("}");
+      }
+    }
+    if (this.isSym("^")) {
+      this.pos++;
+      hi = this.exponent();
+    }
+    let body = this.power();
+    for (;;) {
+      if (this.isCmd("cdot") || this.isSym("*")) this.pos++;
+      else if (!this.startsAtom()) break;
+      body = { t: "mul", a: body, b: this.power() };
+    }
+    const node: Node = { t: "bigop", op, index, body };
+    if (lo) node.lo = lo;
+    if (hi) node.hi = hi;
+    return node;
   }
 
   /** `\sin 2x` is sin(2x), `\sin x \cos x` is sin(x) cos(x). */
