@@ -90,6 +90,8 @@ function tokenize(src: string): Token[] {
 class Parser {
   private pos = 0;
   private depth = 0;
+  /** Indices of the sums and products being parsed: variables in their bodies even when named `i` or `e`. */
+  private readonly boundIndices: string[] = [];
   private absDepth = 0;
   constructor(private readonly toks: Token[]) {}
 
@@ -284,8 +286,11 @@ class Parser {
   }
 
   private identifier(name: string): Node {
-    if (name === "e") return { t: "const", name: "e" };
-    if (name === "i") return { t: "const", name: "i" };
+    // `e_i` and `i_1` are variables, and so is the index of a sum inside its body (`\sum_{i=1}^{n} i`).
+    if (!this.isSym("_") && !this.boundIndices.includes(name)) {
+      if (name === "e") return { t: "const", name: "e" };
+      if (name === "i") return { t: "const", name: "i" };
+    }
     if (this.isSym("_")) {
       this.pos++;
       const sub = this.peek();
@@ -370,7 +375,7 @@ class Parser {
   /**
    * `\sum_{i=0}^{n} a_i b_{n-i}`, `\prod_{k=1}^n x_k`: the index, its bounds, and the body (the product of the atoms
    * that follow, `\cdot` included; a `+` ends it). Such an answer is compared only with the same operator, index and
-   * bounds, its body as an expression in the index and the other variables.
+   * bounds, its body as an expression in the index (taking integer values) and the other variables.
    */
   private bigOperator(op: "sum" | "prod"): Node {
     let index = "";
@@ -396,12 +401,14 @@ class Parser {
       this.pos++;
       hi = this.exponent();
     }
+    this.boundIndices.push(index);
     let body = this.power();
     for (;;) {
       if (this.isCmd("cdot") || this.isSym("*")) this.pos++;
       else if (!this.startsAtom()) break;
       body = { t: "mul", a: body, b: this.power() };
     }
+    this.boundIndices.pop();
     const node: Node = { t: "bigop", op, index, body };
     if (lo) node.lo = lo;
     if (hi) node.hi = hi;
