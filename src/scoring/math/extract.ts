@@ -1,4 +1,5 @@
 /** Strict answer extraction from a full model response: a box, else an explicit answer phrase, else nothing. */
+import { isEquivalent } from "./compare.js";
 
 export type ExtractionPath = "boxed" | "fbox" | "answer_phrase" | "truncated_box" | "none";
 
@@ -110,7 +111,8 @@ function lastBox(text: string): Box | "truncated" | undefined {
 
 /**
  * Boxes side by side with only separators between them (`\boxed{-4}` and `\boxed{1}`, `\boxed{1}, \boxed{2}`) are one
- * answer: their contents joined by commas, each with its name when it has one (`x = \boxed{2}`). Words between
+ * answer: their contents joined by commas, each with its name when it has one (`x = \boxed{2}`), unless they all are
+ * one value written in several forms (then the last box is the answer, as usual). Words between
  * them ("but then") make the last box the answer alone.
  */
 function joinedBoxes(text: string, last: Box, boxes: Box[]): Box {
@@ -124,7 +126,8 @@ function joinedBoxes(text: string, last: Box, boxes: Box[]): Box {
     if (!BOX_JOINER.test(gap) || !/[,;]|\b(?:and|or)\b/.test(gap)) break;
     run.unshift(prev);
   }
-  if (run.length === 1) return last;
+  // `\boxed{15\frac{39}{40}}, or \boxed{\frac{639}{40}}`: the same value in two forms is one value, not a list.
+  if (run.length === 1 || run.every((b) => isEquivalent(last.content, b.content))) return last;
   const named = run.map((b) => {
     const name = NAME_BEFORE_BOX.exec(text.slice(Math.max(0, b.start - 20), b.start));
     return { b, name: name?.[1] };
