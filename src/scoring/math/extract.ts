@@ -151,8 +151,9 @@ function unwrapBoxes(content: string): string {
 }
 
 const PHRASE = /(?:final|correct|the)\s+answer\s+is|answer\s*:/gi;
-/** A multiple-choice letter right after the phrase: "(B)", "**(B)**", "B)". */
-const CHOICE_LETTER = /^(?:\\textbf\{|\*\*)?\s*\(([A-Z])\)|^([A-Z])\)(?=\s|$)/;
+/** A multiple-choice letter right after the phrase: "(B)", "**(B)**", "B)", "option (B)". */
+const CHOICE_LETTER =
+  /^(?:[Oo]ption\s+|[Cc]hoice\s+)?(?:\\textbf\{|\*\*)?\s*\(([A-Z])\)|^(?:[Oo]ption\s+|[Cc]hoice\s+)?([A-Z])\)(?=\s|$)/;
 /** A list continuing after the first formula: `, $-5$`, ` or $-5$`, ` and \(x = 2\)`. */
 const MORE_VALUES = /^\s*(?:,|;|\bor\b|\band\b)\s*(?:\$|\\\(|\\\[|-?\d)/;
 const DELIMITERS: [string, string][] = [
@@ -201,16 +202,20 @@ function answerAfterPhrase(text: string): string | undefined {
 
 /** `"answer": "12"`, `"final_answer": 12` in JSON-style output: the last such key's string or number. */
 const JSON_ANSWER =
-  /"(?:final[_ ]?answer|finalAnswer|answer)"\s*:\s*("(?:[^"\\\n]|\\.){0,1000}"|-?\d+(?:\.\d+)?)/gi;
+  /(["'])(?:final[_ ]?answer|finalAnswer|answer)\1\s*:\s*("(?:[^"\\\n]|\\.){0,1000}"|'(?:[^'\\\n]|\\.){0,1000}'|-?\d+(?:\.\d+)?)/gi;
 
 function answerFromJson(text: string): string | undefined {
-  if (!text.includes('"')) return undefined;
+  if (!/answer["']/i.test(text)) return undefined;
   let last: RegExpExecArray | undefined;
   for (const m of text.matchAll(JSON_ANSWER)) last = m as RegExpExecArray;
   if (!last) return undefined;
   let value: unknown;
+  const literal = last[2]!;
   try {
-    value = JSON.parse(last[1]!);
+    // A Python-style dict (`{'answer': '12'}`) is read like JSON.
+    value = literal.startsWith("'")
+      ? JSON.parse(`"${literal.slice(1, -1).replace(/\\'/g, "'").replace(/"/g, '\\"')}"`)
+      : JSON.parse(literal);
   } catch {
     return undefined;
   }

@@ -30,7 +30,9 @@ export function tupleItems(s: string): string[] | undefined {
 
 /** `\{a, b\}`, `a, b`, `x = a \text{ or } x = b` -> ["a", "b"], with `c \pm d` expanded to two items. */
 export function listItems(s: string): string[] {
-  let body = s.trim();
+  // `x \in \{1, 2\}`: a membership prefix before a set is a name.
+  const member = splitMembership(s.trim());
+  let body = member.name !== undefined && member.body.startsWith("\\{") ? member.body : s.trim();
   if (body.startsWith("\\{") && body.endsWith("\\}")) body = body.slice(2, -2);
   const items = splitTopLevel(body, LIST_SEPARATORS)
     .map((item) => withoutName(item))
