@@ -71,6 +71,12 @@ const ADVERSARIAL = [
   { gold: "1", response: "\\boxed{\\binom{10000}{5000}}" },
   { gold: "1", response: "\\boxed{(1+\\sqrt{2})^{100000}}" },
   { gold: "x^{400}", response: "\\boxed{x^{399}}" },
+  { gold: "1", response: `\\boxed{${"{1 \\over ".repeat(150)}2${"}".repeat(150)}}` },
+  { gold: "1", response: `\\boxed{${"sqrt(".repeat(500)}}` },
+  { gold: "1", response: `\\boxed{${"1 000 ".repeat(300)}}` },
+  { gold: "(-\\infty, 1)", response: `\\boxed{${"x < ".repeat(300)}1}` },
+  { gold: "1", response: `${"\\boxed{1}, ".repeat(10_000)}\\boxed{2}` },
+  { gold: "1", response: `{"answer": "${"\\\\".repeat(100_000)}"}` },
 ];
 
 async function readPairs(path: string): Promise<{ gold: string; pred: string; equal: boolean }[]> {
@@ -88,6 +94,8 @@ export async function runGradingPerf(opts: { dataDir: string; fixturesDir: strin
   }));
   const pairs = await readPairs(resolve(opts.fixturesDir, "grading/equivalence.jsonl"));
   const independent = await readPairs(resolve(opts.fixturesDir, "grading/independent.jsonl"));
+  const recall = await readPairs(resolve(opts.fixturesDir, "grading/recall.jsonl"));
+  const blind = await readPairs(resolve(opts.fixturesDir, "grading/blind-recall.jsonl"));
   // One warm-up pass so the figures measure steady state rather than JIT compilation.
   for (const p of problems) grade(p.answer, p.solution);
   for (const p of pairs) isEquivalent(p.gold, p.pred);
@@ -100,6 +108,8 @@ export async function runGradingPerf(opts: { dataDir: string; fixturesDir: strin
     timeEach("MATH500 answer vs itself", problems, (p) => isEquivalent(p.answer, p.answer)),
     timeEach("labeled fixtures (gold vs pred)", pairs, (p) => isEquivalent(p.gold, p.pred) === p.equal),
     timeEach("independent fixtures (gold vs pred)", independent, (p) => isEquivalent(p.gold, p.pred) === p.equal),
+    timeEach("recall fixtures (gold vs pred)", recall, (p) => isEquivalent(p.gold, p.pred) === p.equal),
+    timeEach("blind recall fixtures (gold vs pred)", blind, (p) => isEquivalent(p.gold, p.pred) === p.equal),
     timeEach("adversarial inputs (huge, nested, towering)", ADVERSARIAL, (p) => grade(p.gold, p.response).correct === false),
   ];
   return ["Grading performance (one core, after one warm-up pass; per pair the fastest of 3 runs)", ...results.map(summarize)];

@@ -1,6 +1,7 @@
 /** Structure-driven equivalence: the gold answer's shape decides how the prediction is read and compared. */
 import { divV, valuesEqual } from "./evaluate.js";
 import { agreeAtPoints, tryParse } from "./expressions.js";
+import { isNameTarget, sameName, splitMembership } from "./names.js";
 import { LIST_SEPARATORS, MAX_ANSWER_LENGTH, normalizeLatex, splitTopLevel } from "./normalize.js";
 import type { Node } from "./parse.js";
 import { lettersOf, partValuesEqual, rightHandSide, scalarEqual, textEqual } from "./scalar.js";
@@ -15,11 +16,26 @@ import {
   parseIntervals,
   parseMatrix,
   sortIntervals,
+  splitRelations,
   tupleItems,
   vectorAsColumn,
+  withoutName,
 } from "./structures.js";
 
-export type AnswerKind = "matrix" | "letter" | "text" | "interval" | "equation" | "tuple" | "list" | "scalar";
+export type AnswerKind =
+  | "matrix"
+  | "letter"
+  | "text"
+  | "interval"
+  | "relation"
+  | "equation"
+  | "ratio"
+  | "tuple"
+  | "list"
+  | "scalar";
+
+/** Relation symbols (after normalization) that make a gold an inequality or a relation. */
+const RELATION_SEPARATORS = ["<", ">", "\\le ", "\\ge ", "\\ne "];
 
 /** Tuples and lists with more items are compared as strings only (item matching is quadratic). */
 const MAX_ITEMS = 64;
@@ -29,10 +45,12 @@ export function classifyGold(g: string): AnswerKind {
   if (/^\\text\{\s*\(?[A-Z]\)?(?:\s*,\s*\(?[A-Z]\)?)*\s*\}$|^\([A-Z]\)$/.test(g)) return "letter";
   if (isTextAnswer(g)) return "text";
   if (isIntervalLike(g)) return "interval";
+  if (splitTopLevel(`${g} `, RELATION_SEPARATORS).length > 1) return "relation";
   if (splitTopLevel(g, ["="]).length === 2) return "equation";
+  if (splitTopLevel(g, [":"]).length > 1 && !g.includes("=")) return "ratio";
   const items = tupleItems(g);
   if (items && items.length >= 2) return "tuple";
-  if (g.startsWith("\\{") || splitTopLevel(g, [","]).length > 1 || hasPlusMinus(g)) return "list";
+  if (g.startsWith("\\{") || splitTopLevel(g, LIST_SEPARATORS).length > 1 || hasPlusMinus(g)) return "list";
   return "scalar";
 }
 
@@ -45,6 +63,25 @@ function multisetEqual(gold: string[], pred: string[], eq: (a: string, b: string
     used[k] = true;
     return true;
   });
+}
+
+/** One member of a list or set: a tuple compares item by item, anything else by value. */
+function itemEqual(gold: string, pred: string): boolean {
+  if (gold === pred) return true;
+  const g = tupleItems(gold);
+  if (g && g.length >= 2) {
+    const p = tupleItems(withoutName(pred));
+    return p !== undefined && orderedEqual(g, p);
+  }
+  return partValuesEqual(gold, pred);
+}
+
+/**
+ * Same multiset of items: another order is fine, a repeated item is not (`\{1, 1, 2\}` is not `\{1, 2\}`: a
+ * repeated solution stands for a different answer, a double root or a missing one).
+ */
+function listEqual(gold: string, pred: string): boolean {
+  return multisetEqual(listItems(gold), listItems(pred), itemEqual);
 }
 
 function orderedEqual(gold: string[], pred: string[]): boolean {
@@ -60,21 +97,24 @@ function tupleEqual(gold: string[], pred: string): boolean {
     (tupleItems(p) ?? splitTopLevel(p, [","])).map((x) => x.replace(/^[a-zA-Z](?:_\{?\w+\}?)?\s*=\s*/, ""));
   // `x = 9, y = -3` names each coordinate; `(x, y) = (9, -3)` names the whole point.
   if (orderedEqual(gold, itemsOf(pred)) || orderedEqual(gold, itemsOf(rightHandSide(pred)))) return true;
-  // An open interval and an ordered pair look alike: `(a, b)` with a < b also accepts `a < x < b`.
-  const ineq = gold.length === 2 ? parseInequalities(pred) : undefined;
+  // An open interval and an ordered pair look alike: `(a, b)` with a < b also accepts `a < x < b`, `x \in (a, b)`.
+  const member = splitMembership(pred).name !== undefined ? parseIntervals(pred) : undefined;
+  const ineq = gold.length === 2 ? (parseInequalities(pred) ?? member) : undefined;
   return (
     ineq !== undefined &&
     intervalsEqual([{ lo: gold[0]!, hi: gold[1]!, loClosed: false, hiClosed: false }], ineq)
   );
 }
 
-const NAMED_VALUE = /^([a-zA-Z](?:_\{?\w+\}?)?)\s*=\s*(.+)$/s;
-
-/** `x = 2, y = 3` -> [["x", "2"], ["y", "3"]], or undefined unless every item (at least two) names its variable. */
+/** `x = 2, y = 3` -> [["x", "2"], ["y", "3"]], or undefined unless every item (at least two) names its value. */
 function namedValues(s: string): [string, string][] | undefined {
-  const matches = splitTopLevel(s, LIST_SEPARATORS).map((item) => NAMED_VALUE.exec(item));
-  if (matches.length < 2 || matches.some((m) => m === null)) return undefined;
-  return matches.map((m) => [m![1]!, m![2]!.trim()]);
+  const out: [string, string][] = [];
+  for (const item of splitTopLevel(s, LIST_SEPARATORS)) {
+    const parts = splitTopLevel(item, ["="]);
+    if (parts.length !== 2 || !isNameTarget(parts[0]!) || !parts[1]) return undefined;
+    out.push([parts[0]!.replace(/\s+/g, ""), parts[1]!]);
+  }
+  return out.length >= 2 ? out : undefined;
 }
 
 /**
@@ -100,6 +140,12 @@ function namedValuesEqual(gold: [string, string][], pred: string): boolean {
 
 function intervalsEqual(gold: Interval[], pred: Interval[]): boolean {
   if (gold.length !== pred.length) return false;
+  // Both name the unknown: it must be the same one (`-1 < x < 4` is not `-1 < y < 4`).
+  const gNames = new Set(gold.map((x) => x.name));
+  const pNames = new Set(pred.map((x) => x.name));
+  if (gNames.size !== 1 || pNames.size !== 1) return false;
+  const [gn, pn] = [[...gNames][0], [...pNames][0]];
+  if (gn !== undefined && pn !== undefined && !sameName(gn, pn)) return false;
   const g = sortIntervals(gold);
   const p = sortIntervals(pred);
   if (!g || !p) return false;
@@ -115,7 +161,7 @@ function intervalsEqual(gold: Interval[], pred: Interval[]): boolean {
 }
 
 function intervalAnswerEqual(gold: string, pred: string): boolean {
-  const g = parseIntervals(gold);
+  const g = parseIntervals(gold) ?? parseInequalities(gold);
   if (!g) return false;
   const p = parseInequalities(pred) ?? parseIntervals(pred);
   return p !== undefined && intervalsEqual(g, p);
@@ -142,7 +188,11 @@ function matrixEqual(gold: string, pred: string): boolean {
 }
 
 /** `lhs = rhs` vs `lhs' = rhs'`: equivalent when (lhs - rhs) / (lhs' - rhs') is one nonzero constant. */
-function equationsEquivalent(gold: [string, string], pred: [string, string]): boolean {
+function equationsEquivalent(
+  gold: [string, string],
+  pred: [string, string],
+  factorAllowed: (ratio: ReturnType<typeof divV>) => boolean = () => true,
+): boolean {
   const parse = ([l, r]: [string, string]): Node | undefined => {
     const a = tryParse(l);
     const b = tryParse(r);
@@ -160,10 +210,53 @@ function equationsEquivalent(gold: [string, string], pred: [string, string]): bo
     if (r.exact?.length === 0) return false;
     if (!ratio) {
       ratio = r;
-      return true;
+      return factorAllowed(r);
     }
     return valuesEqual(ratio, r);
   });
+}
+
+type RelationOp = "<" | "\\le" | "\\ne";
+
+/** `a op b` with op one of `<`, `>`, `\le`, `\ge`, `\ne` -> sides for `<`/`\le`/`\ne` (swapped for `>`, `\ge`). */
+function relationSides(s: string): { op: RelationOp; sides: [string, string] } | undefined {
+  const tokens = splitRelations(s);
+  if (tokens?.length !== 3) return undefined;
+  const [a, op, b] = tokens as [string, string, string];
+  if (op === ">") return { op: "<", sides: [b, a] };
+  if (op === "\\ge") return { op: "\\le", sides: [b, a] };
+  return { op: op as RelationOp, sides: [a, b] };
+}
+
+/**
+ * A relation that is not an inequality in one unknown (`x + y \le 7`, `a > b`): the same relation after swapping
+ * sides or multiplying both by a constant (`7 \ge x + y`, `-x - y \ge -7`): (lhs - rhs) of both differ by one
+ * positive constant factor at every sample point (any nonzero factor for `\ne`).
+ */
+function relationsEquivalent(gold: string, pred: string): boolean {
+  const g = relationSides(gold);
+  const p = relationSides(pred);
+  if (!g || !p || g.op !== p.op) return false;
+  return equationsEquivalent(g.sides, p.sides, (r) => {
+    if (g.op === "\\ne") return true;
+    return r.approx.im === 0 && r.approx.re > 0;
+  });
+}
+
+function relationEqual(gold: string, pred: string): boolean {
+  const g = parseInequalities(gold);
+  if (g) {
+    const p = parseInequalities(pred) ?? parseIntervals(pred);
+    return p !== undefined && intervalsEqual(g, p);
+  }
+  return relationsEquivalent(gold, pred);
+}
+
+/** `3:5` against `3 : 5`: item by item, in order. */
+function ratioEqual(gold: string, pred: string): boolean {
+  const g = splitTopLevel(gold, [":"]);
+  const p = splitTopLevel(withoutName(pred), [":"]);
+  return orderedEqual(g, p);
 }
 
 /** `y`, `x_1`, `f(x)`, `f^{-1}(x)`: a left-hand side that only names the value on the right. */
@@ -171,8 +264,35 @@ const ASSIGNMENT_TARGET = /^(?:[a-zA-Z](?:_\{?\w+\}?)?|[a-zA-Z](?:\^\{?-1\}?)?\(
 const withoutSpaces = (s: string) => s.replace(/\s+/g, "");
 const isAssignmentTarget = (s: string) => ASSIGNMENT_TARGET.test(withoutSpaces(s));
 
+/**
+ * A gold that names what it gives (`AC = 5`, `(a, b) = (4, 1)`, `A_1 : A_2 = 3 : 5`, `m\angle A = 30^\circ`): the
+ * value alone, compared by its own structure, or the same name given the same value; another name is wrong.
+ */
+function namedGoldEqual(gl: string, gr: string, pred: string): boolean {
+  const parts = splitTopLevel(pred, ["="]);
+  if (parts.length === 1) return compareNormalized(gr, pred);
+  const names = tupleItems(gl.replace(/\s+/g, ""));
+  const values = tupleItems(gr);
+  // `(a, b) = (4, 1)` against `a = 4, b = 1`: name by name.
+  if (names && values && names.length === values.length) {
+    const named = namedValues(pred);
+    if (named)
+      return namedValuesEqual(
+        names.map((n, k) => [n, values[k]!]),
+        pred,
+      );
+  }
+  if (parts.length !== 2 || !sameName(gl, parts[0]!)) return false;
+  return compareNormalized(gr, parts[1]!.trim());
+}
+
+/** No variables: letters only in commands, `\text{...}` units, or `e` and `i`. */
+const isConstant = (s: string): boolean =>
+  !/[a-df-hj-zA-Z]/.test(s.replace(/\\text\{[^{}]*\}/g, "").replace(/\\[a-zA-Z]+/g, ""));
+
 function equationEqual(gold: string, pred: string): boolean {
   const [gl, gr] = splitTopLevel(gold, ["="]) as [string, string];
+  if (!isAssignmentTarget(gl) && isNameTarget(gl) && isConstant(gr)) return namedGoldEqual(gl, gr, pred);
   const parts = splitTopLevel(pred, ["="]);
   if (parts.length === 1) return isAssignmentTarget(gl) && scalarEqual(gr, pred);
   if (parts.length !== 2) return false;
@@ -196,6 +316,10 @@ function compareNormalized(g: string, p: string): boolean {
       return textEqual(g, p);
     case "interval":
       return intervalAnswerEqual(g, p);
+    case "relation":
+      return relationEqual(g, p);
+    case "ratio":
+      return ratioEqual(g, p);
     case "equation":
       return equationEqual(g, p);
     case "tuple":
@@ -204,7 +328,7 @@ function compareNormalized(g: string, p: string): boolean {
       const named = namedValues(g);
       if (named && new Set(named.map(([name]) => name)).size === named.length)
         return namedValuesEqual(named, p);
-      return multisetEqual(listItems(g), listItems(p), partValuesEqual);
+      return listEqual(g, p);
     }
     case "scalar":
       return scalarEqual(g, p);

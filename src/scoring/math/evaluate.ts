@@ -272,8 +272,14 @@ function factorial(x: Value): Value {
 
 function binom(a: Value, b: Value): Value {
   const [n, k] = [asRational(a), asRational(b)];
-  if (n === undefined || k === undefined || n.d !== 1n || k.d !== 1n || k.n < 0n || n.n < 0n || k.n > 1000n) {
+  if (n === undefined || k === undefined || k.d !== 1n || k.n < 0n || k.n > 1000n) {
     throw new EvaluationError("binomial out of range");
+  }
+  if (n.d !== 1n || n.n < 0n) {
+    // The generalized binomial n (n-1) ... (n-k+1) / k!, a polynomial in n (`\binom{n}{j}` in a sum's body).
+    let r = Q.ONE;
+    for (let j = 0n; j < k.n; j++) r = Q.div(Q.mul(r, Q.sub(n, Q.rat(j))), Q.rat(j + 1n));
+    return fromRational(r, a.decimal || b.decimal);
   }
   if (k.n > n.n) return fromRational(Q.ZERO);
   let r = 1n;
@@ -331,7 +337,36 @@ export function evaluate(node: Node, env: Env): Value {
       return binom(evaluate(node.a, env), evaluate(node.b, env));
     case "fn":
       return applyFunction(node.name, evaluate(node.x, env), node.base && evaluate(node.base, env));
+    case "bigop":
+      return bigOperator(node, env);
   }
+}
+
+/** `pi^k` as an exact value: a tag no answer's own terms reach, so that tagged parts cannot mix. */
+const piPower = (k: number): Value =>
+  make([{ c: Q.ONE, rad: 1n, pi: k, im: 0 }], { re: Math.PI ** k, im: 0 }, false);
+
+/** Integer values of a sum's index at which its body is evaluated (the index runs over integers). */
+const INDEX_VALUES = [2n, 3n, 5n, 7n];
+
+/**
+ * A sum or product with symbolic bounds cannot be computed; it is encoded exactly as its body at the index values
+ * 2, 3, 5, 7 (times pi^100, pi^130, pi^160, pi^190) plus its bounds (pi^220, pi^280) and tags for which bounds are
+ * given, the operator and the index name, so two such answers are equal only when their operator, index, bounds and
+ * body are. Anything inexact is not comparable.
+ */
+function bigOperator(node: Extract<Node, { t: "bigop" }>, env: Env): Value {
+  const parts: Value[] = INDEX_VALUES.map((k, j) => {
+    const at = new Map(env);
+    if (node.index) at.set(node.index, Q.rat(k));
+    return mulV(evaluate(node.body, at), piPower(100 + 30 * j));
+  });
+  if (node.lo) parts.push(mulV(evaluate(node.lo, env), piPower(220)), piPower(250));
+  if (node.hi) parts.push(mulV(evaluate(node.hi, env), piPower(280)), piPower(310));
+  if (node.op === "prod") parts.push(piPower(340));
+  if (node.index) parts.push(mulV(fromRational(Q.rat(BigInt(node.index.charCodeAt(0)))), piPower(370)));
+  if (parts.some((v) => !v.exact || v.decimal)) throw new EvaluationError("inexact sum");
+  return parts.reduce(addV);
 }
 
 /** The variables a tree uses, in first-seen order. */

@@ -1,9 +1,11 @@
 /** LaTeX cleanup that never changes a value: spacing, sizing, fraction styles, delimiters. */
+import { dropSpaceSeparators, infixFractions, plainTextMath, unwrapDecorations } from "./forms.js";
 
-const SPACING = /(?<!\\)\\(?:[,;:! ]|quad|qquad|displaystyle|textstyle|limits|nolimits)(?![a-zA-Z])/g;
+const SPACING =
+  /(?<!\\)\\(?:[,;:! ]|quad|qquad|displaystyle|textstyle|scriptstyle|limits|nolimits|thinspace|medspace|thickspace|enspace)(?![a-zA-Z])|~/g;
 const SIZING = /\\(?:left|right|big|Big|bigg|Bigg)[lr]?(?![a-zA-Z])\s*/g;
 const TEXT_COMMANDS =
-  /\\(?:mbox|textbf|textrm|textit|textsf|texttt|mathrm|mathbf|mathit|mathsf|mathbb|mathtt|hbox)\s*\{/g;
+  /\\(?:mbox|textbf|textrm|textnormal|textup|textmd|textsl|textit|textsf|texttt|emph|mathrm|mathbf|mathit|mathsf|mathbb|mathtt|mathnormal|mathup|hbox)\s*\{/g;
 const DEGREE = /\^\s*\{?\s*\\circ\s*\}?|\\degree(?![a-zA-Z])|°/g;
 /** "28 percent" is `28\%`, so that the percent rules apply to it (`0.28 percent` is not 0.28). */
 const PERCENT_WORD = /\\text\{\s*per\s?cent\s*\}|(?<=[\d}])\s*per\s?cent(?![a-zA-Z])/g;
@@ -13,6 +15,7 @@ const DEGREE_WORDS = /\\text\{\s*(?:degrees?|deg)\s*\}|(?<=[\d}\s])(?:degrees?)(
 function unifyCommands(s: string): string {
   if (!/[\\<>≤≥×·∙−–π∞√]/.test(s)) return s;
   return s
+    .replace(/\\text\{\s*,?\s*(or|and)\s*,?\s*\}/g, " $1 ")
     .replace(/\\[dt]frac(?![a-zA-Z])/g, "\\frac")
     .replace(/\\[dt]binom(?![a-zA-Z])/g, "\\binom")
     .replace(/\\(?:leq|leqslant|le)(?![a-zA-Z])/g, "\\le ")
@@ -34,7 +37,10 @@ function unifyCommands(s: string): string {
     .replace(/π/g, "\\pi ")
     .replace(/∞/g, "\\infty ")
     .replace(/√/g, "\\sqrt")
-    .replace(/\\infin(?![a-zA-Z])/g, "\\infty ");
+    .replace(/\\infin(?![a-zA-Z])/g, "\\infty ")
+    .replace(/\\(?:lor|vee)(?![a-zA-Z])/g, " or ")
+    .replace(/\\(?:land|wedge)(?![a-zA-Z])/g, " and ")
+    .replace(/\\colon(?![a-zA-Z])/g, ":");
 }
 
 /** Removes thousands separators: `10,\!080`, `58,500`, `1{,}000`, `1\,000` but never a list such as `3,5,7`. */
@@ -87,11 +93,13 @@ export function normalizeLatex(input: string): string {
   s = s.replace(/,\s*\\!/g, ",\\!");
   s = dropThousandsSeparators(s);
   s = s.replace(SIZING, "").replace(SPACING, " ");
+  if (s.length <= MAX_ANSWER_LENGTH) s = infixFractions(plainTextMath(unwrapDecorations(s)));
   s = repeatingDecimals(arrayAsMatrix(s));
   s = s.replace(TEXT_COMMANDS, "\\text{");
   s = s.replace(PERCENT_WORD, "%");
   s = unifyCommands(s);
   s = s.replace(DEGREE, "°").replace(DEGREE_WORDS, "°");
+  s = dropSpaceSeparators(s.replace(/\s+/g, " "));
   s = s.replace(/\\text\{\s*([-+]?[\d.]+)\s*\}/g, "$1");
   s = s.replace(/\s+/g, " ").trim();
   s = s.replace(/(?:\s*[.。])+$/, "").replace(/\s*[,;]$/, "");

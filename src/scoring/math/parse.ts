@@ -17,7 +17,8 @@ export type Node =
   | { t: "percent"; x: Node }
   | { t: "abs"; x: Node }
   | { t: "binom"; a: Node; b: Node }
-  | { t: "fn"; name: string; x: Node; base?: Node };
+  | { t: "fn"; name: string; x: Node; base?: Node }
+  | { t: "bigop"; op: "sum" | "prod"; index: string; lo?: Node; hi?: Node; body: Node };
 
 export class ParseError extends Error {}
 
@@ -44,7 +45,7 @@ const FUNCTIONS = new Set([
 ]);
 const IGNORED_COMMANDS = new Set(["operatorname"]);
 /** Greek letters are variables like single Latin letters (`\pi` is the constant); case matters. */
-const GREEK_VARIABLES = new Set(
+export const GREEK_VARIABLES = new Set(
   "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Sigma Phi Psi Omega".split(
     " ",
   ),
@@ -89,6 +90,8 @@ function tokenize(src: string): Token[] {
 class Parser {
   private pos = 0;
   private depth = 0;
+  /** Indices of the sums and products being parsed: variables in their bodies even when named `i` or `e`. */
+  private readonly boundIndices: string[] = [];
   private absDepth = 0;
   constructor(private readonly toks: Token[]) {}
 
@@ -158,15 +161,32 @@ class Parser {
         this.pos++;
         left = { t: "div", a: left, b: this.unary() };
       } else if (this.startsAtom()) {
-        // `2 1/2` (a mixed number), `5 000` (a separator) or `2 3` is never the product of two numbers.
-        if (isNumberLiteral(left) && this.peek()?.k === "num")
-          throw new ParseError("two numbers side by side");
+        // `3 2/7` is a mixed number (a whole number and a proper fraction side by side); `2 3` is never a product.
+        if (isNumberLiteral(left) && this.peek()?.k === "num") {
+          const mixed = this.plainMixedFraction(left);
+          if (!mixed) throw new ParseError("two numbers side by side");
+          left = mixed;
+          continue;
+        }
         const right = this.power();
         const mixed = left.t === "num" && left.literal === "int" && right.t === "div" && right.intFrac;
         left = mixed ? { t: "add", a: left, b: right } : { t: "mul", a: left, b: right };
       } else break;
     }
     return left;
+  }
+
+  /** `3 2/7`: an integer, then `n/d` with integers 0 < n < d and nothing binding tighter after it, is 3 + 2/7. */
+  private plainMixedFraction(whole: Node): Node | undefined {
+    const [n, slash, d, after] = [this.peek(), this.peek(1), this.peek(2), this.peek(3)];
+    if (whole.t !== "num" || whole.literal !== "int") return undefined;
+    if (n?.k !== "num" || d?.k !== "num" || slash?.k !== "sym" || slash.s !== "/") return undefined;
+    if (!/^\d+$/.test(n.s) || !/^\d+$/.test(d.s)) return undefined;
+    if (after && (after.k === "num" || (after.k === "sym" && /^[\^!_.]$/.test(after.s)))) return undefined;
+    const [num, den] = [BigInt(n.s), BigInt(d.s)];
+    if (num <= 0n || num >= den) return undefined;
+    this.pos += 3;
+    return { t: "add", a: whole, b: { t: "div", a: this.number(n.s), b: this.number(d.s), intFrac: true } };
   }
 
   private unary(): Node {
@@ -266,8 +286,11 @@ class Parser {
   }
 
   private identifier(name: string): Node {
-    if (name === "e") return { t: "const", name: "e" };
-    if (name === "i") return { t: "const", name: "i" };
+    // `e_i` and `i_1` are variables, and so is the index of a sum inside its body (`\sum_{i=1}^{n} i`).
+    if (!this.isSym("_") && !this.boundIndices.includes(name)) {
+      if (name === "e") return { t: "const", name: "e" };
+      if (name === "i") return { t: "const", name: "i" };
+    }
     if (this.isSym("_")) {
       this.pos++;
       const sub = this.peek();
@@ -323,6 +346,7 @@ class Parser {
       return x;
     }
     if (FUNCTIONS.has(name)) return this.func(name);
+    if (name === "sum" || name === "prod") return this.bigOperator(name);
     if (GREEK_VARIABLES.has(name)) return this.identifier(`\\${name}`);
     throw new ParseError(`unknown command \\${name}`);
   }
@@ -346,6 +370,49 @@ class Parser {
     const x = this.isSym("(") ? this.postfix() : this.functionArgument();
     const call: Node = base ? { t: "fn", name: fname, x, base } : { t: "fn", name: fname, x };
     return power ? { t: "pow", a: call, b: power } : call;
+  }
+
+  /**
+   * `\sum_{i=0}^{n} a_i b_{n-i}`, `\prod_{k=1}^n x_k`: the index, its bounds, and the body (the product of the atoms
+   * that follow, `\cdot` included; a `+` ends it). Such an answer is compared only with the same operator, index and
+   * bounds, its body as an expression in the index (taking integer values) and the other variables.
+   */
+  private bigOperator(op: "sum" | "prod"): Node {
+    let index = "";
+    let lo: Node | undefined;
+    let hi: Node | undefined;
+    if (this.isSym("_")) {
+      this.pos++;
+      const braced = this.isSym("{");
+      if (braced) this.pos++;
+      const t = this.peek();
+      if (t?.k !== "id") throw new ParseError("bad index");
+      this.pos++;
+      index = t.s;
+      if (braced) {
+        if (this.isSym("=")) {
+          this.pos++;
+          lo = this.expr();
+        }
+        this.expect("}");
+      }
+    }
+    if (this.isSym("^")) {
+      this.pos++;
+      hi = this.exponent();
+    }
+    this.boundIndices.push(index);
+    let body = this.power();
+    for (;;) {
+      if (this.isCmd("cdot") || this.isSym("*")) this.pos++;
+      else if (!this.startsAtom()) break;
+      body = { t: "mul", a: body, b: this.power() };
+    }
+    this.boundIndices.pop();
+    const node: Node = { t: "bigop", op, index, body };
+    if (lo) node.lo = lo;
+    if (hi) node.hi = hi;
+    return node;
   }
 
   /** `\sin 2x` is sin(2x), `\sin x \cos x` is sin(x) cos(x). */

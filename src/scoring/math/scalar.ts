@@ -15,7 +15,9 @@ interface Decorated {
 
 const UNIT_TAIL =
   /(?:\s*(?:\\text\{[^{}]*\}|(?<![a-zA-Z\\])[a-zA-Z]{2,}(?:\s+[a-zA-Z]{2,})*)(?:\s*\^\s*\{?[23]\}?)?)+$/;
-const BASE_NUMBER = /^([0-9A-Za-z]+)\s*_\s*\{?\s*(\d+)\s*\}?$/;
+/** `1011_2`, `1011_{2}`, `(1011)_2`, `{1011}_2`: digits and their base. */
+const BASE_NUMBER =
+  /^(?:\(\s*([0-9A-Za-z]+)\s*\)|\{\s*([0-9A-Za-z]+)\s*\}|([0-9A-Za-z]+))\s*_\s*\{?\s*(\d+)\s*\}?$/;
 /** `1.2e5`, `3E-4`: a computer-style power of ten (checked only after base-n answers, where `E` is a digit). */
 const E_NOTATION = /^([-+]?(?:\d+\.?\d*|\.\d+))[eE]([-+]?\d+)$/;
 
@@ -42,8 +44,9 @@ function decorate(s: string): Decorated {
   const percent = /%$/.test(core);
   core = core.replace(/%$/, "").trim();
   const base = BASE_NUMBER.exec(core);
-  if (base && !/^[a-zA-Z]$/.test(base[1]!))
-    return { core: base[1]!.toUpperCase(), degrees, percent, base: base[2]! };
+  const digits = base && (base[1] ?? base[2] ?? base[3])!;
+  if (base && digits && !/^[a-zA-Z]$/.test(digits))
+    return { core: digits.toUpperCase(), degrees, percent, base: base[4]! };
   return { core: stripOuterBraces(core), degrees, percent };
 }
 
