@@ -15,6 +15,12 @@ export interface SyntheticGgufOptions {
   chatTemplate?: string;
   /** `llama.context_length`; default 512. */
   contextLength?: number;
+  /**
+   * A model that (practically) never ends its turn: one constant embedding dimension dominates the residual
+   * stream, and the output rows of the control tokens (end of turn included) are strongly negative on it. For
+   * deadline and abort tests, which need a generation that runs until it is stopped.
+   */
+  endless?: boolean;
 }
 
 export const CHATML_TEMPLATE =
@@ -24,8 +30,8 @@ export const CHATML_TEMPLATE =
 /** A template that refuses a system role, as Gemma's does; the adapter must fold the system prompt into the user turn. */
 export const NO_SYSTEM_TEMPLATE =
   "{% for message in messages %}{% if message['role'] == 'system' %}{{ raise_exception('System role not supported') }}{% endif %}" +
-  "{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}" +
-  "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+  "{{ '<|im_start|>' + message['role'] + ': ' + message['content'] + '<|im_end|>' }}{% endfor %}" +
+  "{% if add_generation_prompt %}{{ '<|im_start|>assistant: ' }}{% endif %}";
 
 const EMBD = 64;
 const FF = 128;
@@ -240,7 +246,15 @@ export function syntheticGguf(options: SyntheticGgufOptions = {}): Buffer {
   tensors.forEach((t, i) => {
     const count = t.shape.reduce((a, b) => a * b, 1);
     const data = Buffer.alloc(sizes[i] ?? 0);
-    for (let j = 0; j < count; j++) data.writeFloatLE(t.fill === "ones" ? 1 : random(), j * 4);
+    for (let j = 0; j < count; j++) {
+      let value = t.fill === "ones" ? 1 : random();
+      // Element j of a [64, vocab] matrix is dimension j % 64 of token floor(j / 64).
+      if (options.endless && j % EMBD === 0) {
+        if (t.name === "token_embd.weight") value = 20;
+        if (t.name === "output.weight" && j / EMBD < 5) value = -1;
+      }
+      data.writeFloatLE(value, j * 4);
+    }
     w.push(data);
   });
   return w.bytes();
