@@ -11,7 +11,7 @@ import { mkdir, open, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../../config/errors.js";
 import { defaultCacheDir, isFile, networkReason } from "../../tasks/datasets.js";
-import type { GgufSource } from "./spec.js";
+import type { GgufSource, RemoteSource } from "./spec.js";
 
 export const DEFAULT_HF_ENDPOINT = "https://huggingface.co";
 
@@ -68,14 +68,14 @@ export function hfEndpoint(env: Record<string, string | undefined> = process.env
 }
 
 /** The download URL of a hub file (`HF_ENDPOINT` replaces the hub, as huggingface_hub does). */
-export function sourceUrl(source: Exclude<GgufSource, { kind: "file" }>, env = process.env): string {
+export function sourceUrl(source: RemoteSource, env = process.env): string {
   if (source.kind === "url") return source.url;
   const file = source.file.split("/").map(encodeURIComponent).join("/");
   return `${hfEndpoint(env)}/${source.owner}/${source.repo}/resolve/${encodeURIComponent(source.revision)}/${file}`;
 }
 
 /** Where a downloaded source lives in the cache. */
-export function cachedModelPath(source: Exclude<GgufSource, { kind: "file" }>, cacheDir: string): string {
+export function cachedModelPath(source: RemoteSource, cacheDir: string): string {
   if (source.kind === "hf") {
     return join(
       cacheDir,

@@ -9,6 +9,9 @@ export type GgufSource =
   | { kind: "url"; url: string }
   | { kind: "hf"; owner: string; repo: string; file: string; revision: string };
 
+/** A source that is downloaded. */
+export type RemoteSource = Exclude<GgufSource, { kind: "file" }>;
+
 export interface GgufSpec {
   provider: "gguf";
   /** What the user wrote after `gguf:`, e.g. `./model.gguf`, `default`. */
