@@ -44,17 +44,16 @@ export function chooseModel(
   if (spec.source.kind === "file" || !needsDownload(spec.source, { env }) || consent.yes)
     return DEFAULT_MODEL_SPEC;
   const cache = cachedModelPath(spec.source, defaultCacheDir(env));
-  const lines = [
-    "no model named (--model or PERSONA_BENCH_MODEL). The default model is",
-    `  ${DEFAULT_GGUF.description}: about ${formatBytes(DEFAULT_GGUF.approxBytes)}, downloaded once from`,
-    `  ${sourceUrl(spec.source, env)}`,
-    `  into ${cache}, checked against its sha256, and run in this process on the CPU (or a GPU) with no server.`,
+  const parts = [
+    `no model named (--model or PERSONA_BENCH_MODEL): the default model, ${DEFAULT_GGUF.description},`,
+    `about ${formatBytes(DEFAULT_GGUF.approxBytes)}, would be downloaded once from ${sourceUrl(spec.source, env)}`,
+    `into ${cache} (checked against its sha256) and run in this process, no server needed;`,
     consent.allowDownload
-      ? "Run again with --yes to download it, or name a model:"
-      : "Downloads are disabled (--no-download); name a model:",
-    "  --model gguf:<file.gguf> | gguf:hf:<owner>/<repo>/<file.gguf> | ollama:<model> | openai:<model>@http://host:port/v1",
+      ? "run again with --yes to download it, or name a model:"
+      : "downloads are disabled (--no-download); name a model:",
+    "--model gguf:<file.gguf>, gguf:hf:<owner>/<repo>/<file.gguf>, ollama:<model> or openai:<model>@http://host:port/v1",
   ];
-  throw new CliError(lines.join("\n"), EXIT.badInput);
+  throw new CliError(parts.join(" "), EXIT.badInput);
 }
 
 /** --gpu auto|off and --threads n. */

@@ -19,18 +19,18 @@ export function listProviders(): ProviderInfo[] {
       description: "Ollama native API; host from the spec, OLLAMA_HOST, or http://127.0.0.1:11434",
     },
     {
-      name: "gguf",
-      grammar: "gguf:<path | https URL | hf:<owner>/<repo>/<file> | default>",
-      description:
-        "a GGUF file run in this process by llama.cpp (node-llama-cpp, optional dependency); URLs and hub files are " +
-        "downloaded once into the cache and checked against their sha256",
-    },
-    {
       name: "openai",
       grammar: "openai:<model>[@<base-url>/v1]",
       description:
         "OpenAI-compatible chat completions (OpenAI, vLLM, SGLang, LM Studio, llama-server); base URL from the " +
         "spec, OPENAI_BASE_URL, or https://api.openai.com/v1; key from OPENAI_API_KEY",
+    },
+    {
+      name: "gguf",
+      grammar: "gguf:<path | https URL | hf:<owner>/<repo>/<file> | default>",
+      description:
+        "a GGUF file run in this process by llama.cpp (node-llama-cpp, optional dependency); URLs and hub files are " +
+        "downloaded once into the cache and checked against their sha256",
     },
   ];
 }

@@ -20,7 +20,7 @@ export const NODE_LLAMA_CPP_VERSION = "3.21.1";
 /** The one line shown when the optional dependency is missing or cannot load. */
 export const MISSING_NODE_LLAMA_CPP =
   `gguf: models need the optional package node-llama-cpp@${NODE_LLAMA_CPP_VERSION}, which is not installed ` +
-  `(was npm run with --omit=optional?): run \`npm install --save-optional --save-exact node-llama-cpp@${NODE_LLAMA_CPP_VERSION}\` ` +
+  `(npm ci --omit=optional leaves it out): run \`npm install --save-optional --save-exact node-llama-cpp@${NODE_LLAMA_CPP_VERSION}\` ` +
   "in persona-bench's folder, or use an ollama: or openai: model";
 
 export class RuntimeUnavailableError extends Error {
