@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { applyOverrides, type BenchmarkDefinition, loadBenchmark } from "../config/benchmark.js";
-import { createAdapter } from "../models/registry.js";
+import { createAdapter, type LocalModelOptions } from "../models/registry.js";
 import { AdapterError, type ModelIdentity, type Timeouts } from "../models/types.js";
 import { packageRoot } from "../package-root.js";
 import { parsePersonaSelector } from "../personas/catalog.js";
@@ -13,6 +13,7 @@ import { DEFAULT_RETRY_POLICY } from "../runner/retry.js";
 import { Store } from "../store/store.js";
 import { taskKindFor } from "../task-kinds/registry.js";
 import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
+import { chooseModel, downloadReporter, localModelSettings } from "./local-model.js";
 import { integerOption, parseCommandArgs, secondsOption, writableDirectoryOption } from "./options.js";
 import { createProgressReporter } from "./progress.js";
 import { printRunSummary } from "./summary.js";
@@ -26,7 +27,10 @@ Model specs:
   ollama:<model>[@http://host:port]     Ollama (host also from OLLAMA_HOST; default http://127.0.0.1:11434)
   openai:<model>[@<base-url>/v1]        OpenAI-compatible server: OpenAI, vLLM, SGLang, LM Studio, llama-server
                                         (API key from OPENAI_API_KEY only)
-  Without --model, PERSONA_BENCH_MODEL is used.
+  gguf:<file.gguf | https URL | hf:<owner>/<repo>/<file> | default>
+                                        a GGUF run in this process by llama.cpp (no server); URLs and hub files
+                                        are downloaded once into the cache and checked against their sha256
+  Without --model, PERSONA_BENCH_MODEL is used, else gguf:default (a ~0.5 GB model; its first download needs --yes).
 
 Options:
   --model <spec>              the model under test
@@ -37,7 +41,10 @@ Options:
   --seed <n>                  benchmark seed (per-request seeds derive from it)
   --concurrency <n>           requests in flight to the model server (default 4)
   --data-dir <dir>            read datasets from <dir> (e.g. <dir>/math500/test.jsonl; or PERSONA_BENCH_DATA_DIR)
-  --no-download               never download datasets; fail if no local copy is found
+  --no-download               never download datasets or model files; fail if no local copy is found
+  --yes                       allow the default model's first download (when no model is named)
+  --gpu auto|off              gguf: use a GPU where a llama.cpp build fits (default auto), or the CPU only
+  --threads <n>               gguf: generation threads (default: the CPUs available)
   --store <path>              SQLite store (default .persona-bench/store.sqlite)
   --out <dir>                 reports directory (default reports)
   --first-token-timeout <s>   max seconds until the first token, model load included (default 600)
@@ -76,6 +83,9 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
     "retry-base-delay": { type: "string" },
     json: { type: "boolean" },
     "dry-run": { type: "boolean" },
+    yes: { type: "boolean" },
+    gpu: { type: "string" },
+    threads: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -86,13 +96,8 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
     throw new CliError(`run: expected one benchmark file, got ${positionals.length}`, EXIT.badInput);
   }
 
-  const modelSpec = values.model ?? io.env.PERSONA_BENCH_MODEL;
-  if (!modelSpec) {
-    throw new CliError(
-      "no model named: pass --model ollama:<model> or --model openai:<model>@http://host:port/v1, or set PERSONA_BENCH_MODEL (see persona-bench run --help)",
-      EXIT.badInput,
-    );
-  }
+  const allowDownload = values["no-download"] !== true;
+  const modelSpec = chooseModel(values.model, io.env, { yes: values.yes === true, allowDownload });
   const concurrency = integerOption("concurrency", values.concurrency, { min: 1, max: 1024 }) ?? 4;
   const timeouts: Timeouts = {
     connectMs: DEFAULT_TIMEOUTS.connectMs,
@@ -126,9 +131,18 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   const dataDir = values["data-dir"] ?? io.env.PERSONA_BENCH_DATA_DIR;
   const prepared = await prepareBenchmark(benchmark, {
     ...(dataDir ? { dataDir: resolve(io.cwd, dataDir) } : {}),
-    allowDownload: values["no-download"] !== true,
+    allowDownload,
   });
-  const adapter = createAdapter(modelSpec, io.env);
+  // In-process models: --concurrency sequences in one context; a dry run never downloads a model file.
+  const local: LocalModelOptions = {
+    ...localModelSettings(values),
+    cwd: io.cwd,
+    sequences: concurrency,
+    allowDownload: allowDownload && !values["dry-run"],
+    onDownloadProgress: downloadReporter(io.stderr),
+    onNotice: (message) => io.stderr.write(`note: ${message}\n`),
+  };
+  const adapter = createAdapter(modelSpec, io.env, local);
   // From here on only the adapter's spec, which hides any credential typed into it, is printed or stored.
   const storePath = resolve(io.cwd, values.store ?? ".persona-bench/store.sqlite");
   const outDir = resolve(io.cwd, values.out ?? "reports");
@@ -136,7 +150,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
 
   const judgeSpecs = values.judge && values.judge.length > 0 ? values.judge : benchmarkJudges(benchmark);
   const judgeAdapters = judgeSpecs.map((given) => {
-    const judge = createAdapter(given, io.env);
+    const judge = createAdapter(given, io.env, local);
     return { spec: judge.spec, adapter: judge };
   });
 
@@ -185,6 +199,8 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
       io.stdout.write(`${lines.join("\n")}\n`);
     } finally {
       store?.close();
+      await adapter.close?.();
+      for (const judge of judgeAdapters) await judge.adapter.close?.();
     }
     return EXIT.success;
   }

@@ -3,12 +3,13 @@
  * Model names may contain `:` (e.g. `qwen2.5:7b-instruct`), so the endpoint is split off at the last `@`
  * that is followed by `http://` or `https://`. Credentials never travel in a spec: URLs with a user or
  * password are rejected, and the OpenAI key comes only from OPENAI_API_KEY. Neither the refusal nor the parsed
- * spec repeats a credential the user typed (redactCredentials).
+ * spec repeats a credential the user typed (redactCredentials). `gguf:` specs are parsed in gguf/spec.ts.
  */
 import { redactCredentials } from "./credentials.js";
+import { type GgufSpec, parseGgufSpec } from "./gguf/spec.js";
 
 export const SPEC_GRAMMAR =
-  "ollama:<model>[@http://host:port] or openai:<model>[@http(s)://host[:port]/.../v1]";
+  "ollama:<model>[@http://host:port], openai:<model>[@http(s)://host[:port]/.../v1] or gguf:<file | URL | hf:owner/repo/file | default>";
 
 export const OLLAMA_DEFAULT_HOST = "http://127.0.0.1:11434";
 export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
@@ -35,7 +36,7 @@ export interface OpenAISpec {
   spec: string;
 }
 
-export type ModelSpec = OllamaSpec | OpenAISpec;
+export type ModelSpec = OllamaSpec | OpenAISpec | GgufSpec;
 
 function fail(spec: string, problem: string): never {
   // The spec and the problem may quote a URL holding a password or a key: the message is printed.
@@ -120,6 +121,8 @@ export function parseModelSpec(spec: string, env: NodeJS.ProcessEnv = process.en
   const colon = text.indexOf(":");
   if (colon <= 0) fail(text, "missing provider prefix");
   const provider = text.slice(0, colon);
+  if (provider === "gguf")
+    return parseGgufSpec(text, text.slice(colon + 1), (problem) => fail(text, problem));
   const { model, endpoint } = splitEndpoint(text.slice(colon + 1));
   if (provider === "ollama") {
     checkModel(text, model);

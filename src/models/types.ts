@@ -133,4 +133,10 @@ export interface ModelAdapter {
   /** One attempt; throws AdapterError on any failure. */
   complete(request: CompletionRequest): Promise<CompletionResponse>;
   close?(): Promise<void>;
+  /**
+   * For a model with no endpoint URL (in-process gguf:): the runner's concurrency limiter key and how many requests
+   * the model can serve at once. Roles whose adapters give the same key share one limit of min(slots, --concurrency).
+   * Without it the limit is keyed on the identity's endpoint. Read after identify().
+   */
+  readonly concurrency?: { key: string; slots: number };
 }

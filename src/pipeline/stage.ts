@@ -35,12 +35,19 @@ export class StageContext {
     },
   ) {}
 
-  /** Two roles served by the same server (a judge on the subject's Ollama) share its limit. */
-  private limitFor(identity: ModelIdentity): LimitFunction {
-    let limit = this.limits.get(identity.endpoint);
+  /**
+   * Two roles served by the same server (a judge on the subject's Ollama) share its limit; an adapter with its own
+   * limiter key (an in-process model) gets at most its slots.
+   */
+  private limitFor({ adapter, identity }: Endpoint): LimitFunction {
+    const own = adapter.concurrency;
+    const key = own?.key ?? identity.endpoint;
+    let limit = this.limits.get(key);
     if (!limit) {
-      limit = pLimit(this.options.concurrency);
-      this.limits.set(identity.endpoint, limit);
+      limit = pLimit(
+        own ? Math.max(1, Math.min(own.slots, this.options.concurrency)) : this.options.concurrency,
+      );
+      this.limits.set(key, limit);
     }
     return limit;
   }
@@ -55,7 +62,7 @@ export class StageContext {
       adapter: endpoint.adapter,
       modelKey: modelCacheKey(endpoint.identity),
       store: this.store,
-      limit: this.limitFor(endpoint.identity),
+      limit: this.limitFor(endpoint),
       timeouts: this.options.timeouts,
       retry: this.options.retry,
       ...(this.options.signal ? { signal: this.options.signal } : {}),

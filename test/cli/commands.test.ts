@@ -108,10 +108,15 @@ describe("persona-bench run with an override a task cannot take", () => {
 
 describe("persona-bench without a model", () => {
   it("says how to name one, in one line, with the bad-input exit code", async () => {
-    const run = await runCli(["run", "benchmarks/math500-quick.yaml"]);
+    // The default model is not in this (empty) cache: its download needs --yes.
+    const run = await runCli(["run", "benchmarks/math500-quick.yaml"], {
+      env: { PERSONA_BENCH_CACHE_DIR: tempDir() },
+    });
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split("\n")).toEqual([
-      expect.stringMatching(/no model named: pass --model ollama:/),
+      expect.stringMatching(
+        /no model named .* run again with --yes .* --model gguf:<file\.gguf>, .* ollama:<model>/,
+      ),
     ]);
   });
 

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getValidator } from "../../src/config/schemas.js";
 import type { Results } from "../../src/results/types.js";
+import { GRADER_VERSION } from "../../src/scoring/math/index.js";
 import { SimulatedModel } from "../e2e/simulated-model.js";
 import { type FakeOllama, type RespondContext, startFakeOllama } from "../fakes/index.js";
 import { runArgs, runCli } from "../helpers/cli.js";
@@ -207,7 +208,9 @@ describe("persona-bench gate (end to end through the CLI)", () => {
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/decoding temperature 0 vs 0\.7/);
     expect(both.stderr).toMatch(
-      /scored by math-grader math-grader-2 vs math-grader math-grader-1: .*re-run `persona-bench run`/,
+      new RegExp(
+        `scored by math-grader ${GRADER_VERSION} vs math-grader math-grader-1: .*re-run \`persona-bench run\``,
+      ),
     );
   });
 

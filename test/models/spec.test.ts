@@ -114,7 +114,7 @@ describe("registry", () => {
 
   test("listProviders covers every provider createAdapter accepts", () => {
     const names = listProviders().map((p) => p.name);
-    expect(names).toEqual(["ollama", "openai"]);
+    expect(names).toEqual(["ollama", "openai", "gguf"]);
     for (const p of listProviders()) expect(() => createAdapter(`${p.name}:some-model`, {})).not.toThrow();
   });
 });

@@ -1,0 +1,46 @@
+/**
+ * The sha256 of a model file, computed once: a small JSON file in the cache remembers it by real path, size and
+ * modification time, so a 5 GB model is hashed on its first run only. Any change of size or mtime rehashes.
+ */
+import { randomBytes } from "node:crypto";
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { hashFile } from "../../tasks/datasets.js";
+
+interface Entry {
+  size: number;
+  mtimeMs: number;
+  sha256: string;
+}
+
+export function hashCachePath(cacheDir: string): string {
+  return join(cacheDir, "models", "sha256.json");
+}
+
+function readCache(file: string): Record<string, Entry> {
+  try {
+    const parsed = JSON.parse(readFileSync(file, "utf8")) as unknown;
+    return typeof parsed === "object" && parsed !== null ? (parsed as Record<string, Entry>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The file's sha256, from the cache when its size and mtime still match. `known` skips hashing (just verified). */
+export async function modelSha256(path: string, cacheDir: string, known?: string): Promise<string> {
+  const real = realpathSync(path);
+  const { size, mtimeMs } = statSync(real);
+  const file = hashCachePath(cacheDir);
+  const cached = readCache(file)[real];
+  if (cached && cached.size === size && cached.mtimeMs === mtimeMs && known === undefined)
+    return cached.sha256;
+  const sha256 = known ?? (await hashFile(real)).sha256;
+  // Re-read before writing: another process may have added entries meanwhile. Last writer wins per entry.
+  const entries = { ...readCache(file), [real]: { size, mtimeMs, sha256 } };
+  await mkdir(dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  await writeFile(temp, `${JSON.stringify(entries, null, 1)}\n`);
+  await rename(temp, file);
+  return sha256;
+}
