@@ -102,7 +102,7 @@ describe("persona-bench run with an override a task cannot take", () => {
     expect(run.stderr.trim().split("\n")).toEqual([
       "note: --samples does not apply to task personagym: ignored there",
     ]);
-    expect(run.stdout).toMatch(/math500: 2 math500 problems x \d+ conditions .* x 3 sample\(s\)/);
+    expect(run.stdout).toMatch(/math500: 2 problems x \d+ conditions .* x 3 sample\(s\)/);
   });
 });
 

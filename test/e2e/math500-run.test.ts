@@ -9,8 +9,6 @@ import { MATH_BOOTSTRAP } from "../../src/task-kinds/math/section.js";
 import { type FakeOllama, startFakeOllama } from "../fakes/index.js";
 import { runCli } from "../helpers/cli.js";
 import { repoRoot, requireSharedData } from "../helpers/paths.js";
-import { mathSection } from "../helpers/sections.js";
-import { tempDir } from "../helpers/tmp.js";
 import {
   binomial,
   expectedMaxBySubsets,
@@ -19,7 +17,9 @@ import {
   mean,
   populationStd,
   wilson,
-} from "./reference-statistics.js";
+} from "../helpers/reference-statistics.js";
+import { mathSection } from "../helpers/sections.js";
+import { tempDir } from "../helpers/tmp.js";
 import { type Outcome, type OutcomeShares, SimulatedModel, WRONG_ANSWER } from "./simulated-model.js";
 
 const LIMIT = 20;

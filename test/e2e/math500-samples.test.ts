@@ -4,9 +4,9 @@ import type { Results } from "../../src/results/types.js";
 import { MATH_BOOTSTRAP } from "../../src/task-kinds/math/section.js";
 import { type FakeOpenAI, startFakeOpenAI } from "../fakes/index.js";
 import { runArgs, runCli } from "../helpers/cli.js";
+import { holmAdjusted, mcnemar, wilson } from "../helpers/reference-statistics.js";
 import { mathSection } from "../helpers/sections.js";
 import { tempDir } from "../helpers/tmp.js";
-import { holmAdjusted, mcnemar, wilson } from "./reference-statistics.js";
 import { SimulatedModel } from "./simulated-model.js";
 
 const LIMIT = 12;

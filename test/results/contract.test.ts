@@ -8,7 +8,7 @@ import { GRADER_VERSION } from "../../src/scoring/math/index.js";
 import { type FakeOllama, startFakeOllama } from "../fakes/index.js";
 import { runCli } from "../helpers/cli.js";
 import { fixturesDir } from "../helpers/paths.js";
-import { referenceHolm, referenceMcNemar } from "../helpers/reference-stats.js";
+import { holmAdjusted, mcnemar } from "../helpers/reference-statistics.js";
 import { mathSection } from "../helpers/sections.js";
 import {
   SYNTHETIC_EXPECTED,
@@ -103,10 +103,10 @@ describe("results.json version 2", () => {
       const b = mine.filter((c, i) => c === "c" && control[i] !== "c").length;
       const c = mine.filter((code, i) => code !== "c" && control[i] === "c").length;
       expect(persona.discordant).toEqual({ personaOnly: b, controlOnly: c });
-      return referenceMcNemar(b, c);
+      return mcnemar(b, c);
     });
     expect(personas.map((p) => p.pValue)).toEqual(raw);
-    const holm = referenceHolm(raw);
+    const holm = holmAdjusted(raw);
     personas.forEach((persona, i) => {
       expect(persona.pValueHolm).toBeCloseTo(holm[i]!, 12);
     });

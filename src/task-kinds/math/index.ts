@@ -67,7 +67,7 @@ function mathKind(
         config,
         describe: () => {
           const personas = config.personas.length;
-          return `${config.id}: ${problems.length} ${dataset.name} problems x ${personas + 1} conditions (control + ${personas} personas) x ${config.samples} sample(s)`;
+          return `${config.id}: ${problems.length} problems${config.id === dataset.name ? "" : ` of ${dataset.name}`} x ${personas + 1} conditions (control + ${personas} personas) x ${config.samples} sample(s)`;
         },
         skipReason: () => undefined,
         dryRun(models, store) {
