@@ -13,5 +13,6 @@ export * from "./persona-summary.js";
 export * from "./personagym.js";
 export * from "./proportions.js";
 export * from "./random.js";
+export * from "./sign-flip.js";
 export * from "./stability.js";
 export { type ProblemScore, VERDICT_RULE } from "./verdict.js";

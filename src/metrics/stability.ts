@@ -13,6 +13,7 @@ import { comparePaired } from "./paired.js";
 import { passAtKCurve } from "./pass-at-k.js";
 import { type PersonaSummary, summarizePersonas } from "./persona-summary.js";
 import { wilsonInterval } from "./proportions.js";
+import { signFlipPValue } from "./sign-flip.js";
 
 /** [lo, hi], as results.json stores it. */
 export type Bounds = [number, number];
@@ -105,9 +106,19 @@ export function personaStability(
     const result = stats[index]!;
     result.deltaVsControl = comparison.delta;
     result.deltaCi95 = [comparison.deltaInterval.lo, comparison.deltaInterval.hi];
-    result.pValue = comparison.mcnemar.pValue;
+    // One sample: exact McNemar on the verdicts. Several: majority verdicts would throw away most of what the
+    // samples say (on a hard set every persona's majority is wrong), so the test is a sign-flip test on the
+    // per-problem differences of mean@S, still with the problem as the unit.
+    const p =
+      samples === 1
+        ? comparison.mcnemar.pValue
+        : signFlipPValue(
+            shared.map((i) => meanCorrect(persona.perProblem[i]!) - meanCorrect(control.perProblem[i]!)),
+            settings.bootstrap.seed,
+          );
+    result.pValue = p;
     result.discordant = { personaOnly: comparison.mcnemar.b, controlOnly: comparison.mcnemar.c };
-    pValues.push({ index, p: comparison.mcnemar.pValue });
+    pValues.push({ index, p });
   }
   const adjusted = holmAdjust(pValues.map((x) => x.p));
   pValues.forEach(({ index }, i) => {
@@ -179,6 +190,13 @@ function accuracyInterval(rows: ConditionRows, samples: number, settings: Stabil
   if (complete.length === 0) return [0, 1];
   const interval = bootstrapMeanInterval(complete.map(meanCorrect), settings.bootstrap);
   return [interval.lo, interval.hi];
+}
+
+/** The paired test personaStability uses against the control, as recorded in results. */
+export function stabilityPairedTest(samples: number): string {
+  return samples === 1
+    ? "exact two-sided McNemar on per-problem verdicts"
+    : "two-sided sign-flip permutation test on per-problem differences of mean@S (exact up to 16 non-zero differences, else 20,000 seeded resamples); discordant counts are of majority verdicts";
 }
 
 /** The interval methods personaStability uses, as recorded in results. */

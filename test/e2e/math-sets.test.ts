@@ -23,7 +23,13 @@ import {
 import { type FakeOllama, type RespondContext, startFakeOllama } from "../fakes/index.js";
 import { runCli } from "../helpers/cli.js";
 import { fixturesDir, requireSharedData } from "../helpers/paths.js";
-import { binomial, holmAdjusted, mcnemar, mean, populationStd } from "../helpers/reference-statistics.js";
+import {
+  binomial,
+  holmAdjusted,
+  mean,
+  populationStd,
+  signFlipExact,
+} from "../helpers/reference-statistics.js";
 import { mathSection } from "../helpers/sections.js";
 import { newTempDir, removeTempDir } from "../helpers/tmp.js";
 
@@ -133,7 +139,7 @@ tasks:
     const raw = [1, 2].map((p) => {
       const b = meanAtS[p]!.filter((x, i) => x > 0.5 && !(meanAtS[0]![i]! > 0.5)).length;
       const c = meanAtS[p]!.filter((x, i) => !(x > 0.5) && meanAtS[0]![i]! > 0.5).length;
-      return { b, c, p: mcnemar(b, c) };
+      return { b, c, p: signFlipExact(meanAtS[p]!.map((x, i) => x - meanAtS[0]![i]!)) };
     });
     const holm = holmAdjusted(raw.map((r) => r.p));
     math.personas.forEach((persona, index) => {

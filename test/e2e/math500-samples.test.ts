@@ -4,7 +4,7 @@ import type { Results } from "../../src/results/types.js";
 import { MATH_BOOTSTRAP } from "../../src/task-kinds/math/section.js";
 import { type FakeOpenAI, startFakeOpenAI } from "../fakes/index.js";
 import { runArgs, runCli } from "../helpers/cli.js";
-import { holmAdjusted, mcnemar, wilson } from "../helpers/reference-statistics.js";
+import { holmAdjusted, signFlipExact, wilson } from "../helpers/reference-statistics.js";
 import { mathSection } from "../helpers/sections.js";
 import { tempDir } from "../helpers/tmp.js";
 import { SimulatedModel } from "./simulated-model.js";
@@ -72,7 +72,8 @@ describe("persona-bench run with several samples per problem (mean@S)", () => {
       // Majority verdict: right when more than half of the samples are right.
       const b = scores.filter((x, i) => x > 0.5 && !(control[i]! > 0.5)).length;
       const c = scores.filter((x, i) => !(x > 0.5) && control[i]! > 0.5).length;
-      return { b, c, p: mcnemar(b, c) };
+      // With several samples the test is a sign-flip test on the per-problem differences of mean@S.
+      return { b, c, p: signFlipExact(scores.map((x, i) => x - control[i]!)) };
     });
     const holm = holmAdjusted(paired.map((x) => x.p));
     math.personas.forEach((persona, index) => {

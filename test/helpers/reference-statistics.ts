@@ -45,3 +45,15 @@ export function wilson(correct: number, n: number): [number, number] {
   const half = (z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
   return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
+/** Two-sided sign-flip test, every sign pattern enumerated (so only for a few non-zero differences). */
+export function signFlipExact(differences: number[]): number {
+  const nonZero = differences.filter((d) => d !== 0);
+  if (nonZero.length > 20) throw new Error("too many differences to enumerate");
+  const observed = Math.abs(nonZero.reduce((a, b) => a + b, 0));
+  let hits = 0;
+  for (let pattern = 0; pattern < 2 ** nonZero.length; pattern++) {
+    const sum = nonZero.reduce((s, d, i) => s + (pattern & (1 << i) ? -d : d), 0);
+    if (Math.abs(sum) >= observed - 1e-9) hits++;
+  }
+  return hits / 2 ** nonZero.length;
+}

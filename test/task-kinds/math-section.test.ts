@@ -208,6 +208,9 @@ describe("buildMathSection, several samples per problem (mean@S)", () => {
   it("pairs problems by strict-majority verdict and takes the delta from the means", () => {
     // a [1, 1, 0.5, 0] vs none [1, 0.5, 0, 0.5]: verdicts T T F F vs T F F F -> b = 1, c = 0.
     expect(a).toMatchObject({ deltaVsControl: 0.125, discordant: { personaOnly: 1, controlOnly: 0 } });
+    // Sign flips of the differences [0, .5, .5, -.5]: every one of the 8 patterns of the three non-zero ones has
+    // |sum| >= .5, the observed |sum|.
+    expect(a!.pValue).toBe(1);
     const expected = comparePaired([1, 1, 0.5, 0], [1, 0.5, 0, 0.5], { seed: MATH_BOOTSTRAP.seed });
     expect(a!.deltaCi95).toEqual([expected.deltaInterval.lo, expected.deltaInterval.hi]);
   });

@@ -25,7 +25,8 @@ const SUITE_CHOICES = {
   pss: "PSS = mean - population std of persona accuracies (control excluded); our reconstruction, the paper publishes no formula",
   std: "population standard deviation (divide by N)",
   expectedMaxAtK: "exact expectation of the best of k personas drawn uniformly without replacement",
-  pairedTest: "exact two-sided McNemar on per-problem majority verdicts, Holm-adjusted across personas",
+  pairedTest:
+    "one sample: exact two-sided McNemar on per-problem verdicts; several: sign-flip permutation test on per-problem differences of mean@S; Holm-adjusted across personas",
   deltaInterval: "paired percentile bootstrap over problems (2000 resamples, fixed seed)",
   accuracyInterval: "Wilson score interval with one sample per problem; bootstrap over problems with several",
   passAtK: "with several samples, unbiased pass@k (Chen et al. 2021) averaged over problems answered in full",

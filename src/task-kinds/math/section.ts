@@ -1,5 +1,10 @@
 import type { Math500TaskConfig } from "../../config/math-task.js";
-import { type GenerationState, personaStability, stabilityIntervalMethods } from "../../metrics/index.js";
+import {
+  type GenerationState,
+  personaStability,
+  stabilityIntervalMethods,
+  stabilityPairedTest,
+} from "../../metrics/index.js";
 import { personaSystemText } from "../../personas/render.js";
 import type { Math500Plan } from "../../plan/math500.js";
 import { mathHeadline } from "../../results/headline.js";
@@ -56,7 +61,7 @@ export function buildMathSection(
     alpha,
     bootstrap: { ...MATH_BOOTSTRAP, method: "percentile" },
     intervals: stabilityIntervalMethods(plan.samples),
-    pairedTest: "exact two-sided McNemar on per-problem majority verdicts (mean@S > 0.5 is right)",
+    pairedTest: stabilityPairedTest(plan.samples),
     multipleComparisons: "Holm across the task's personas",
   };
   return {
