@@ -1,4 +1,4 @@
-import type { Interval } from "../results/types.js";
+import type { HeadlineMetric, Interval } from "../results/types.js";
 
 /** leaderboard.json: what `persona-bench leaderboard` writes, validated against schemas/leaderboard.schema.json. */
 export const LEADERBOARD_SCHEMA_VERSION = "1.0.0";
@@ -29,16 +29,9 @@ export interface LeaderboardPersonaGymBlock {
 }
 
 /** One headline figure of one task section, as the section states it: what makes any task kind a column. */
-export interface LeaderboardHeadline {
+export interface LeaderboardHeadline extends HeadlineMetric {
   task: string;
   kind: string;
-  metric: string;
-  label: string;
-  value: number | null;
-  ci95: Interval | null;
-  higherIsBetter: boolean;
-  unit: "proportion" | "score";
-  description: string;
 }
 
 export interface LeaderboardRow {

@@ -4,13 +4,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadBenchmark } from "../../src/config/benchmark.js";
 import { bootstrapMeanInterval, comparePaired } from "../../src/metrics/index.js";
-import { createAdapter } from "../../src/models/registry.js";
-import { prepareBenchmark, runBenchmark } from "../../src/pipeline/run.js";
 import type { Results } from "../../src/results/types.js";
-import { DEFAULT_RETRY_POLICY } from "../../src/runner/retry.js";
-import { Store } from "../../src/store/store.js";
 import { MATH_BOOTSTRAP } from "../../src/task-kinds/math/section.js";
 import {
   findMathDataset,
@@ -22,6 +17,7 @@ import {
 } from "../../src/tasks/math-datasets.js";
 import { type FakeOllama, type RespondContext, startFakeOllama } from "../fakes/index.js";
 import { runCli } from "../helpers/cli.js";
+import { runInProcess } from "../helpers/in-process.js";
 import { fixturesDir, requireSharedData } from "../helpers/paths.js";
 import {
   binomial,
@@ -34,6 +30,19 @@ import { mathSection } from "../helpers/sections.js";
 import { newTempDir, removeTempDir } from "../helpers/tmp.js";
 
 const catalog = join(fixturesDir, "config", "catalog-good.yaml");
+/** `run` with the store and reports in `dir`, results on stdout. */
+const cliArgs = (bench: string, model: string, dir: string, extra: string[] = []) => [
+  "run",
+  bench,
+  "--model",
+  model,
+  "--store",
+  join(dir, "store.sqlite"),
+  "--out",
+  join(dir, "reports"),
+  "--json",
+  ...extra,
+];
 const h = (text: string) => createHash("sha256").update(text).digest().readUInt32BE(0) / 2 ** 32;
 const ACCURACY: Record<string, number> = {
   "": 0.45,
@@ -90,20 +99,9 @@ tasks:
     decoding: { temperature: 0.6, top_p: 0.95, max_tokens: 512, seed: 5 }
 `,
     );
-    const run = await runCli([
-      "run",
-      bench,
-      "--model",
-      `ollama:sim:7b@${fake.url}`,
-      "--data-dir",
-      requireSharedData(),
-      "--no-download",
-      "--store",
-      join(dir, "store.sqlite"),
-      "--out",
-      join(dir, "reports"),
-      "--json",
-    ]);
+    const run = await runCli(
+      cliArgs(bench, `ollama:sim:7b@${fake.url}`, dir, ["--data-dir", requireSharedData(), "--no-download"]),
+    );
     expect(run.stderr).not.toMatch(/internal error/);
     expect(run.code).toBe(0);
     results = JSON.parse(run.stdout) as Results;
@@ -236,17 +234,7 @@ tasks:
     decoding: { temperature: 0, top_p: 1, max_tokens: 64, seed: 1 }
 `,
     );
-    const run = await runCli([
-      "run",
-      bench,
-      "--model",
-      `ollama:own:1b@${fake.url}`,
-      "--store",
-      join(dir, "store.sqlite"),
-      "--out",
-      join(dir, "reports"),
-      "--json",
-    ]);
+    const run = await runCli(cliArgs(bench, `ollama:own:1b@${fake.url}`, dir));
     expect(run.stderr).not.toMatch(/internal error/);
     expect(run.code).toBe(0);
     const math = mathSection(JSON.parse(run.stdout) as Results, "own");
@@ -280,30 +268,15 @@ tasks:
     decoding: { temperature: 0, top_p: 1, max_tokens: 64, seed: 1 }
 `,
     );
-    const benchmark = loadBenchmark(bench);
-    const prepared = await prepareBenchmark(benchmark, { cacheDir: join(dir, "cache"), env: {} });
-    const adapter = createAdapter(`ollama:own:1b@${fake.url}`, {});
-    const store = Store.open(join(dir, "tiny.sqlite"));
-    try {
-      const outcome = await runBenchmark({
-        benchmark,
-        prepared,
-        subject: { spec: "ollama:own:1b", adapter, identity: await adapter.identify() },
-        judges: [],
-        store,
-        concurrency: 2,
-        timeouts: { connectMs: 5000, firstTokenMs: 5000, idleMs: 5000, totalMs: 10_000 },
-        retry: { ...DEFAULT_RETRY_POLICY, baseDelayMs: 0 },
-      });
-      const math = mathSection(outcome.results!, "tiny");
-      expect(math.dataset).toMatchObject({ name: "tiny", origin: "download", pinned: true });
-      expect(math.personas.map((p) => [p.id, p.accuracy])).toEqual([
-        ["none", 1],
-        ["sailor", 1],
-      ]);
-    } finally {
-      store.close();
-      await adapter.close?.();
-    }
+    const outcome = await runInProcess(bench, `ollama:own:1b@${fake.url}`, join(dir, "tiny.sqlite"), {
+      cacheDir: join(dir, "cache"),
+      env: {},
+    });
+    const math = mathSection(outcome.results!, "tiny");
+    expect(math.dataset).toMatchObject({ name: "tiny", origin: "download", pinned: true });
+    expect(math.personas.map((p) => [p.id, p.accuracy])).toEqual([
+      ["none", 1],
+      ["sailor", 1],
+    ]);
   });
 });

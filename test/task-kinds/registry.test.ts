@@ -3,15 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadBenchmark } from "../../src/config/benchmark.js";
-import { createAdapter } from "../../src/models/registry.js";
-import { prepareBenchmark, runBenchmark } from "../../src/pipeline/run.js";
 import { writeReports } from "../../src/report/write.js";
 import { loadResults } from "../../src/results/load.js";
-import { DEFAULT_RETRY_POLICY } from "../../src/runner/retry.js";
 import { Store } from "../../src/store/store.js";
 import { registeredTaskKinds, registerTaskKind, unregisterTaskKind } from "../../src/task-kinds/registry.js";
 import { type FakeOllama, startFakeOllama } from "../fakes/index.js";
 import { thrown } from "../helpers/errors.js";
+import { runInProcess } from "../helpers/in-process.js";
 import { echoKind } from "./echo-kind.js";
 
 const BENCH = `id: echo-bench
@@ -62,34 +60,19 @@ describe("a task kind added from outside the core", () => {
       /tasks\[0\]\.colour: unknown key "colour"/,
     );
 
-    const benchmark = loadBenchmark(bench);
-    const prepared = await prepareBenchmark(benchmark, {});
-    const adapter = createAdapter(`ollama:echo:1b@${fake.url}`, {});
-    const store = Store.open(join(dir, "store.sqlite"));
-    try {
-      const outcome = await runBenchmark({
-        benchmark,
-        prepared,
-        subject: { spec: "ollama:echo:1b", adapter, identity: await adapter.identify() },
-        judges: [],
-        store,
-        concurrency: 2,
-        timeouts: { connectMs: 5000, firstTokenMs: 5000, idleMs: 5000, totalMs: 10_000 },
-        retry: { ...DEFAULT_RETRY_POLICY, baseDelayMs: 0 },
-      });
-      expect(outcome.status).toBe("complete");
-      const section = outcome.results!.tasks.echo!;
-      expect(section.kind).toBe("echo");
-      expect(section.headline[0]).toMatchObject({ metric: "echoRate", value: 0.75 });
-      expect(outcome.results!.suiteChoices.echo).toMatch(/trimmed text/);
-      expect(store.runMembers(outcome.runId)).toHaveLength(4);
+    const storePath = join(dir, "store.sqlite");
+    const outcome = await runInProcess(bench, `ollama:echo:1b@${fake.url}`, storePath);
+    expect(outcome.status).toBe("complete");
+    const section = outcome.results!.tasks.echo!;
+    expect(section.kind).toBe("echo");
+    expect(section.headline[0]).toMatchObject({ metric: "echoRate", value: 0.75 });
+    expect(outcome.results!.suiteChoices.echo).toMatch(/trimmed text/);
+    const store = Store.open(storePath);
+    expect(store.runMembers(outcome.runId)).toHaveLength(4);
+    store.close();
 
-      const { dir: reportDir } = await writeReports(join(dir, "reports"), outcome.results!);
-      expect(readFileSync(join(reportDir, "summary.md"), "utf8")).toMatch(/\| Echo rate \| 75\.0% \|/);
-      expect(loadResults(join(reportDir, "results.json")).tasks.echo!.headline[0]!.value).toBe(0.75);
-    } finally {
-      store.close();
-      await adapter.close?.();
-    }
+    const { dir: reportDir } = await writeReports(join(dir, "reports"), outcome.results!);
+    expect(readFileSync(join(reportDir, "summary.md"), "utf8")).toMatch(/\| Echo rate \| 75\.0% \|/);
+    expect(loadResults(join(reportDir, "results.json")).tasks.echo!.headline[0]!.value).toBe(0.75);
   });
 });

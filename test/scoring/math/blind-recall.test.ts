@@ -4,47 +4,16 @@
  * listed; a row whose label we dispute, or that the policy leaves open, is listed in DISPUTED with its reason
  * instead of being skipped silently. False positives are never allowed, disputed or not.
  */
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { grade, isEquivalent } from "../../../src/scoring/math/index.js";
-import { fixturesDir } from "../../helpers/paths.js";
-
-interface PairCase {
-  gold: string;
-  pred: string;
-  equal: boolean;
-  why: string;
-  form: string;
-}
-interface ResponseCase {
-  gold: string;
-  response: string;
-  correct: boolean;
-  found: boolean;
-  why: string;
-  form: string;
-}
+import { type PairCase, type ResponseCase, readGradingJsonl } from "./grading-fixtures.js";
 
 /** `gold ⟂ pred` (or `gold ⟂ response`) -> why the label is disputed or left open by the policy. None today. */
 const DISPUTED = new Map<string, string>([]);
 const key = (gold: string, other: string) => `${gold} ⟂ ${other}`;
 
-function readJsonl<T>(name: string, required: readonly (keyof T)[]): T[] {
-  return readFileSync(resolve(fixturesDir, "grading", name), "utf8")
-    .split("\n")
-    .map((line, i) => ({ line, n: i + 1 }))
-    .filter(({ line }) => line.trim())
-    .map(({ line, n }) => {
-      const row = JSON.parse(line) as T;
-      const missing = required.find((k) => row[k] === undefined);
-      if (missing !== undefined) throw new Error(`${name}:${n}: missing field "${String(missing)}"`);
-      return row;
-    });
-}
-
-const pairs = readJsonl<PairCase>("blind-recall.jsonl", ["gold", "pred", "equal", "why", "form"]);
-const responses = readJsonl<ResponseCase>("blind-recall-extraction.jsonl", [
+const pairs = readGradingJsonl<PairCase>("blind-recall.jsonl", ["gold", "pred", "equal", "why", "form"]);
+const responses = readGradingJsonl<ResponseCase>("blind-recall-extraction.jsonl", [
   "gold",
   "response",
   "correct",

@@ -3,46 +3,12 @@
  * grader's code or its own fixtures were read (so they do not share its blind spots). Rows marked `"added": "phase2"`
  * were added afterwards, as regressions for the bugs this check found. Every disagreement is listed.
  */
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { grade, isEquivalent } from "../../../src/scoring/math/index.js";
-import { fixturesDir } from "../../helpers/paths.js";
+import { type PairCase, type ResponseCase, readGradingJsonl } from "./grading-fixtures.js";
 
-interface PairCase {
-  gold: string;
-  pred: string;
-  equal: boolean;
-  why: string;
-  policy?: "silent";
-  added?: "phase2";
-}
-interface ResponseCase {
-  gold: string;
-  response: string;
-  correct: boolean;
-  found: boolean;
-  why: string;
-  policy?: "silent";
-  added?: "phase2";
-}
-
-function readJsonl<T>(name: string, required: readonly (keyof T)[]): T[] {
-  const file = resolve(fixturesDir, "grading", name);
-  return readFileSync(file, "utf8")
-    .split("\n")
-    .map((line, i) => ({ line, n: i + 1 }))
-    .filter(({ line }) => line.trim())
-    .map(({ line, n }) => {
-      const row = JSON.parse(line) as T;
-      const missing = required.find((k) => row[k] === undefined);
-      if (missing !== undefined) throw new Error(`${name}:${n}: missing field "${String(missing)}"`);
-      return row;
-    });
-}
-
-const pairs = readJsonl<PairCase>("independent.jsonl", ["gold", "pred", "equal", "why"]);
-const responses = readJsonl<ResponseCase>("independent-extraction.jsonl", [
+const pairs = readGradingJsonl<PairCase>("independent.jsonl", ["gold", "pred", "equal", "why"]);
+const responses = readGradingJsonl<ResponseCase>("independent-extraction.jsonl", [
   "gold",
   "response",
   "correct",

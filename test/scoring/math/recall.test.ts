@@ -2,36 +2,12 @@
  * Recall (issue 13): the answer forms models really write, each a class with its traps. `recall.jsonl` and
  * `recall-extraction.jsonl` were written with the rules, before the blind set (`blind-recall*.jsonl`) was read.
  */
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { extractAnswer, grade, isEquivalent } from "../../../src/scoring/math/index.js";
-import { fixturesDir } from "../../helpers/paths.js";
+import { type PairCase, type ResponseCase, readGradingJsonl } from "./grading-fixtures.js";
 
-interface PairCase {
-  gold: string;
-  pred: string;
-  equal: boolean;
-  why: string;
-  form: string;
-}
-interface ResponseCase {
-  gold: string;
-  response: string;
-  correct: boolean;
-  found: boolean;
-  why: string;
-}
-
-function readJsonl<T>(name: string): T[] {
-  return readFileSync(resolve(fixturesDir, "grading", name), "utf8")
-    .split("\n")
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as T);
-}
-
-const pairs = readJsonl<PairCase>("recall.jsonl");
-const responses = readJsonl<ResponseCase>("recall-extraction.jsonl");
+const pairs = readGradingJsonl<PairCase>("recall.jsonl");
+const responses = readGradingJsonl<ResponseCase>("recall-extraction.jsonl");
 
 describe("recall pairs (own set)", () => {
   it("covers every form class of the issue with traps", () => {

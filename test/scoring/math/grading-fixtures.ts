@@ -1,0 +1,43 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { fixturesDir } from "../../helpers/paths.js";
+
+/** A labeled pair of fixtures/grading: is `pred` equal to `gold`? */
+export interface PairCase {
+  gold: string;
+  pred: string;
+  equal: boolean;
+  why: string;
+  /** The answer form it exercises (recall sets; `trap:<form>` for look-alikes that differ). */
+  form?: string;
+  /** "silent": the policy does not decide this pair (independent set). */
+  policy?: "silent";
+  /** Added after the blind commit, as a regression for a bug the check found. */
+  added?: "phase2";
+}
+
+/** A labeled whole response: is its extracted answer found, and correct against `gold`? */
+export interface ResponseCase {
+  gold: string;
+  response: string;
+  correct: boolean;
+  found: boolean;
+  why: string;
+  form?: string;
+  policy?: "silent";
+  added?: "phase2";
+}
+
+/** Rows of fixtures/grading/<name>, each checked for the fields the set promises (named by line when missing). */
+export function readGradingJsonl<T>(name: string, required: readonly (keyof T)[] = []): T[] {
+  return readFileSync(resolve(fixturesDir, "grading", name), "utf8")
+    .split("\n")
+    .map((line, i) => ({ line, n: i + 1 }))
+    .filter(({ line }) => line.trim())
+    .map(({ line, n }) => {
+      const row = JSON.parse(line) as T;
+      const missing = required.find((k) => row[k] === undefined);
+      if (missing !== undefined) throw new Error(`${name}:${n}: missing field "${String(missing)}"`);
+      return row;
+    });
+}
