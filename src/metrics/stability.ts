@@ -226,9 +226,13 @@ function summarize(
   const summary = summarizePersonas(measured, stats[0]!.accuracy);
   const shared = sharedProblems(rows.map((r) => r.perProblem));
   const matrix = rows.map((r) => shared.map((i) => meanCorrect(r.perProblem[i]!)));
+  // Verdicts are compared generation by generation: sample s of every persona had the same seed (common random
+  // numbers), so with several samples a (problem, sample) pair is the unit. Majority verdicts per problem would say
+  // "no flip" on a hard set where every persona is mostly wrong, hiding the samples where they differ.
+  const verdicts = rows.map((r) => shared.flatMap((i) => r.perProblem[i]!.map((v) => v.correct)));
   // With one persona, or none answered in full, no verdict can differ: nothing flips.
   const flips =
-    personas.length >= 2 && shared.length > 0 ? flipStats(matrix) : { flipRate: 0, consistencyRate: 1 };
+    personas.length >= 2 && shared.length > 0 ? flipStats(verdicts) : { flipRate: 0, consistencyRate: 1 };
   const lottery = measured.filter((p) => p.lottery);
   return {
     ...summary,

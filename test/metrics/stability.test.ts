@@ -125,6 +125,20 @@ describe("personaStability (hand-computed)", () => {
     expect(stats.ci95).not.toEqual([...wilsonInterval(8, 12)]);
   });
 
+  it("with several samples, compares personas sample by sample (shared seeds), not by majority verdict", () => {
+    // A and B are each right on one of two samples: both majorities are "wrong", yet they disagree on each sample.
+    const generations = (codes: string) => [[...codes].map((c) => (c === "c" ? right : wrong))];
+    const s = personaStability(
+      [
+        { id: "none", lottery: false, generations: generations("cc") },
+        { id: "A", lottery: false, generations: generations("cw") },
+        { id: "B", lottery: false, generations: generations("wc") },
+      ],
+      settings,
+    ).summary!;
+    expect([s.flipRate, s.consistencyRate]).toEqual([1, 0]);
+  });
+
   it("has no summary when no persona has a graded answer", () => {
     expect(personaStability([condition("none", "cc"), condition("A", "ff")], settings).summary).toBeNull();
   });

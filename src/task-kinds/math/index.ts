@@ -33,7 +33,7 @@ const SUITE_CHOICES = {
   seeds:
     "per-request seed derived from the benchmark seed, problem id and sample index; the same for every persona",
   flipRate:
-    "share of problems on which the catalog personas (control excluded) do not all reach the same verdict",
+    "share of problems (with several samples: of problem-sample pairs, which share their seed) on which the catalog personas (control excluded) do not all reach the same verdict",
   grading: "last \\boxed{} (or explicit answer phrase), exact structural equivalence; see docs/grading.md",
 };
 
