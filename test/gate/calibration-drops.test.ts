@@ -20,7 +20,7 @@ describe("gate calibration: true regressions", () => {
     // Caught = not passed (fail or inconclusive both stop a release): at least 95%.
     expect(tally.pass / tally.comparisons).toBeLessThan(0.05);
     // Declared a regression outright in most comparisons; the rest are inconclusive (see docs/gate.md).
-    expect(tally.fail / tally.comparisons).toBeGreaterThan(0.8);
+    expect(tally.fail / tally.comparisons).toBeGreaterThan(0.75);
   });
 
   it("fails a single persona that drops 15 points while the others stay", () => {
