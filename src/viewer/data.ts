@@ -42,6 +42,8 @@ export interface GenerationRow {
   completionTokens: number | null;
   latencyMs: number | null;
   preview: string;
+  /** PersonaGym answers: the judges' scores, first judge first ("4 · 3"). */
+  judgeScores: string | null;
 }
 
 export interface GenerationPage {
@@ -136,6 +138,11 @@ const VERDICT_SQL = `CASE
   WHEN json_extract(s.value_json, '$.found') THEN 'wrong'
   ELSE 'none' END`;
 
+/** PersonaGym: the judges' parsed scores of a subject answer, first judge first ("4 · 3"); NULL elsewhere. */
+const JUDGE_SCORES_SQL = `CASE WHEN m.stage LIKE '% subject' THEN (
+    SELECT group_concat(CAST(judge_score(jg.text) AS INTEGER), ' · ') FROM run_members j JOIN generations jg ON jg.key = j.key
+    WHERE j.run_id = m.run_id AND j.task_id = m.task_id AND j.item_id = m.item_id AND j.stage LIKE '% judge %') END`;
+
 const MEMBER_FACTS = "m.persona_id, m.item_id, m.sample, m.item_group";
 const NO_MEMBER_FACTS = "NULL AS persona_id, NULL AS item_id, NULL AS sample, NULL AS item_group";
 
@@ -163,6 +170,12 @@ export class ViewerData {
     const opened = openStoreReadOnly(storePath);
     this.db = opened.db;
     this.version = opened.version;
+    // A judge's score as the PersonaGym scorer parses it, for filtering and listing answers by judge score.
+    this.db.function("judge_score", { deterministic: true }, (text: unknown) => {
+      if (typeof text !== "string") return null;
+      const verdict = parseVerdict(text);
+      return "score" in verdict ? verdict.score : null;
+    });
   }
 
   close(): void {
@@ -321,7 +334,8 @@ export class ViewerData {
         ${VERDICT_SQL} AS verdict,
         json_extract(s.value_json, '$.extracted') AS extracted, json_extract(s.value_json, '$.path') AS path,
         g.finish_reason, json_extract(g.usage_json, '$.completionTokens') AS completion_tokens,
-        json_extract(g.timing_json, '$.totalMs') AS latency_ms, substr(g.text, 1, 240) AS preview
+        json_extract(g.timing_json, '$.totalMs') AS latency_ms, substr(g.text, 1, 240) AS preview,
+        ${this.hasMemberFacts ? JUDGE_SCORES_SQL : "NULL"} AS judge_scores
       ${FROM} WHERE ${where}${cursorSql}
       ORDER BY m.rowid ${backwards ? "DESC" : "ASC"} LIMIT @limit`;
     const raw = this.prepared(sql).all({
@@ -378,10 +392,8 @@ export class ViewerData {
       if (filter.judgeScore !== undefined) {
         // The first judge's verdict on this answer: the judge member of the same question whose prompt quotes it.
         clauses.push(`EXISTS (SELECT 1 FROM run_members j JOIN generations jg ON jg.key = j.key
-          WHERE j.run_id = m.run_id AND j.task_id = m.task_id AND j.item_id = m.item_id AND j.stage LIKE '% judge %'
-            AND j.stage NOT LIKE '%(retry)' AND judge_score(jg.text) = @judgeScore)`);
+          WHERE j.run_id = m.run_id AND j.task_id = m.task_id AND j.item_id = m.item_id AND j.stage LIKE '% judge %' AND judge_score(jg.text) = @judgeScore)`);
         params.judgeScore = filter.judgeScore;
-        this.registerJudgeScore();
       }
     } else if (filter.persona !== undefined || filter.item !== undefined || filter.group !== undefined) {
       // Members from before store version 3 carry no persona or item: nothing can match.
@@ -396,17 +408,6 @@ export class ViewerData {
       params.path = filter.path;
     }
     return { where: clauses.join(" AND "), params };
-  }
-
-  private judgeScoreRegistered = false;
-  private registerJudgeScore(): void {
-    if (this.judgeScoreRegistered) return;
-    this.db.function("judge_score", { deterministic: true }, (text: unknown) => {
-      if (typeof text !== "string") return null;
-      const verdict = parseVerdict(text);
-      return "score" in verdict ? verdict.score : null;
-    });
-    this.judgeScoreRegistered = true;
   }
 
   /** One generation as the run used it: the request, the answer, its verdict, and for PersonaGym its judgements. */
@@ -597,6 +598,7 @@ function rowFromRaw(row: RawRow): GenerationRow {
     completionTokens: row.completion_tokens,
     latencyMs: row.latency_ms,
     preview: row.preview ?? "",
+    judgeScores: row.judge_scores ?? null,
   };
 }
 
@@ -653,6 +655,7 @@ interface RawRow {
   completion_tokens: number | null;
   latency_ms: number | null;
   preview: string | null;
+  judge_scores?: string | null;
 }
 
 interface GenerationDbRow {

@@ -34,6 +34,11 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
+/** Replaces a node's children, skipping the null, undefined and false that conditional parts leave. */
+function show(node, ...children) {
+  node.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+}
+
 /** A link inside the viewer: a plain href (shareable, opens in a new tab) that navigates without a reload. */
 function link(href, ...children) {
   const a = el("a", { href }, ...children);
@@ -69,13 +74,19 @@ function navigate(href) {
 window.addEventListener("popstate", () => render());
 
 function setCrumbs(...parts) {
-  crumbs.replaceChildren(
-    ...parts.flatMap((part, i) => [i > 0 ? el("span", { class: "sep" }, "/") : null, part]),
-  );
+  show(crumbs, ...parts.flatMap((part, i) => [i > 0 ? el("span", { class: "sep" }, "/") : null, part]));
 }
 
 function verdictBadge(verdict) {
   return el("span", { class: `badge v-${verdict}` }, VERDICT_LABELS[verdict] ?? verdict);
+}
+
+function judgeBadge(scores) {
+  return el(
+    "span",
+    { class: "badge score", title: "PersonaGym judge score(s), first judge first" },
+    `score ${scores}`,
+  );
 }
 
 function statusBadge(status) {
@@ -96,9 +107,7 @@ function personaName(id) {
 }
 
 function showError(error) {
-  main.replaceChildren(
-    el("div", { class: "error", role: "alert" }, `Could not load this page: ${error.message}`),
-  );
+  show(main, el("div", { class: "error", role: "alert" }, `Could not load this page: ${error.message}`));
 }
 
 async function render() {
@@ -112,6 +121,8 @@ async function render() {
   } catch (error) {
     showError(error);
   }
+  // Which URL the page shows now (tests wait for it; a slow answer for an older URL never overwrites it).
+  main.dataset.shown = location.pathname + location.search;
   window.scrollTo(0, 0);
 }
 
@@ -128,7 +139,8 @@ async function runsPage() {
     el("p", { class: "muted" }, `${runs.length} run(s) in this store, newest first.`),
   );
   if (runs.length === 0) {
-    main.replaceChildren(
+    show(
+      main,
       heading,
       el("p", { class: "empty" }, "This store holds no run yet. Run a benchmark with persona-bench run."),
     );
@@ -173,7 +185,8 @@ async function runsPage() {
       ),
     ),
   );
-  main.replaceChildren(
+  show(
+    main,
     heading,
     el(
       "div",
@@ -232,6 +245,10 @@ async function generationsPage(query) {
       ),
     );
   const any = [["", "any"]];
+  // PersonaGym blocks have "<task> subject" stages; their task and judge-score filters apply only to them.
+  const judged =
+    facets.groups.length > 0 && (!params.task || facets.stages.includes(`${params.task} subject`));
+  const graded = !params.task || facets.stages.includes(params.task);
   const filters = el(
     "form",
     { class: "filters", role: "search" },
@@ -248,16 +265,17 @@ async function generationsPage(query) {
       "Which model calls of the run to list",
     ),
     select("persona", "Persona", [...any, ...facets.personas.map((p) => [p, personaName(p)])]),
-    select(
-      "verdict",
-      "Verdict",
-      [
-        ...any,
-        ...["correct", "wrong", "none", "failed", "ungraded", "missing"].map((v) => [v, VERDICT_LABELS[v]]),
-      ],
-      "The math grader's verdict: wrong means an answer was extracted and it differs from the gold",
-    ),
-    facets.paths.length > 0
+    graded &&
+      select(
+        "verdict",
+        "Verdict",
+        [
+          ...any,
+          ...["correct", "wrong", "none", "failed", "ungraded", "missing"].map((v) => [v, VERDICT_LABELS[v]]),
+        ],
+        "The math grader's verdict: wrong means an answer was extracted and it differs from the gold",
+      ),
+    graded && facets.paths.length > 0
       ? select(
           "path",
           "Extraction",
@@ -265,10 +283,8 @@ async function generationsPage(query) {
           "How the grader found the answer",
         )
       : null,
-    facets.groups.length > 0
-      ? select("group", "PersonaGym task", [...any, ...facets.groups.map((g) => [g, g])])
-      : null,
-    facets.groups.length > 0
+    judged ? select("group", "PersonaGym task", [...any, ...facets.groups.map((g) => [g, g])]) : null,
+    judged
       ? select(
           "score",
           "Judge score",
@@ -340,7 +356,7 @@ async function generationsPage(query) {
           : null,
       ),
       el("td", { class: "num" }, row.sample ?? "—"),
-      el("td", {}, verdictBadge(row.verdict)),
+      el("td", {}, row.judgeScores ? judgeBadge(row.judgeScores) : verdictBadge(row.verdict)),
       el(
         "td",
         {},
@@ -371,7 +387,8 @@ async function generationsPage(query) {
       ? link(url("/generations", { ...params, after: page.next }), "Next →")
       : el("span", { class: "disabled" }, "Next →"),
   );
-  main.replaceChildren(
+  show(
+    main,
     summary,
     filters,
     legacy,
@@ -490,12 +507,14 @@ async function transcriptPage(query) {
       m.itemId ? el("code", {}, m.itemId) : "—",
       m.sample !== null ? ` · sample ${m.sample}` : "",
       ` · ${m.stage} `,
-      verdictBadge(t.verdict),
+      t.judges.length > 0
+        ? judgeBadge(t.judges.map((j) => j.score ?? "?").join(" · "))
+        : verdictBadge(t.verdict),
     ),
     el(
       "div",
       { class: "actions" },
-      m.itemId
+      m.itemId && m.stage === m.taskId
         ? link(
             url("/compare", {
               run,
@@ -546,13 +565,18 @@ async function transcriptPage(query) {
     );
   } else {
     verdictPanel.append(
-      el(
-        "p",
-        { class: "sub" },
-        t.judges.length > 0
-          ? "Judged below."
-          : "No math verdict for this call (judge and example calls are not graded).",
-      ),
+      t.judges.length > 0
+        ? facts(
+            t.judges.map((j) => [
+              j.stage.replace(`${m.taskId} `, ""),
+              j.score === null ? "unparsed" : `score ${j.score} of 5`,
+            ]),
+          )
+        : el(
+            "p",
+            { class: "sub" },
+            "No verdict for this call: judge and score-example calls are not graded.",
+          ),
     );
   }
   parts.push(verdictPanel);
@@ -573,23 +597,27 @@ async function transcriptPage(query) {
     );
     parts.push(
       el("h2", {}, "Usage and timing"),
-      facts([
-        ["Prompt tokens", g.usage?.promptTokens?.toLocaleString("en")],
-        ["Completion tokens", g.usage?.completionTokens?.toLocaleString("en")],
-        ["Time to first token", ms(g.timing?.ttftMs)],
-        ["Total time", ms(g.timing?.totalMs)],
-        [
-          "Finish reason",
-          g.rawFinishReason && g.rawFinishReason !== g.finishReason
-            ? `${g.finishReason} (${g.rawFinishReason})`
-            : g.finishReason,
-        ],
-        ["Attempts", String(g.attempts)],
-        ["Sampling", JSON.stringify(g.sampling)],
-        ["Served by", JSON.stringify(g.served)],
-        ["Generated at", g.createdAt],
-        ["Cache key", el("code", {}, key)],
-      ]),
+      el(
+        "div",
+        { class: "panel" },
+        facts([
+          ["Prompt tokens", g.usage?.promptTokens?.toLocaleString("en")],
+          ["Completion tokens", g.usage?.completionTokens?.toLocaleString("en")],
+          ["Time to first token", ms(g.timing?.ttftMs)],
+          ["Total time", ms(g.timing?.totalMs)],
+          [
+            "Finish reason",
+            g.rawFinishReason && g.rawFinishReason !== g.finishReason
+              ? `${g.finishReason} (${g.rawFinishReason})`
+              : g.finishReason,
+          ],
+          ["Attempts", String(g.attempts)],
+          ["Sampling", JSON.stringify(g.sampling)],
+          ["Served by", JSON.stringify(g.served)],
+          ["Generated at", g.createdAt],
+          ["Cache key", el("code", {}, key)],
+        ]),
+      ),
     );
   } else {
     parts.push(
@@ -609,9 +637,8 @@ async function transcriptPage(query) {
           { class: "panel judge" },
           el(
             "h3",
-            {},
-            judge.stage,
-            " ",
+            { class: "plain" },
+            judge.stage.replace(`${m.taskId} `, ""),
             el("span", { class: "badge score" }, judge.score === null ? "unparsed" : `score ${judge.score}`),
           ),
           el("pre", { class: "text" }, judge.text),
@@ -633,7 +660,7 @@ async function transcriptPage(query) {
       el("pre", { class: "text panel" }, t.examples.text),
     );
   }
-  main.replaceChildren(...parts);
+  show(main, ...parts);
 }
 
 // ---------------------------------------------------------------- compare
@@ -735,7 +762,7 @@ async function comparePage(query) {
       ),
     );
   });
-  main.replaceChildren(head, problem, picker, el("div", { class: "compare" }, columns));
+  show(main, head, problem, picker, el("div", { class: "compare" }, columns));
   main.querySelector(".compare").dataset.columns = String(Math.min(columns.length, 4));
 }
 
