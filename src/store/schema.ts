@@ -74,6 +74,8 @@ ALTER TABLE run_members ADD COLUMN persona_id TEXT;
 ALTER TABLE run_members ADD COLUMN item_id TEXT;
 ALTER TABLE run_members ADD COLUMN sample INTEGER;
 ALTER TABLE run_members ADD COLUMN item_group TEXT;
+CREATE INDEX IF NOT EXISTS run_members_run ON run_members (run_id);
+CREATE INDEX IF NOT EXISTS run_members_task ON run_members (run_id, task_id);
 CREATE INDEX IF NOT EXISTS run_members_persona ON run_members (run_id, persona_id);
 CREATE INDEX IF NOT EXISTS run_members_item ON run_members (run_id, item_id);
 CREATE INDEX IF NOT EXISTS run_members_stage ON run_members (run_id, stage);

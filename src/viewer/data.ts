@@ -5,6 +5,14 @@ import type { Results } from "../results/types.js";
 import { parseVerdict } from "../scoring/judge/verdict.js";
 import { MATH_SCORER, type MathVerdict } from "../scoring/math500.js";
 import { openStoreReadOnly } from "../store/store.js";
+import {
+  buildVerdictIndex,
+  type IndexQuery,
+  pageFromIndex,
+  ROLE_CODES,
+  VERDICT_CODES,
+  type VerdictIndex,
+} from "./verdict-index.js";
 
 /** What the generations list can filter on; every field is optional except the run. */
 export interface GenerationFilter {
@@ -61,7 +69,7 @@ export interface GenerationPage {
 export const EXTRACTION_PATHS = ["boxed", "fbox", "answer_phrase", "truncated_box", "none"] as const;
 
 /** Counting stops here so a filter over a million rows still answers at once; the page says "more than". */
-export const COUNT_CAP = 10_000;
+export const COUNT_CAP = 1_000;
 export const PAGE_SIZE_MAX = 200;
 
 /** A generation read for one run, without the scorer-independent parts trimmed. */
@@ -160,6 +168,11 @@ export class ViewerData {
   readonly db: Database.Database;
   readonly version: number;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly verdictIndexes = new Map<
+    string,
+    { index: VerdictIndex; version: number; builtAt: number }
+  >();
+  private readonly answerCounts = new Map<string, { n: number; version: number }>();
   private readonly resultsCache = new Map<string, { mtime: number; results: Results | null }>();
 
   constructor(
@@ -236,13 +249,7 @@ export class ViewerData {
   private summary(row: RunRow): RunSummary {
     const results = this.results(row.run_id);
     const tasks = this.hasMembers ? this.distinct(row.run_id, "task_id") : [];
-    const members = this.hasMembers
-      ? (
-          this.prepared(
-            `SELECT COUNT(*) AS n FROM run_members m WHERE m.run_id = ? AND ${SUBJECT_STAGE}`,
-          ).get(row.run_id) as { n: number }
-        ).n
-      : 0;
+    const members = this.hasMembers ? this.answerCount(row.run_id) : 0;
     return {
       runId: row.run_id,
       status: row.status,
@@ -269,6 +276,18 @@ export class ViewerData {
     };
   }
 
+  /** How many answers (subject calls) a run lists; counted once per change of the store. */
+  private answerCount(runId: string): number {
+    const version = this.db.pragma("data_version", { simple: true }) as number;
+    const cached = this.answerCounts.get(runId);
+    if (cached && cached.version === version) return cached.n;
+    const { n } = this.prepared(
+      `SELECT COUNT(*) AS n FROM run_members m WHERE m.run_id = ? AND ${SUBJECT_STAGE}`,
+    ).get(runId) as { n: number };
+    this.answerCounts.set(runId, { n, version });
+    return n;
+  }
+
   facets(runId: string): RunFacets | undefined {
     const run = this.run(runId);
     if (!run) return undefined;
@@ -284,14 +303,15 @@ export class ViewerData {
       };
     }
     const personas = this.distinct(runId, "persona_id");
+    const stages = this.distinct(runId, "stage");
     const legacy = run.members > 0 && personas.length === 0;
     return {
       run,
       tasks: run.tasks,
       personas: orderPersonas(personas, this.results(runId)),
-      groups: this.groups(runId),
+      groups: this.groups(runId, stages),
       paths: [...EXTRACTION_PATHS],
-      stages: this.distinct(runId, "stage"),
+      stages,
       legacy,
     };
   }
@@ -307,13 +327,17 @@ export class ViewerData {
     return (this.prepared(sql).all({ run: runId }) as { x: string }[]).map((r) => r.x);
   }
 
-  /** Item groups (PersonaGym tasks): few values, read from the subject members of the first personas. */
-  private groups(runId: string): string[] {
-    const rows = this.prepared(
-      `SELECT DISTINCT item_group AS g FROM (SELECT item_group FROM run_members
-         WHERE run_id = ? AND item_group IS NOT NULL LIMIT 5000) ORDER BY g`,
-    ).all(runId) as { g: string }[];
-    return rows.map((r) => r.g);
+  /** Item groups (PersonaGym tasks): read from the members of the stages that have them ("<task> subject"). */
+  private groups(runId: string, stages: readonly string[]): string[] {
+    const groups = new Set<string>();
+    for (const stage of stages.filter((st) => st.endsWith(" subject"))) {
+      const rows = this.prepared(
+        `SELECT DISTINCT item_group AS g FROM (SELECT item_group FROM run_members
+           WHERE run_id = ? AND stage = ? AND item_group IS NOT NULL LIMIT 20000)`,
+      ).all(runId, stage) as { g: string }[];
+      for (const row of rows) groups.add(row.g);
+    }
+    return [...groups].sort();
   }
 
   generations(
@@ -330,13 +354,8 @@ export class ViewerData {
           ? " AND m.rowid > @cursor"
           : "";
     if (!this.hasMembers) return { rows: [], next: null, prev: null, count: 0, countCapped: false };
-    const sql = `SELECT m.rowid AS cursor, m.key, m.task_id, m.stage, ${this.hasMemberFacts ? MEMBER_FACTS : NO_MEMBER_FACTS},
-        ${VERDICT_SQL} AS verdict,
-        json_extract(s.value_json, '$.extracted') AS extracted, json_extract(s.value_json, '$.path') AS path,
-        g.finish_reason, json_extract(g.usage_json, '$.completionTokens') AS completion_tokens,
-        json_extract(g.timing_json, '$.totalMs') AS latency_ms, substr(g.text, 1, 240) AS preview,
-        ${this.hasMemberFacts ? JUDGE_SCORES_SQL : "NULL"} AS judge_scores
-      ${FROM} WHERE ${where}${cursorSql}
+    if (this.useVerdictIndex(filter)) return this.generationsFromIndex(filter, { ...page, limit });
+    const sql = `${this.rowSelect()} WHERE ${where}${cursorSql}
       ORDER BY m.rowid ${backwards ? "DESC" : "ASC"} LIMIT @limit`;
     const raw = this.prepared(sql).all({
       ...params,
@@ -361,6 +380,84 @@ export class ViewerData {
       prev: hasBefore ? first : null,
       count: Math.min(counted.n, COUNT_CAP),
       countCapped: counted.n > COUNT_CAP,
+    };
+  }
+
+  /** The columns of a listed row (FROM included). */
+  private rowSelect(): string {
+    return `SELECT m.rowid AS cursor, m.key, m.task_id, m.stage, ${this.hasMemberFacts ? MEMBER_FACTS : NO_MEMBER_FACTS},
+        ${VERDICT_SQL} AS verdict,
+        json_extract(s.value_json, '$.extracted') AS extracted, json_extract(s.value_json, '$.path') AS path,
+        g.finish_reason, json_extract(g.usage_json, '$.completionTokens') AS completion_tokens,
+        json_extract(g.timing_json, '$.totalMs') AS latency_ms, substr(g.text, 1, 240) AS preview,
+        ${this.hasMemberFacts ? JUDGE_SCORES_SQL : "NULL"} AS judge_scores
+      ${FROM}`;
+  }
+
+  /**
+   * Verdict and extraction-path filters go through the run's in-memory verdict index (exact counts, any rarity);
+   * filters on a problem, item group or judge score already narrow the rows enough for SQLite alone.
+   */
+  private useVerdictIndex(filter: GenerationFilter): boolean {
+    return (
+      this.hasMemberFacts &&
+      (filter.verdict !== undefined || filter.path !== undefined) &&
+      filter.item === undefined &&
+      filter.group === undefined &&
+      filter.judgeScore === undefined
+    );
+  }
+
+  /** The run's verdict index, rebuilt when the store changed (another process wrote) and the copy is 5 s old. */
+  verdictIndex(runId: string): VerdictIndex {
+    const version = this.db.pragma("data_version", { simple: true }) as number;
+    const cached = this.verdictIndexes.get(runId);
+    if (cached && (cached.version === version || Date.now() - cached.builtAt < 5_000)) return cached.index;
+    const statement = this.prepared(
+      `SELECT m.rowid, m.task_id, m.stage, m.persona_id, ${VERDICT_SQL} AS verdict,
+         json_extract(s.value_json, '$.path') AS path
+       ${FROM} WHERE m.run_id = @run ORDER BY m.rowid`,
+    );
+    const index = buildVerdictIndex(statement, runId, MATH_SCORER);
+    // A few runs at a time: each costs about 30 bytes per generation.
+    if (this.verdictIndexes.size >= 4) this.verdictIndexes.delete(this.verdictIndexes.keys().next().value!);
+    this.verdictIndexes.set(runId, { index, version, builtAt: Date.now() });
+    return index;
+  }
+
+  private generationsFromIndex(
+    filter: GenerationFilter,
+    page: { after?: number; before?: number; limit: number },
+  ): GenerationPage {
+    const index = this.verdictIndex(filter.run);
+    const empty = { rows: [], next: null, prev: null, count: 0, countCapped: false };
+    const code = (map: Map<string, number>, value: string | undefined) =>
+      value === undefined ? undefined : (map.get(value) ?? -1);
+    const query: IndexQuery = {};
+    if (filter.verdict !== undefined) query.verdict = VERDICT_CODES.indexOf(filter.verdict);
+    const path = code(index.pathIds, filter.path);
+    const persona = code(index.personaIds, filter.persona);
+    const task = code(index.taskIds, filter.task);
+    if (path === -1 || persona === -1 || task === -1) return empty;
+    if (path !== undefined) query.path = path;
+    if (persona !== undefined) query.persona = persona;
+    if (task !== undefined) query.task = task;
+    const role = filter.role ?? "subject";
+    if (role !== "all") query.role = ROLE_CODES.indexOf(role);
+    const found = pageFromIndex(index, query, page);
+    const raw =
+      found.rowids.length === 0
+        ? []
+        : (this.prepared(
+            `${this.rowSelect()} WHERE m.rowid IN (${found.rowids.map(() => "?").join(",")}) ORDER BY m.rowid`,
+          ).all({ scorer: MATH_SCORER }, ...found.rowids) as RawRow[]);
+    const rows = raw.map(rowFromRaw);
+    return {
+      rows,
+      next: found.hasAfter ? (rows[rows.length - 1]?.cursor ?? null) : null,
+      prev: found.hasBefore ? (rows[0]?.cursor ?? null) : null,
+      count: found.count,
+      countCapped: false,
     };
   }
 
@@ -413,16 +510,25 @@ export class ViewerData {
   /** One generation as the run used it: the request, the answer, its verdict, and for PersonaGym its judgements. */
   transcript(runId: string, key: string): Transcript | undefined {
     if (!this.hasMembers) return undefined;
-    const members = (
-      this.prepared(`SELECT * FROM run_members WHERE run_id = ? AND key = ?`).all(runId, key) as MemberRow[]
-    ).map((m) => ({
-      taskId: m.task_id,
-      stage: m.stage,
-      personaId: m.persona_id ?? null,
-      itemId: m.item_id ?? null,
-      sample: m.sample ?? null,
-      group: m.item_group ?? null,
-    }));
+    const members =
+      // Task by task, so the lookup uses the primary key (run_id, task_id, key).
+      this.distinct(runId, "task_id")
+        .flatMap(
+          (task) =>
+            this.prepared("SELECT * FROM run_members WHERE run_id = ? AND task_id = ? AND key = ?").all(
+              runId,
+              task,
+              key,
+            ) as MemberRow[],
+        )
+        .map((m) => ({
+          taskId: m.task_id,
+          stage: m.stage,
+          personaId: m.persona_id ?? null,
+          itemId: m.item_id ?? null,
+          sample: m.sample ?? null,
+          group: m.item_group ?? null,
+        }));
     if (members.length === 0) return undefined;
     const g = this.prepared("SELECT * FROM generations WHERE key = ?").get(key) as
       | GenerationDbRow

@@ -58,7 +58,13 @@ describe("store version 3 (persona, item and sample in run membership)", () => {
       (i) => i.name,
     );
     expect(indexes).toEqual(
-      expect.arrayContaining(["run_members_persona", "run_members_item", "run_members_stage"]),
+      expect.arrayContaining([
+        "run_members_run",
+        "run_members_task",
+        "run_members_persona",
+        "run_members_item",
+        "run_members_stage",
+      ]),
     );
     expect(db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get()).toEqual({ value: "3" });
     db.close();

@@ -156,6 +156,40 @@ describe("the viewer's API over a store built in the test", () => {
     expect(COUNT_CAP).toBeGreaterThanOrEqual(1000);
   });
 
+  it("pages verdict filters (through the run's verdict index) forwards and back with exact counts", async () => {
+    const all: string[] = [];
+    let page = await json<GenerationPage>(server, "/api/generations?run=r1&verdict=correct&limit=7");
+    const pages = [page];
+    for (;;) {
+      all.push(...page.rows.map((r) => r.key));
+      if (page.next === null) break;
+      page = await json<GenerationPage>(
+        server,
+        `/api/generations?run=r1&verdict=correct&limit=7&after=${page.next}`,
+      );
+      pages.push(page);
+    }
+    expect(page.countCapped).toBe(false);
+    expect(all).toHaveLength(page.count);
+    let expected = 0;
+    for (let p = 0; p < 3; p++)
+      for (let problem = 0; problem < 30; problem++)
+        for (let sample = 0; sample < 2; sample++)
+          if (problem !== 3 && syntheticVerdict(p, problem, sample) === "correct") expected++;
+    expect(all).toHaveLength(expected);
+    expect(pages[0]!.prev).toBeNull();
+    expect(pages[1]!.prev).not.toBeNull();
+    const back = await json<GenerationPage>(
+      server,
+      `/api/generations?run=r1&verdict=correct&limit=7&before=${pages[2]!.prev}`,
+    );
+    expect(back.rows.map((r) => r.key)).toEqual(pages[1]!.rows.map((r) => r.key));
+    // The SQL path (a problem filter) agrees with the index on the same rows.
+    const item = encodeURIComponent("test/algebra/11.json");
+    const viaSql = await json<GenerationPage>(server, `/api/generations?run=r1&verdict=correct&item=${item}`);
+    expect(viaSql.rows.map((r) => r.key)).toEqual(all.filter((k) => /^r1-\d-11-/.test(k)));
+  });
+
   it("returns a transcript with its messages, verdict, gold, usage and timing", async () => {
     const t = await json<Transcript>(server, "/api/transcript?run=r1&key=r1-2-5-0");
     expect(t.members[0]).toMatchObject({ personaId: "hostile", itemId: "test/algebra/5.json", sample: 0 });
