@@ -580,6 +580,8 @@ async function transcriptPage(query) {
     );
   }
   parts.push(verdictPanel);
+  // Usage comes last, after the judges: what was said matters more than what it cost.
+  const usage = [];
   if (g) {
     parts.push(el("h2", {}, "Conversation"), ...g.messages.map((msg) => message(msg.role, msg.content)));
     parts.push(
@@ -595,7 +597,7 @@ async function transcriptPage(query) {
         responseBlock(g.text, t.math?.found ? t.math.extracted : null),
       ),
     );
-    parts.push(
+    usage.push(
       el("h2", {}, "Usage and timing"),
       el(
         "div",
@@ -660,7 +662,7 @@ async function transcriptPage(query) {
       el("pre", { class: "text panel" }, t.examples.text),
     );
   }
-  show(main, ...parts);
+  show(main, ...parts, ...usage);
 }
 
 // ---------------------------------------------------------------- compare
