@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runGradingPerf } from "./grading.js";
 import { runHarnessPerf } from "./harness.js";
+import { runViewerPerf } from "./viewer.js";
 
 /** This file runs compiled from dist-perf/perf/, two levels below the repository. */
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -11,3 +12,5 @@ const dataDir = process.env.PERSONA_BENCH_TEST_DATA ?? resolve(repoRoot, "../sha
 for (const line of await runGradingPerf({ dataDir, fixturesDir: resolve(repoRoot, "fixtures") })) console.log(line);
 console.log("");
 for (const line of await runHarnessPerf({ dataDir, repoRoot })) console.log(line);
+console.log("");
+for (const line of await runViewerPerf()) console.log(line);

@@ -20,6 +20,7 @@ Commands:
                            release gate: paired non-inferiority of two runs; pass, fail or inconclusive
   leaderboard [paths...]   compare runs: leaderboard.md/.csv/.json/.html from results.json files (default reports/)
   report <run folder>      render one run's report.html from its results.json
+  view                     browse runs, transcripts and persona comparisons in a local web page
 
 Exit codes: 0 success, 1 gate failed, 2 bad input or unusable model, 3 incomplete run,
             4 inconclusive gate, 70 internal error, 130 interrupted.
@@ -42,6 +43,8 @@ export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
         return await (await import("./leaderboard-command.js")).leaderboardCommand(rest, io);
       case "report":
         return await (await import("./report-command.js")).reportCommand(rest, io);
+      case "view":
+        return await (await import("./view-command.js")).viewCommand(rest, io);
       case "--version":
       case "-v":
         io.stdout.write(`${HARNESS_VERSION}\n`);
@@ -54,7 +57,7 @@ export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
         return EXIT.success;
       default:
         throw new CliError(
-          `unknown command "${command}" (commands: run, grade, data, gate, leaderboard, report; see persona-bench --help)`,
+          `unknown command "${command}" (commands: run, grade, data, gate, leaderboard, report, view; see persona-bench --help)`,
           EXIT.badInput,
         );
     }

@@ -6,6 +6,7 @@ import type { WorkItem } from "../plan/types.js";
 import { executePlan, type RunnerCounts, type RunnerEvent } from "../runner/execute.js";
 import type { RetryPolicy } from "../runner/retry.js";
 import type { Store } from "../store/store.js";
+import type { MemberInput } from "../store/types.js";
 
 export type PipelineEvent = RunnerEvent & { stage: string };
 
@@ -75,12 +76,21 @@ export class StageContext {
     return outcome;
   }
 
-  /** Passes the plan through unchanged, writing its keys to run_members in batches as the runner takes them. */
+  /**
+   * Passes the plan through unchanged, writing its keys (with persona, item and sample) to run_members in batches
+   * as the runner takes them.
+   */
   private *recordingMembers(taskId: string, stage: string, items: Iterable<WorkItem>): Generator<WorkItem> {
-    let keys: string[] = [];
+    let keys: MemberInput[] = [];
     try {
       for (const item of items) {
-        keys.push(item.key);
+        keys.push({
+          key: item.key,
+          personaId: item.personaId,
+          itemId: item.itemId,
+          sample: item.sample,
+          ...(item.group === undefined ? {} : { group: item.group }),
+        });
         if (keys.length === MEMBER_BATCH) {
           this.store.addRunMembers(this.runId, taskId, stage, keys);
           keys = [];

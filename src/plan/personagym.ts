@@ -162,6 +162,7 @@ function item(
     task: PERSONAGYM_TASK,
     stage,
     personaGymTask: question.task,
+    group: question.task,
     personaId: question.personaId,
     itemId: question.id,
     sample: 0,

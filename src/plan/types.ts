@@ -8,5 +8,7 @@ export interface WorkItem {
   personaId: string;
   itemId: string;
   sample: number;
+  /** A group the item belongs to, recorded with run membership for filtering (PersonaGym: the question's task). */
+  group?: string;
   request: { messages: ChatMessage[]; sampling: Sampling };
 }

@@ -14,6 +14,8 @@ export interface MathVerdict {
   correct: boolean;
   /** The model stopped at the token limit. */
   truncated: boolean;
+  /** The gold answer graded against, kept so a transcript can show it (absent in verdicts stored before it). */
+  gold?: string;
 }
 
 /**
@@ -35,6 +37,7 @@ export function scoreMath500(plan: Math500Plan, store: Store): Map<string, MathV
       const verdict: MathVerdict = {
         ...grade(gold.get(itemId)!, generation.text),
         truncated: generation.finishReason === "length",
+        gold: gold.get(itemId)!,
       };
       store.addScore({ key, scorer: MATH_SCORER, value: verdict });
       known.set(key, verdict);

@@ -1,5 +1,8 @@
-/** Version 2 added run membership (run_members). Bump with a new entry in STORE_MIGRATIONS. */
-export const STORE_SCHEMA_VERSION = 2;
+/**
+ * Version 2 added run membership (run_members); version 3 says which persona, item, sample and item group each member
+ * is, with the indexes the viewer filters on. Bump with a new entry in STORE_MIGRATIONS.
+ */
+export const STORE_SCHEMA_VERSION = 3;
 
 /**
  * generations is the cache of every model call (subjects, judges, example writers): its key is a hash of all that
@@ -52,7 +55,9 @@ CREATE TABLE IF NOT EXISTS failures (
 /**
  * From version N-1 to N, applied in order on open. run_members says which generation keys (and through them which
  * score rows) a run used for which task and stage, so a run's samples are one indexed query away. Runs written
- * before version 2 list their members once they are run again (every call comes from the cache).
+ * before version 2 list their members once they are run again (every call comes from the cache). Version 3 adds
+ * what the plan knew about each member (persona, item, sample, item group such as PersonaGym's task; NULL for members
+ * written before it, filled in when the run is run again) and the indexes `persona-bench view` filters and pages on.
  */
 export const STORE_MIGRATIONS: Readonly<Record<number, string>> = {
   2: `
@@ -63,5 +68,16 @@ CREATE TABLE IF NOT EXISTS run_members (
   key     TEXT NOT NULL,
   PRIMARY KEY (run_id, task_id, key)
 );
+`,
+  3: `
+ALTER TABLE run_members ADD COLUMN persona_id TEXT;
+ALTER TABLE run_members ADD COLUMN item_id TEXT;
+ALTER TABLE run_members ADD COLUMN sample INTEGER;
+ALTER TABLE run_members ADD COLUMN item_group TEXT;
+CREATE INDEX IF NOT EXISTS run_members_run ON run_members (run_id);
+CREATE INDEX IF NOT EXISTS run_members_task ON run_members (run_id, task_id);
+CREATE INDEX IF NOT EXISTS run_members_persona ON run_members (run_id, persona_id);
+CREATE INDEX IF NOT EXISTS run_members_item ON run_members (run_id, item_id);
+CREATE INDEX IF NOT EXISTS run_members_stage ON run_members (run_id, stage);
 `,
 };

@@ -4,7 +4,14 @@ import Database from "better-sqlite3";
 import type { AdapterErrorKind } from "../models/types.js";
 import { StoreError } from "./errors.js";
 import { STORE_MIGRATIONS, STORE_SCHEMA_V1, STORE_SCHEMA_VERSION } from "./schema.js";
-import type { FailureRecord, RunMember, RunRecord, ScoreRecord, StoredGeneration } from "./types.js";
+import type {
+  FailureRecord,
+  MemberInput,
+  RunMember,
+  RunRecord,
+  ScoreRecord,
+  StoredGeneration,
+} from "./types.js";
 
 export { StoreError };
 
@@ -47,11 +54,17 @@ export class Store {
          VALUES (@runId, @key, @kind, @message, @attempts, @createdAt)`,
       ),
       clearFailures: db.prepare("DELETE FROM failures WHERE run_id = ?"),
+      // A member recorded before version 3 gets its persona, item and sample when its run is run again.
       insertMember: db.prepare(
-        "INSERT OR IGNORE INTO run_members (run_id, task_id, stage, key) VALUES (?, ?, ?, ?)",
+        `INSERT INTO run_members (run_id, task_id, stage, key, persona_id, item_id, sample, item_group)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (run_id, task_id, key) DO UPDATE SET persona_id = excluded.persona_id,
+           item_id = excluded.item_id, sample = excluded.sample, item_group = excluded.item_group
+         WHERE run_members.persona_id IS NULL AND excluded.persona_id IS NOT NULL`,
       ),
       membersOfRun: db.prepare(
-        "SELECT task_id, stage, key FROM run_members WHERE run_id = ? ORDER BY task_id, stage, rowid",
+        `SELECT task_id, stage, key, persona_id, item_id, sample, item_group FROM run_members WHERE run_id = ?
+         ORDER BY task_id, stage, rowid`,
       ),
       listRuns: db.prepare("SELECT * FROM runs ORDER BY updated_at DESC, run_id"),
       failuresOfRun: db.prepare("SELECT * FROM failures WHERE run_id = ? ORDER BY key"),
@@ -116,18 +129,44 @@ export class Store {
     return (this.statements.listRuns.all() as RunRow[]).map(runFromRow);
   }
 
-  /** Records that a run uses these generation keys for a task's stage (idempotent). */
-  addRunMembers(runId: string, taskId: string, stage: string, keys: readonly string[]): void {
+  /**
+   * Records that a run uses these generation keys for a task's stage (idempotent), with the persona, item and
+   * sample each stands for when the caller knows them.
+   */
+  addRunMembers(
+    runId: string,
+    taskId: string,
+    stage: string,
+    members: readonly (string | MemberInput)[],
+  ): void {
     this.db.transaction(() => {
-      for (const key of keys) this.statements.insertMember.run(runId, taskId, stage, key);
+      for (const member of members) {
+        const m: MemberInput = typeof member === "string" ? { key: member } : member;
+        this.statements.insertMember.run(
+          runId,
+          taskId,
+          stage,
+          m.key,
+          m.personaId ?? null,
+          m.itemId ?? null,
+          m.sample ?? null,
+          m.group ?? null,
+        );
+      }
     })();
   }
 
-  /** Every generation key a run used, with its task and stage; one indexed query. */
+  /** Every generation key a run used, with its task and stage (and persona, item, sample when recorded). */
   runMembers(runId: string): RunMember[] {
-    return (this.statements.membersOfRun.all(runId) as { task_id: string; stage: string; key: string }[]).map(
-      (row) => ({ taskId: row.task_id, stage: row.stage, key: row.key }),
-    );
+    return (this.statements.membersOfRun.all(runId) as MemberRow[]).map((row) => ({
+      taskId: row.task_id,
+      stage: row.stage,
+      key: row.key,
+      ...(row.persona_id === null ? {} : { personaId: row.persona_id }),
+      ...(row.item_id === null ? {} : { itemId: row.item_id }),
+      ...(row.sample === null ? {} : { sample: row.sample }),
+      ...(row.item_group === null ? {} : { group: row.item_group }),
+    }));
   }
 
   /** Which of these cache keys already hold a finished generation. */
@@ -274,6 +313,38 @@ export class Store {
   }
 }
 
+/**
+ * The store opened read-only for browsing (`persona-bench view`): SQLite itself refuses every write on this
+ * connection, and nothing is migrated. Returns the schema version so the reader knows which columns exist.
+ */
+export function openStoreReadOnly(path: string): { db: Database.Database; version: number } {
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true, timeout: 10_000 });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StoreError(`cannot open store ${path} read-only: ${reason}`);
+  }
+  try {
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
+      | { value: string }
+      | undefined;
+    const version = row ? Number(row.value) : 0;
+    if (version < 1) throw new StoreError(`${path} is not a persona-bench store (no schema version)`);
+    if (version > STORE_SCHEMA_VERSION) {
+      throw new StoreError(
+        `store ${path} has schema version ${version}, newer than this persona-bench (${STORE_SCHEMA_VERSION})`,
+      );
+    }
+    return { db, version };
+  } catch (error) {
+    db.close();
+    if (error instanceof StoreError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StoreError(`${path} is not a persona-bench store: ${reason}`);
+  }
+}
+
 function migrate(db: Database.Database, path: string): void {
   db.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
   const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
@@ -321,6 +392,16 @@ interface GenerationRow {
   served_json: string;
   attempts: number;
   created_at: string;
+}
+
+interface MemberRow {
+  task_id: string;
+  stage: string;
+  key: string;
+  persona_id: string | null;
+  item_id: string | null;
+  sample: number | null;
+  item_group: string | null;
 }
 
 interface FailureRow {

@@ -48,9 +48,21 @@ export interface FailureRecord {
   createdAt: string;
 }
 
-/** A generation a run used: for which task block (its id) and stage (subject, judge, ...). */
-export interface RunMember {
+/**
+ * A generation a run used: for which task block (its id) and stage (subject, judge, ...), and, when recorded (store
+ * version 3 on), which persona, item and sample of the plan it answers and the item's group (PersonaGym's task).
+ */
+export interface RunMember extends Omit<MemberInput, "key"> {
   taskId: string;
   stage: string;
   key: string;
+}
+
+/** What the runner knows about a generation it records as a run member. */
+export interface MemberInput {
+  key: string;
+  personaId?: string;
+  itemId?: string;
+  sample?: number;
+  group?: string;
 }

@@ -64,6 +64,8 @@ describe("planPersonaGymSubjects", () => {
       task: PERSONAGYM_TASK,
       stage: "subject",
       personaGymTask: "Toxicity",
+      // Recorded with run membership so the viewer can filter by PersonaGym task.
+      group: "Toxicity",
       personaId: keeper.id,
       itemId: question.id,
       sample: 0,

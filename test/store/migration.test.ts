@@ -70,6 +70,12 @@ describe("a version-1 store (made by persona-bench before run membership)", () =
     const members = store.runMembers(results.runId);
     expect(members).toHaveLength(32);
     expect(new Set(members.map((m) => `${m.taskId}/${m.stage}`))).toEqual(new Set(["math500/math500"]));
+    // Members now say which persona, problem and sample each generation answers.
+    expect(new Set(members.map((m) => m.personaId))).toEqual(
+      new Set(["none", "arithmetic-expert", "sailor", "likes-red"]),
+    );
+    expect(new Set(members.map((m) => m.itemId)).size).toBe(8);
+    expect(members.every((m) => m.sample === 0)).toBe(true);
     expect(store.getGenerations(members.map((m) => m.key)).size).toBe(32);
     store.close();
   });

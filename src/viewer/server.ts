@@ -1,0 +1,278 @@
+import { readFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { packageRoot } from "../package-root.js";
+import { runReportHtml } from "../report/html/run-page.js";
+import {
+  type GenerationFilter,
+  PAGE_SIZE_MAX,
+  ROLES,
+  type Role,
+  VERDICTS,
+  type Verdict,
+  type ViewerData,
+} from "./data.js";
+
+/**
+ * The pages' own policy: scripts and styles only from our paths, no inline script or handler, no other origin.
+ * Model output rendered by mistake as HTML could still run nothing and load nothing.
+ */
+export const VIEWER_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/** The run report is a self-contained page with inline styles and no script at all: it gets no script. */
+const REPORT_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** Client-side routes: each serves the same shell; assets/app.js renders the page from the URL. */
+const PAGES = new Set(["/", "/runs", "/generations", "/transcript", "/compare"]);
+
+const ASSETS: Record<string, string> = {
+  "/assets/app.js": "text/javascript; charset=utf-8",
+  "/assets/app.css": "text/css; charset=utf-8",
+  "/assets/icon.svg": "image/svg+xml",
+};
+
+export interface ViewerServerOptions {
+  data: ViewerData;
+  /** The interface to listen on; 127.0.0.1 by default. */
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Extra Host header names accepted besides localhost names and the listening host (e.g. a LAN name). */
+  allowedHosts?: readonly string[];
+}
+
+export interface ViewerServer {
+  server: Server;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A read-only HTTP view of a store: GET (and HEAD) only, on our own paths only, for requests naming this server in
+ * their Host header only (a page on another site cannot reach it through DNS rebinding).
+ */
+export async function startViewerServer(options: ViewerServerOptions): Promise<ViewerServer> {
+  const host = options.host ?? "127.0.0.1";
+  const assets = loadAssets();
+  const reportCache = new Map<string, { results: unknown; html: string }>();
+  let port = 0;
+
+  const allowedHost = (header: string | undefined): boolean => {
+    if (!header) return false;
+    const match = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d+))?$/i.exec(header.trim());
+    if (!match) return false;
+    const name = match[1]!.toLowerCase();
+    if (match[2] !== undefined && Number(match[2]) !== port) return false;
+    const names = new Set([
+      "127.0.0.1",
+      "localhost",
+      "[::1]",
+      host.toLowerCase(),
+      ...(options.allowedHosts ?? []),
+    ]);
+    if (host.includes(":")) names.add(`[${host.toLowerCase()}]`);
+    return names.has(name);
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    setCommonHeaders(response);
+    if (!allowedHost(request.headers.host)) {
+      return send(response, 403, "text/plain; charset=utf-8", "forbidden: unknown Host header\n");
+    }
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      response.setHeader("Allow", "GET, HEAD");
+      return send(
+        response,
+        405,
+        "text/plain; charset=utf-8",
+        "method not allowed: this viewer is read-only\n",
+      );
+    }
+    const url = new URL(request.url ?? "/", "http://viewer.invalid");
+    const path = url.pathname;
+    const head = request.method === "HEAD";
+    if (PAGES.has(path)) return send(response, 200, "text/html; charset=utf-8", shellHtml(), head);
+    const asset = assets.get(path);
+    if (asset) return send(response, 200, ASSETS[path]!, asset, head);
+    if (path.startsWith("/api/")) {
+      const [status, body] = api(options.data, path, url.searchParams);
+      return sendJson(response, status, body, head);
+    }
+    const report = /^\/report\/([^/]+)$/.exec(path);
+    if (report) {
+      const runId = decodeURIComponent(report[1]!);
+      const results = options.data.results(runId);
+      if (!results)
+        return send(response, 404, "text/plain; charset=utf-8", "no results.json for this run\n", head);
+      let cached = reportCache.get(runId);
+      if (!cached || cached.results !== results) {
+        cached = { results, html: await runReportHtml(results) };
+        reportCache.set(runId, cached);
+      }
+      response.setHeader("Content-Security-Policy", REPORT_CSP);
+      return send(response, 200, "text/html; charset=utf-8", cached.html, head);
+    }
+    return send(response, 404, "text/plain; charset=utf-8", "not found\n", head);
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!response.headersSent) sendJson(response, 500, { error: `internal error: ${message}` });
+      else response.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const shown = host.includes(":") ? `[${host}]` : host;
+  return {
+    server,
+    port,
+    url: `http://${shown}:${port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Answers an API path: [status, JSON body]. */
+function api(data: ViewerData, path: string, query: URLSearchParams): [number, unknown] {
+  try {
+    if (path === "/api/runs") return [200, { runs: data.runs(), schemaVersion: data.version }];
+    const run = /^\/api\/runs\/([^/]+)$/.exec(path);
+    if (run) {
+      const facets = data.facets(decodeURIComponent(run[1]!));
+      return facets ? [200, facets] : [404, { error: "no such run" }];
+    }
+    if (path === "/api/generations") {
+      const filter = parseFilter(query);
+      const limit = intParam(query, "limit", 1, PAGE_SIZE_MAX) ?? 50;
+      const after = intParam(query, "after", 0, Number.MAX_SAFE_INTEGER);
+      const before = intParam(query, "before", 0, Number.MAX_SAFE_INTEGER);
+      const page = data.generations(filter, {
+        limit,
+        ...(after === undefined ? {} : { after }),
+        ...(before === undefined ? {} : { before }),
+      });
+      return [200, page];
+    }
+    if (path === "/api/transcript") {
+      const transcript = data.transcript(required(query, "run"), required(query, "key"));
+      return transcript ? [200, transcript] : [404, { error: "this run has no such generation" }];
+    }
+    if (path === "/api/compare") {
+      return [200, data.compare(required(query, "run"), required(query, "task"), required(query, "item"))];
+    }
+    return [404, { error: "no such endpoint" }];
+  } catch (error) {
+    if (error instanceof BadRequest) return [400, { error: error.message }];
+    throw error;
+  }
+}
+
+class BadRequest extends Error {}
+
+function required(query: URLSearchParams, name: string): string {
+  const value = query.get(name);
+  if (value === null || value === "") throw new BadRequest(`${name} is required`);
+  return value;
+}
+
+function optional(query: URLSearchParams, name: string): string | undefined {
+  const value = query.get(name);
+  return value === null || value === "" ? undefined : value;
+}
+
+function intParam(query: URLSearchParams, name: string, min: number, max: number): number | undefined {
+  const value = optional(query, name);
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
+    throw new BadRequest(`${name} must be a whole number from ${min} to ${max}`);
+  return Number(value);
+}
+
+/** The generations filter from a query string; unknown verdicts or roles are refused, not ignored. */
+export function parseFilter(query: URLSearchParams): GenerationFilter {
+  const filter: GenerationFilter = { run: required(query, "run") };
+  const role = optional(query, "role");
+  if (role !== undefined) {
+    if (!ROLES.includes(role as Role)) throw new BadRequest(`role must be one of ${ROLES.join(", ")}`);
+    filter.role = role as Role;
+  }
+  const verdict = optional(query, "verdict");
+  if (verdict !== undefined) {
+    if (!VERDICTS.includes(verdict as Verdict))
+      throw new BadRequest(`verdict must be one of ${VERDICTS.join(", ")}`);
+    filter.verdict = verdict as Verdict;
+  }
+  for (const name of ["task", "persona", "item", "group", "path"] as const) {
+    const value = optional(query, name);
+    if (value !== undefined) filter[name] = value;
+  }
+  const score = intParam(query, "score", 1, 5);
+  if (score !== undefined) filter.judgeScore = score;
+  return filter;
+}
+
+function setCommonHeaders(response: ServerResponse): void {
+  response.setHeader("Content-Security-Policy", VIEWER_CSP);
+  response.setHeader("X-Content-Type-Options", "nosniff");
+  response.setHeader("Referrer-Policy", "no-referrer");
+  response.setHeader("X-Frame-Options", "DENY");
+  response.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+  response.setHeader("Cross-Origin-Resource-Policy", "same-origin");
+  response.setHeader("Cache-Control", "no-store");
+}
+
+function send(response: ServerResponse, status: number, type: string, body: string, head = false): void {
+  response.statusCode = status;
+  response.setHeader("Content-Type", type);
+  response.setHeader("Content-Length", Buffer.byteLength(body));
+  response.end(head ? undefined : body);
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, head = false): void {
+  send(response, status, "application/json; charset=utf-8", JSON.stringify(body), head);
+}
+
+function loadAssets(): Map<string, string> {
+  const dir = join(packageRoot, "src", "viewer", "assets");
+  return new Map(
+    Object.keys(ASSETS).map((path) => [path, readFileSync(join(dir, path.slice("/assets/".length)), "utf8")]),
+  );
+}
+
+/** The page every route serves; no inline script or style, so the CSP can forbid both. */
+function shellHtml(): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>persona-bench view</title>
+<link rel="icon" href="/assets/icon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/assets/app.css">
+<script type="module" src="/assets/app.js"></script>
+</head>
+<body>
+<header class="top"><div class="wrap bar"><a class="brand" href="/">persona-bench <span>view</span></a><nav id="crumbs" aria-label="Breadcrumbs"></nav><span class="ro" title="The store is opened read-only: nothing here can change it">read-only</span></div></header>
+<main class="wrap" id="main"><p class="muted">Loading…</p></main>
+<footer class="wrap"><p>Every model output, persona and judge text is shown as plain text. Served from your machine; nothing is fetched from the network.</p></footer>
+</body>
+</html>
+`;
+}
