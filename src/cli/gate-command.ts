@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { gate } from "../gate/gate.js";
 import { loadPolicy } from "../gate/policy.js";
 import { renderJunit, renderMarkdown, renderTerminal } from "../gate/render.js";
-import { loadSide } from "../gate/sources.js";
+import { healGraderVersions, loadSide } from "../gate/sources.js";
 import type { RuleOutcome } from "../gate/types.js";
 import { packageRoot } from "../package-root.js";
 import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
@@ -28,6 +28,11 @@ Options:
   --json                      print the gate report as JSON (schemas/gate-report.schema.json) instead of text
   --store <path>              SQLite store for run ids (default .persona-bench/store.sqlite)
   --reports <dir>             report folders of runs (run --out; default reports)
+  --data-dir <dir>            datasets for re-grading a stored run scored by an older grader, when its verdicts
+                              did not keep the gold answers (or PERSONA_BENCH_DATA_DIR; never downloads)
+
+Two stored runs (given by run id) scored by different grader versions are paired after the older one is
+re-graded from the store, as \`run\` would; a results.json read alone cannot be re-graded.
 
 The Markdown verdict is appended to $GITHUB_STEP_SUMMARY when it is set.
 Exit codes: 0 pass, 1 fail, 4 inconclusive, 2 bad input (unreadable or unpairable runs, bad policy).
@@ -49,6 +54,7 @@ export async function gateCommand(argv: string[], io: CliIo): Promise<ExitCode> 
     json: { type: "boolean" },
     store: { type: "string" },
     reports: { type: "string" },
+    "data-dir": { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -70,13 +76,19 @@ export async function gateCommand(argv: string[], io: CliIo): Promise<ExitCode> 
     ? resolve(io.cwd, values.policy)
     : join(packageRoot, "benchmarks/gate-default.yaml");
   const policy = { ...loadPolicy(policyFile), source: values.policy ?? "benchmarks/gate-default.yaml" };
+  const dataDir = values["data-dir"] ?? io.env.PERSONA_BENCH_DATA_DIR;
   const sourceOptions = {
     cwd: io.cwd,
     store: values.store ?? ".persona-bench/store.sqlite",
     reports: values.reports ?? "reports",
+    data: { env: io.env, ...(dataDir ? { dataDir: resolve(io.cwd, dataDir) } : {}) },
   };
-  const baseline = loadSide("baseline", values.baseline!, sourceOptions);
-  const candidate = loadSide("candidate", values.candidate!, sourceOptions);
+  const { baseline, candidate, notes } = await healGraderVersions(
+    loadSide("baseline", values.baseline!, sourceOptions),
+    loadSide("candidate", values.candidate!, sourceOptions),
+    sourceOptions,
+  );
+  for (const note of notes) io.stderr.write(`note: ${note}\n`);
   const report = gate(baseline, candidate, policy);
 
   const markdown = renderMarkdown(report);

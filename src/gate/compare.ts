@@ -13,6 +13,8 @@ export interface Side {
   label: "baseline" | "candidate";
   source: string;
   results: Results;
+  /** Set when the side is a run of the store (given by run id), which the gate may then re-grade. */
+  storeRun?: boolean;
 }
 
 const RERUN_ADVICE =
@@ -118,7 +120,7 @@ function comparePersonaGym(b: PersonaGymSection, c: PersonaGymSection): string[]
 function compareScorer(b: MathSection | PersonaGymSection, c: MathSection | PersonaGymSection): string[] {
   if (b.scorer.name === c.scorer.name && b.scorer.version === c.scorer.version) return [];
   return [
-    `scored by ${b.scorer.name} ${b.scorer.version} vs ${c.scorer.name} ${c.scorer.version}: the same answer may be judged differently; re-run \`persona-bench run\` for the side scored by the older version with this persona-bench (its model calls are cached, so it only re-scores), then gate the new results.json`,
+    `scored by ${b.scorer.name} ${b.scorer.version} vs ${c.scorer.name} ${c.scorer.version}: the same answer may be judged differently; re-run \`persona-bench run\` for the side scored by the older version with this persona-bench (its model calls are cached, so it only re-scores), then gate the new results.json; two runs given by run id from one store are re-graded by the gate itself`,
   ];
 }
 

@@ -2,11 +2,16 @@ import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../config/errors.js";
 import { loadResults } from "../results/load.js";
+import { isMathSection } from "../results/types.js";
 import { Store } from "../store/store.js";
+import type { DatasetOptions } from "../tasks/datasets.js";
 import type { Side } from "./compare.js";
+import { regradeStoredRun } from "./regrade.js";
 
 export interface SourceOptions {
   cwd: string;
+  /** Where gold answers for re-grading may be read (a data dir, the cache; never a download). */
+  data: DatasetOptions;
   /** The SQLite store run ids are looked up in. */
   store: string;
   /** Where run report folders are (`run --out`): a run's results are `<reports>/<run-id>/results.json`. */
@@ -52,5 +57,38 @@ export function loadSide(label: Side["label"], argument: string, options: Source
       `--${label}: the store knows run ${argument}, but ${file} is missing: pass the run's results.json path, point --reports at its report folder, or re-run its \`persona-bench run\` command (everything is cached) to rewrite it`,
     );
   }
-  return { label, source: argument, results: loadResults(file) };
+  return { label, source: argument, results: loadResults(file), storeRun: true };
+}
+
+/**
+ * Heals a grader-version difference where it can: when the two sides' math sections were scored by different
+ * grader versions, each side that is a stored run and was scored by an older version than this persona-bench's is
+ * re-graded from the store (see regrade.ts). A side read from a file alone is left as it is; the comparability check
+ * then refuses the pair with advice.
+ */
+export async function healGraderVersions(
+  baseline: Side,
+  candidate: Side,
+  options: SourceOptions,
+): Promise<{ baseline: Side; candidate: Side; notes: string[] }> {
+  const versions = (side: Side) =>
+    Object.values(side.results.tasks)
+      .filter(isMathSection)
+      .map((s) => `${s.id}:${s.scorer.version}`)
+      .sort()
+      .join(",");
+  if (versions(baseline) === versions(candidate)) return { baseline, candidate, notes: [] };
+  const notes: string[] = [];
+  const heal = async (side: Side): Promise<Side> => {
+    if (!side.storeRun) return side;
+    const store = Store.open(resolve(options.cwd, options.store));
+    try {
+      const regraded = await regradeStoredRun(side.results, store, options.data);
+      notes.push(...regraded.notes);
+      return { ...side, results: regraded.results };
+    } finally {
+      store.close();
+    }
+  };
+  return { baseline: await heal(baseline), candidate: await heal(candidate), notes };
 }

@@ -14,6 +14,8 @@ import { GRADER_VERSION } from "../../src/scoring/math/index.js";
 import { SimulatedModel } from "../e2e/simulated-model.js";
 import { type FakeOllama, type RespondContext, startFakeOllama } from "../fakes/index.js";
 import { runArgs, runCli } from "../helpers/cli.js";
+import { requireSharedData } from "../helpers/paths.js";
+import { mathSection } from "../helpers/sections.js";
 
 const LIMIT = 24;
 
@@ -212,6 +214,58 @@ describe("persona-bench gate (end to end through the CLI)", () => {
         `scored by math-grader ${GRADER_VERSION} vs math-grader math-grader-1: .*re-run \`persona-bench run\``,
       ),
     );
+  });
+
+  it("re-grades a stored run scored by an older grader version, then pairs it; a file alone is refused", async () => {
+    // The baseline's report as an older persona-bench left it: another grader version, and one verdict that
+    // grader got wrong (a right answer marked wrong).
+    const reportFile = join(dir, "reports", runIds.baseline!, "results.json");
+    const original = readFileSync(reportFile, "utf8");
+    const edited = JSON.parse(original) as Results;
+    const section = mathSection(edited);
+    section.scorer.version = "math-grader-1";
+    const persona = section.personas[1]!;
+    persona.outcomes = persona.outcomes!.replace("c", "w");
+    writeFileSync(reportFile, JSON.stringify(edited));
+    try {
+      const byId = [
+        "--baseline",
+        runIds.baseline!,
+        "--candidate",
+        runIds.sameModel!,
+        "--store",
+        "store.sqlite",
+      ];
+      const healed = await gate([...byId, "--reports", "reports", "--data-dir", requireSharedData()]);
+      expect(healed.stderr).toMatch(
+        new RegExp(
+          `note: task math500 of run ${runIds.baseline}: re-graded ${LIMIT * 9} generations from the store with ${GRADER_VERSION} \\(was math-grader-1\\); 1 verdicts changed`,
+        ),
+      );
+      expect(healed.code).toBe(0);
+      // No verdict kept its gold under that version and no copy of the dataset is at hand: not re-graded, refused.
+      const noGold = await gate([...byId, "--reports", "reports"], {
+        PERSONA_BENCH_CACHE_DIR: join(dir, "empty"),
+      });
+      expect(noGold.stderr).toMatch(/note: task math500 of run .*: not re-graded \(no gold answers: /);
+      expect(noGold.stderr).toMatch(/scored by math-grader math-grader-1 vs math-grader /);
+      expect(noGold.code).toBe(2);
+      // Read from a file, the same results cannot be re-graded.
+      const fromFile = await gate([
+        "--baseline",
+        reportFile,
+        "--candidate",
+        runIds.sameModel!,
+        "--store",
+        "store.sqlite",
+        "--reports",
+        "reports",
+      ]);
+      expect(fromFile.stderr).not.toMatch(/re-graded/);
+      expect(fromFile.code).toBe(2);
+    } finally {
+      writeFileSync(reportFile, original);
+    }
   });
 
   it("refuses a version-1 file, saying how to produce a version-2 one", async () => {
