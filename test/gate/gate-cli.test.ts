@@ -261,7 +261,8 @@ describe("persona-bench gate (end to end through the CLI)", () => {
         "--reports",
         "reports",
       ]);
-      expect(fromFile.stderr).not.toMatch(/re-graded/);
+      expect(fromFile.stderr).not.toMatch(/note: task math500 .*re-graded/);
+      expect(fromFile.stderr).toMatch(/scored by math-grader math-grader-1 vs math-grader /);
       expect(fromFile.code).toBe(2);
     } finally {
       writeFileSync(reportFile, original);
