@@ -2,7 +2,7 @@ import type { LimitFunction } from "p-limit";
 import { AdapterError, type CompletionResponse, type ModelAdapter, type Timeouts } from "../models/types.js";
 import type { WorkItem } from "../plan/types.js";
 import type { Store } from "../store/store.js";
-import { decideRetry, type RetryPolicy, sleep } from "./retry.js";
+import { decideRetry, FailureTally, type RetryPolicy, sleep } from "./retry.js";
 
 /** Plan items are checked against the cache this many at a time, so the plan is streamed, never materialised. */
 const PLAN_CHUNK = 256;
@@ -88,6 +88,7 @@ async function runItem(
   counts: RunnerCounts,
   emitProgress: () => void,
 ): Promise<void> {
+  const tally = new FailureTally();
   for (let attempt = 1; ; attempt++) {
     if (options.signal?.aborted) return;
     let response: CompletionResponse;
@@ -109,7 +110,7 @@ async function runItem(
     } catch (caught) {
       const error = asAdapterError(caught);
       if (error.kind === "aborted" || options.signal?.aborted) return;
-      const decision = decideRetry(error, attempt, options.retry, options.random);
+      const decision = decideRetry(error, tally.record(error), options.retry, options.random);
       if (!decision.retry) {
         counts.failed++;
         options.store.recordFailure({
