@@ -5,6 +5,7 @@
  * the server sees the disconnect and stops generating.
  */
 import { Agent, type RequestInit as UndiciRequestInit, fetch as undiciFetch } from "undici";
+import { onAbort } from "./abort.js";
 import {
   type ErrorContext,
   httpError,
@@ -77,6 +78,7 @@ export class Attempt {
   private failure: AdapterError | undefined;
   private headersSeen = false;
   private url = "";
+  private unsubscribe: (() => void) | undefined;
   /** Headers of the last response, for request ids. */
   responseHeaders: Headers | undefined;
   private readonly onCallerAbort = (): void => {
@@ -94,7 +96,7 @@ export class Attempt {
     );
     this.timers.push(this.firstTokenTimer);
     if (signal?.aborted) this.onCallerAbort();
-    else signal?.addEventListener("abort", this.onCallerAbort, { once: true });
+    else if (signal) this.unsubscribe = onAbort(signal, this.onCallerAbort);
   }
 
   get signal(): AbortSignal {
@@ -181,7 +183,7 @@ export class Attempt {
   /** Clears the deadlines and releases the connection if the body was not read to the end. */
   finish(): void {
     for (const timer of this.timers) clearTimeout(timer);
-    this.options.signal?.removeEventListener("abort", this.onCallerAbort);
+    this.unsubscribe?.();
     if (!this.controller.signal.aborted) this.controller.abort();
   }
 
