@@ -53,15 +53,26 @@ export async function executePlan(
 ): Promise<ExecuteResult> {
   const counts: RunnerCounts = { total, cached: 0, completed: 0, failed: 0, retries: 0, inFlight: 0 };
   const emitProgress = () => options.onEvent?.({ type: "progress", counts: { ...counts } });
-  const window = new Set<Promise<void>>();
+  // Items scheduled and not finished. A counter and one waiter, not Promise.race over the open tasks: racing
+  // attached a reaction to every open task on every wait, quadratic at hundreds in flight.
+  let open = 0;
+  let wake: (() => void) | undefined;
+  let crashed: { error: unknown } | undefined;
+  const settle = () => {
+    open--;
+    const waiter = wake;
+    wake = undefined;
+    waiter?.();
+  };
+  const waitForSlot = () => new Promise<void>((resolve) => (wake = resolve));
   // Identical requests in one plan (e.g. duplicated items) are one model call.
   const scheduled = new Set<string>();
-  const maxWindow = Math.max(2, options.limit.concurrency * 2);
+  const maxOpen = Math.max(2, options.limit.concurrency * 2);
   const aborted = () => options.signal?.aborted === true;
 
   emitProgress();
-  for (const chunk of chunked(items, PLAN_CHUNK)) {
-    if (aborted()) break;
+  outer: for (const chunk of chunked(items, PLAN_CHUNK)) {
+    if (aborted() || crashed) break;
     const cached = options.store.existingKeys(chunk.map((item) => item.key));
     for (const item of chunk) {
       if (cached.has(item.key) || scheduled.has(item.key)) {
@@ -69,15 +80,19 @@ export async function executePlan(
         continue;
       }
       scheduled.add(item.key);
-      while (window.size >= maxWindow) await Promise.race(window);
-      if (aborted()) break;
-      const task = runItem(item, options, counts, emitProgress).finally(() => window.delete(task));
-      window.add(task);
+      while (open >= maxOpen) await waitForSlot();
+      if (aborted() || crashed) break outer;
+      open++;
+      runItem(item, options, counts, emitProgress).then(settle, (error: unknown) => {
+        crashed ??= { error };
+        settle();
+      });
     }
     emitProgress();
   }
-  await Promise.all(window);
+  while (open > 0) await waitForSlot();
   options.store.flush();
+  if (crashed) throw crashed.error;
   emitProgress();
   return { ...counts, interrupted: aborted() };
 }

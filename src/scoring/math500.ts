@@ -1,6 +1,6 @@
 import type { Math500Plan } from "../plan/math500.js";
 import type { Store } from "../store/store.js";
-import { GRADER_VERSION, grade } from "./math/index.js";
+import { extractAnswer, GRADER_VERSION, type GradeResult, isEquivalent } from "./math/index.js";
 
 /** Verdicts are stored per grader version: a better grader re-scores cached generations without new model calls. */
 export const MATH_SCORER = `math@${GRADER_VERSION}`;
@@ -22,6 +22,20 @@ export interface MathVerdict {
  */
 export function scoreMath500(plan: Math500Plan, store: Store): Map<string, MathVerdict> {
   const gold = new Map(plan.problems.map((p) => [p.id, p.answer]));
+  // grade() is extraction plus an equivalence check; answers to one problem repeat across personas and samples, so
+  // each (gold, extracted) pair is compared once per scoring pass (it was most of the harness's CPU per request).
+  const equivalent = new Map<string, boolean>();
+  const grade = (goldAnswer: string, text: string): GradeResult => {
+    const { extracted, found, path } = extractAnswer(text);
+    if (!found || extracted === null) return { extracted, found, path, correct: false };
+    const pair = `${goldAnswer}\u0000${extracted}`;
+    let correct = equivalent.get(pair);
+    if (correct === undefined) {
+      correct = isEquivalent(goldAnswer, extracted);
+      equivalent.set(pair, correct);
+    }
+    return { extracted, found, path, correct };
+  };
   const verdicts = new Map<string, MathVerdict>();
   let chunk: { key: string; itemId: string }[] = [];
   const flushChunk = () => {
