@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { runGradingPerf } from "./grading.js";
 import { runHarnessPerf } from "./harness.js";
+import { runCachedPerf, runStartupPerf } from "./startup.js";
 import { runThroughputPerf } from "./throughput.js";
 
 /** This file runs compiled from dist-perf/perf/, two levels below the repository. */
@@ -19,7 +20,7 @@ const dataDir = process.env.PERSONA_BENCH_TEST_DATA ?? resolve(repoRoot, "../sha
 const { values } = parseArgs({
   options: { only: { type: "string" }, profile: { type: "boolean" }, "in-flight": { type: "string" } },
 });
-const sections = values.only?.split(",") ?? ["grading", "harness", "throughput"];
+const sections = values.only?.split(",") ?? ["grading", "harness", "startup", "throughput", "cached"];
 const stamp = new Date().toISOString().replace(/[:.]/g, "-");
 const outDir = resolve(repoRoot, "reports/perf");
 mkdirSync(outDir, { recursive: true });
@@ -44,6 +45,17 @@ if (sections.includes("throughput")) {
   const profileDir = values.profile ? resolve(outDir, "profiles") : undefined;
   const result = await runThroughputPerf({ repoRoot, dataDir, inFlights, ...(profileDir ? { profileDir } : {}) });
   figures.throughput = result.figures;
+  print(result.lines);
+}
+
+if (sections.includes("startup")) {
+  const result = await runStartupPerf({ repoRoot });
+  figures.startup = result.figures;
+  print(result.lines);
+}
+if (sections.includes("cached")) {
+  const result = await runCachedPerf({ repoRoot, dataDir });
+  figures.cached = result.figures;
   print(result.lines);
 }
 
