@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { runGradingPerf } from "./grading.js";
 import { runHarnessPerf } from "./harness.js";
+import { runMemoryPerf } from "./memory.js";
 import { runCachedPerf, runStartupPerf } from "./startup.js";
 import { runThroughputPerf } from "./throughput.js";
 
@@ -18,9 +19,14 @@ const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const dataDir = process.env.PERSONA_BENCH_TEST_DATA ?? resolve(repoRoot, "../shared/data");
 
 const { values } = parseArgs({
-  options: { only: { type: "string" }, profile: { type: "boolean" }, "in-flight": { type: "string" } },
+  options: {
+    only: { type: "string" },
+    profile: { type: "boolean" },
+    "in-flight": { type: "string" },
+    samples: { type: "string" },
+  },
 });
-const sections = values.only?.split(",") ?? ["grading", "harness", "startup", "throughput", "cached"];
+const sections = values.only?.split(",") ?? ["grading", "harness", "startup", "throughput", "cached", "memory"];
 const stamp = new Date().toISOString().replace(/[:.]/g, "-");
 const outDir = resolve(repoRoot, "reports/perf");
 mkdirSync(outDir, { recursive: true });
@@ -56,6 +62,12 @@ if (sections.includes("startup")) {
 if (sections.includes("cached")) {
   const result = await runCachedPerf({ repoRoot, dataDir });
   figures.cached = result.figures;
+  print(result.lines);
+}
+if (sections.includes("memory")) {
+  // One sample (100,000 items) by default so npm run perf stays in minutes; --samples 10 runs the million.
+  const result = await runMemoryPerf({ repoRoot, dataDir, samples: Number(values.samples ?? 1) });
+  figures.memory = result.figures;
   print(result.lines);
 }
 

@@ -113,17 +113,21 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
   store.finishRun(runId, status);
 
   const tasks: Results["tasks"] = {};
-  const keys: string[] = [];
+  const keys: Iterable<string>[] = [];
   const suiteChoices: Results["suiteChoices"] = {};
   for (const task of ran) {
     const built = task.section(ctx, models, { alpha: benchmark.alpha });
     if (!built) continue;
     tasks[task.config.id] = built.section;
-    keys.push(...built.keys);
+    keys.push(built.keys);
     Object.assign(suiteChoices, taskKindFor(task.config.task).suiteChoices);
   }
   if (Object.keys(tasks).length === 0) return { runId, status, counts: ctx.totals };
-  const usage = store.usageTotals(keys);
+  const usage = store.usageTotals(
+    (function* () {
+      for (const taskKeys of keys) yield* taskKeys;
+    })(),
+  );
   const results = assembleResults({
     run,
     status,

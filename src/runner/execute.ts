@@ -65,27 +65,37 @@ export async function executePlan(
     waiter?.();
   };
   const waitForSlot = () => new Promise<void>((resolve) => (wake = resolve));
-  // Identical requests in one plan (e.g. duplicated items) are one model call.
-  const scheduled = new Set<string>();
+  // Identical requests in one plan (e.g. duplicated items) are one model call. A duplicate is either in the store
+  // (seen by the chunk's lookup), in flight, or finished since that lookup: only those two sets are kept, never
+  // every key of the plan.
+  const inFlightKeys = new Set<string>();
+  let finishedSinceLookup = new Set<string>();
   const maxOpen = Math.max(2, options.limit.concurrency * 2);
   const aborted = () => options.signal?.aborted === true;
 
   emitProgress();
   outer: for (const chunk of chunked(items, PLAN_CHUNK)) {
     if (aborted() || crashed) break;
+    finishedSinceLookup = new Set();
     const cached = options.store.existingKeys(chunk.map((item) => item.key));
     for (const item of chunk) {
-      if (cached.has(item.key) || scheduled.has(item.key)) {
+      const { key } = item;
+      if (cached.has(key) || inFlightKeys.has(key) || finishedSinceLookup.has(key)) {
         counts.cached++;
         continue;
       }
-      scheduled.add(item.key);
       while (open >= maxOpen) await waitForSlot();
       if (aborted() || crashed) break outer;
       open++;
-      runItem(item, options, counts, emitProgress).then(settle, (error: unknown) => {
-        crashed ??= { error };
+      inFlightKeys.add(key);
+      const done = () => {
+        inFlightKeys.delete(key);
+        finishedSinceLookup.add(key);
         settle();
+      };
+      runItem(item, options, counts, emitProgress).then(done, (error: unknown) => {
+        crashed ??= { error };
+        done();
       });
     }
     emitProgress();

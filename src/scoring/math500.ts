@@ -1,4 +1,5 @@
 import type { Math500Plan } from "../plan/math500.js";
+import type { WorkItem } from "../plan/types.js";
 import type { Store } from "../store/store.js";
 import { extractAnswer, GRADER_VERSION, type GradeResult, isEquivalent } from "./math/index.js";
 
@@ -17,10 +18,15 @@ export interface MathVerdict {
 }
 
 /**
- * Grades every generation in the plan that has no verdict from this grader version yet, and returns the verdicts
- * of all generations the plan has (items without a generation are absent).
+ * Grades every generation in the plan that has no verdict from this grader version yet, and hands each plan item
+ * with its verdict (undefined when it has no generation) to `visit`, in plan order, a chunk at a time: nothing is
+ * kept for the whole plan (a million-item plan must not hold a million verdicts). Returns how many had a verdict.
  */
-export function scoreMath500(plan: Math500Plan, store: Store): Map<string, MathVerdict> {
+export function scoreMath500(
+  plan: Math500Plan,
+  store: Store,
+  visit: (item: WorkItem, verdict: MathVerdict | undefined) => void = () => {},
+): number {
   const gold = new Map(plan.problems.map((p) => [p.id, p.answer]));
   // grade() is extraction plus an equivalence check; answers to one problem repeat across personas and samples, so
   // each (gold, extracted) pair is compared once per scoring pass (it was most of the harness's CPU per request).
@@ -36,8 +42,8 @@ export function scoreMath500(plan: Math500Plan, store: Store): Map<string, MathV
     }
     return { extracted, found, path, correct };
   };
-  const verdicts = new Map<string, MathVerdict>();
-  let chunk: { key: string; itemId: string }[] = [];
+  let graded = 0;
+  let chunk: WorkItem[] = [];
   const flushChunk = () => {
     const keys = chunk.map((c) => c.key);
     const known = store.getScores<MathVerdict>(keys, MATH_SCORER);
@@ -53,14 +59,18 @@ export function scoreMath500(plan: Math500Plan, store: Store): Map<string, MathV
       store.addScore({ key, scorer: MATH_SCORER, value: verdict });
       known.set(key, verdict);
     }
-    for (const [key, verdict] of known) verdicts.set(key, verdict);
+    for (const item of chunk) {
+      const verdict = known.get(item.key);
+      if (verdict !== undefined) graded++;
+      visit(item, verdict);
+    }
     chunk = [];
   };
   for (const item of plan.items()) {
-    chunk.push({ key: item.key, itemId: item.itemId });
+    chunk.push(item);
     if (chunk.length === SCORE_CHUNK) flushChunk();
   }
   if (chunk.length > 0) flushChunk();
   store.flush();
-  return verdicts;
+  return graded;
 }

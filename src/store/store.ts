@@ -158,8 +158,8 @@ export class Store {
     return result;
   }
 
-  /** Token totals over these generations (those that exist). */
-  usageTotals(keys: readonly string[]): {
+  /** Token totals over these generations (those that exist); the keys are streamed, a chunk at a time. */
+  usageTotals(keys: Iterable<string>): {
     generations: number;
     promptTokens: number;
     completionTokens: number;
@@ -167,14 +167,13 @@ export class Store {
     this.flush();
     const totals = { generations: 0, promptTokens: 0, completionTokens: 0 };
     for (const chunk of chunks(keys, LOOKUP_CHUNK)) {
-      const row = this.db
-        .prepare(
-          `SELECT COUNT(*) AS n,
-                  COALESCE(SUM(json_extract(usage_json, '$.promptTokens')), 0) AS prompt,
-                  COALESCE(SUM(json_extract(usage_json, '$.completionTokens')), 0) AS completion
-           FROM generations WHERE key IN (${placeholders(chunk.length)})`,
-        )
-        .get(...chunk) as { n: number; prompt: number; completion: number };
+      const row = this.shapedStatement(
+        `SELECT COUNT(*) AS n,
+                COALESCE(SUM(json_extract(usage_json, '$.promptTokens')), 0) AS prompt,
+                COALESCE(SUM(json_extract(usage_json, '$.completionTokens')), 0) AS completion
+         FROM generations WHERE key IN ({in})`,
+        chunk.length,
+      ).get(...chunk) as { n: number; prompt: number; completion: number };
       totals.generations += row.n;
       totals.promptTokens += row.prompt;
       totals.completionTokens += row.completion;
@@ -388,6 +387,18 @@ function placeholders(n: number): string {
   return Array.from({ length: n }, () => "?").join(",");
 }
 
-function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+function* chunks<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  if (Array.isArray(items)) {
+    for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+    return;
+  }
+  let chunk: T[] = [];
+  for (const item of items) {
+    chunk.push(item);
+    if (chunk.length === size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
 }
