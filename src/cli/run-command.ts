@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { applyOverrides, type BenchmarkDefinition, loadBenchmark } from "../config/benchmark.js";
 import { createAdapter } from "../models/registry.js";
+import { withReplicas } from "../models/spec.js";
 import { AdapterError, type ModelIdentity, type Timeouts } from "../models/types.js";
 import { packageRoot } from "../package-root.js";
 import { parsePersonaSelector } from "../personas/catalog.js";
@@ -26,16 +27,20 @@ Model specs:
   ollama:<model>[@http://host:port]     Ollama (host also from OLLAMA_HOST; default http://127.0.0.1:11434)
   openai:<model>[@<base-url>/v1]        OpenAI-compatible server: OpenAI, vLLM, SGLang, LM Studio, llama-server
                                         (API key from OPENAI_API_KEY only)
+  <spec>@<url1>,<url2>,...              one model on several servers (replicas): each gets --concurrency slots,
+                                        work goes to whichever has a free one, one that stops answering is taken
+                                        out of rotation and retried later; weights digests must all match
   Without --model, PERSONA_BENCH_MODEL is used.
 
 Options:
   --model <spec>              the model under test
+  --replica <url>             another server of the same model (repeat; adds to the spec's URLs)
   --judge <spec>              a PersonaGym judge (repeat for an ensemble; the first writes score examples)
   --limit <n>                 first n problems only (PersonaGym: a seeded subset of n personas)
   --personas <list>           persona ids, category:<name>, or lottery, comma-separated (control always runs)
   --samples <n>               samples per problem and persona
   --seed <n>                  benchmark seed (per-request seeds derive from it)
-  --concurrency <n>           requests in flight to the model server (default 4)
+  --concurrency <n>           requests in flight to each model server (default 4)
   --data-dir <dir>            read datasets from <dir> (e.g. <dir>/math500/test.jsonl; or PERSONA_BENCH_DATA_DIR)
   --no-download               never download datasets; fail if no local copy is found
   --store <path>              SQLite store (default .persona-bench/store.sqlite)
@@ -59,6 +64,7 @@ const DEFAULT_TIMEOUTS: Timeouts = {
 export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseCommandArgs("run", argv, {
     model: { type: "string" },
+    replica: { type: "string", multiple: true },
     judge: { type: "string", multiple: true },
     limit: { type: "string" },
     personas: { type: "string" },
@@ -86,13 +92,14 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
     throw new CliError(`run: expected one benchmark file, got ${positionals.length}`, EXIT.badInput);
   }
 
-  const modelSpec = values.model ?? io.env.PERSONA_BENCH_MODEL;
-  if (!modelSpec) {
+  const givenSpec = values.model ?? io.env.PERSONA_BENCH_MODEL;
+  if (!givenSpec) {
     throw new CliError(
       "no model named: pass --model ollama:<model> or --model openai:<model>@http://host:port/v1, or set PERSONA_BENCH_MODEL (see persona-bench run --help)",
       EXIT.badInput,
     );
   }
+  const modelSpec = withReplicas(givenSpec, values.replica ?? []);
   const concurrency = integerOption("concurrency", values.concurrency, { min: 1, max: 1024 }) ?? 4;
   const timeouts: Timeouts = {
     connectMs: DEFAULT_TIMEOUTS.connectMs,
@@ -128,7 +135,11 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
     ...(dataDir ? { dataDir: resolve(io.cwd, dataDir) } : {}),
     allowDownload: values["no-download"] !== true,
   });
-  const adapter = createAdapter(modelSpec, io.env);
+  // Replica notices go above the progress bar once it exists.
+  let notice = (message: string): void => {
+    io.stderr.write(`${message}\n`);
+  };
+  const adapter = createAdapter(modelSpec, io.env, { onNotice: (message) => notice(message) });
   const storePath = resolve(io.cwd, values.store ?? ".persona-bench/store.sqlite");
   const outDir = resolve(io.cwd, values.out ?? "reports");
   writableDirectoryOption("out", outDir);
@@ -205,6 +216,9 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   };
   io.onSignal(stopOnSignal);
   const progress = createProgressReporter(io.stderr);
+  notice = (message) => {
+    progress.note(message);
+  };
   try {
     const outcome = await runBenchmark({
       benchmark,

@@ -124,6 +124,19 @@ export interface ModelIdentity {
   details: Record<string, unknown>;
 }
 
+/** Which limiter an adapter's requests share, and how many may be in flight under it. */
+export interface AdapterConcurrency {
+  /** Adapters (and roles) with the same key share one limit, e.g. a judge on the subject's server. */
+  key: string;
+  slots: number;
+}
+
+/** How many of a run's requests one replica served. */
+export interface ReplicaUsage {
+  endpoint: string;
+  served: number;
+}
+
 export interface ModelAdapter {
   readonly provider: string;
   /** The spec string this adapter was built from (no secrets). */
@@ -132,5 +145,13 @@ export interface ModelAdapter {
   identify(signal?: AbortSignal): Promise<ModelIdentity>;
   /** One attempt; throws AdapterError on any failure. */
   complete(request: CompletionRequest): Promise<CompletionResponse>;
+  /**
+   * The adapter's own limiter key and slot count, given the run's per-server concurrency. Without it, requests are
+   * limited per identity endpoint at the run's concurrency. A replica set answers one key with a slot per replica
+   * and server slot; an in-process model can declare its own key and slots.
+   */
+  concurrency?(perServer: number): AdapterConcurrency;
+  /** For a model served by several replicas: each one's endpoint and requests served so far. */
+  replicaUsage?(): ReplicaUsage[];
   close?(): Promise<void>;
 }

@@ -138,6 +138,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
     skipped,
     failures,
     suiteChoices,
+    ...(subject.adapter.replicaUsage ? { replicas: subject.adapter.replicaUsage() } : {}),
     usage: {
       promptTokens: usage.promptTokens,
       completionTokens: usage.completionTokens,

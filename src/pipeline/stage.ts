@@ -35,12 +35,18 @@ export class StageContext {
     },
   ) {}
 
-  /** Two roles served by the same server (a judge on the subject's Ollama) share its limit. */
-  private limitFor(identity: ModelIdentity): LimitFunction {
-    let limit = this.limits.get(identity.endpoint);
+  /**
+   * The limiter of an endpoint's adapter. The adapter may declare its own key and slots (a replica set: one slot
+   * per replica and server slot; an in-process model: its own); otherwise two roles served by the same server (a
+   * judge on the subject's Ollama) share the server's limit at the run's concurrency.
+   */
+  private limitFor(endpoint: Endpoint): LimitFunction {
+    const declared = endpoint.adapter.concurrency?.(this.options.concurrency);
+    const key = declared?.key ?? endpoint.identity.endpoint;
+    let limit = this.limits.get(key);
     if (!limit) {
-      limit = pLimit(this.options.concurrency);
-      this.limits.set(identity.endpoint, limit);
+      limit = pLimit(declared?.slots ?? this.options.concurrency);
+      this.limits.set(key, limit);
     }
     return limit;
   }
@@ -55,7 +61,7 @@ export class StageContext {
       adapter: endpoint.adapter,
       modelKey: modelCacheKey(endpoint.identity),
       store: this.store,
-      limit: this.limitFor(endpoint.identity),
+      limit: this.limitFor(endpoint),
       timeouts: this.options.timeouts,
       retry: this.options.retry,
       ...(this.options.signal ? { signal: this.options.signal } : {}),
