@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { runGradingPerf } from "./grading.js";
 import { runHarnessPerf } from "./harness.js";
+import { runAutoPerf } from "./auto.js";
 import { runMemoryPerf } from "./memory.js";
 import { runCachedPerf, runStartupPerf } from "./startup.js";
 import { runThroughputPerf } from "./throughput.js";
@@ -26,7 +27,7 @@ const { values } = parseArgs({
     samples: { type: "string" },
   },
 });
-const sections = values.only?.split(",") ?? ["grading", "harness", "startup", "throughput", "cached", "memory"];
+const sections = values.only?.split(",") ?? ["grading", "harness", "startup", "throughput", "cached", "auto", "memory"];
 const stamp = new Date().toISOString().replace(/[:.]/g, "-");
 const outDir = resolve(repoRoot, "reports/perf");
 mkdirSync(outDir, { recursive: true });
@@ -62,6 +63,11 @@ if (sections.includes("startup")) {
 if (sections.includes("cached")) {
   const result = await runCachedPerf({ repoRoot, dataDir });
   figures.cached = result.figures;
+  print(result.lines);
+}
+if (sections.includes("auto")) {
+  const result = await runAutoPerf({ repoRoot, dataDir, ks: [4, 32] });
+  figures.auto = result.figures;
   print(result.lines);
 }
 if (sections.includes("memory")) {

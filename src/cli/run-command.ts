@@ -40,7 +40,8 @@ Options:
   --personas <list>           persona ids, category:<name>, or lottery, comma-separated (control always runs)
   --samples <n>               samples per problem and persona
   --seed <n>                  benchmark seed (per-request seeds derive from it)
-  --concurrency <n>           requests in flight to each model server (default 4)
+  --concurrency <n|auto>      requests in flight to each model server (default 4); auto finds each server's
+                              capacity (more while answers stay fast, less on 429/503 or queueing)
   --data-dir <dir>            read datasets from <dir> (e.g. <dir>/math500/test.jsonl; or PERSONA_BENCH_DATA_DIR)
   --no-download               never download datasets; fail if no local copy is found
   --store <path>              SQLite store (default .persona-bench/store.sqlite)
@@ -100,7 +101,10 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
     );
   }
   const modelSpec = withReplicas(givenSpec, values.replica ?? []);
-  const concurrency = integerOption("concurrency", values.concurrency, { min: 1, max: 1024 }) ?? 4;
+  const autoConcurrency = values.concurrency?.trim() === "auto";
+  const concurrency = autoConcurrency
+    ? 4
+    : (integerOption("concurrency", values.concurrency, { min: 1, max: 1024 }) ?? 4);
   const timeouts: Timeouts = {
     connectMs: DEFAULT_TIMEOUTS.connectMs,
     firstTokenMs:
@@ -227,6 +231,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
       judges,
       store,
       concurrency,
+      autoConcurrency,
       timeouts,
       retry,
       signal: controller.signal,
@@ -237,6 +242,11 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
       },
     });
     progress.finish();
+    for (const { server, settled, last, rounds } of outcome.settledConcurrency ?? []) {
+      io.stderr.write(
+        `concurrency auto: ${server} settled near ${settled} in flight (last ${last}, after ${rounds} rounds)\n`,
+      );
+    }
     if (outcome.results) {
       const written = writeReports(outDir, outcome.results);
       if (values.json) io.stdout.write(`${JSON.stringify(outcome.results, null, 2)}\n`);

@@ -1,7 +1,7 @@
-import type { LimitFunction } from "p-limit";
 import { AdapterError, type CompletionResponse, type ModelAdapter, type Timeouts } from "../models/types.js";
 import type { WorkItem } from "../plan/types.js";
 import type { Store } from "../store/store.js";
+import type { Limiter } from "./adaptive.js";
 import { decideRetry, FailureTally, type RetryPolicy, sleep } from "./retry.js";
 
 /** Plan items are checked against the cache this many at a time, so the plan is streamed, never materialised. */
@@ -13,7 +13,7 @@ export interface ExecuteOptions {
   modelKey: string;
   store: Store;
   /** The endpoint's limiter; shared by every stage that calls the same server. */
-  limit: LimitFunction;
+  limit: Limiter;
   timeouts: Timeouts;
   retry: RetryPolicy;
   signal?: AbortSignal;
