@@ -92,7 +92,10 @@ export async function startPerfServer(options: PerfServerOptions): Promise<{ url
     }
     const stream = body.includes('"stream":true');
     const seed = /"seed":(\d+)/.exec(body)?.[1] ?? "0";
-    const text = `Let me think.\n\nThe answer is $\\boxed{${Number(seed) % 10}}$.`;
+    // PersonaGym's judges and score-example writer ask for scores: one text that every role can parse.
+    const text = body.includes("score")
+      ? `${[1, 2, 3, 4, 5].map((n) => `Score ${n}: an answer worth ${n}.`).join("\n")}\nIt fits.\nTherefore, the final score is ${1 + (Number(seed) % 5)}`
+      : `Let me think.\n\nThe answer is $\\boxed{${Number(seed) % 10}}$.`;
     const answer = () => {
       const created = Math.floor(Date.now() / 1000);
       const usage = `{"prompt_tokens":120,"completion_tokens":16,"total_tokens":136}`;
@@ -137,7 +140,11 @@ export async function startPerfServer(options: PerfServerOptions): Promise<{ url
         res.writeHead(status, { "content-type": "application/json" });
         res.end(JSON.stringify(value));
       };
-      if (url === "/v1/models") return json({ object: "list", data: [{ id: model, object: "model", owned_by: "perf" }] });
+      if (url === "/v1/models")
+        return json({
+          object: "list",
+          data: [model, "judge-a", "judge-b"].map((id) => ({ id, object: "model", owned_by: "perf" })),
+        });
       if (url === "/props" && options.digest !== undefined)
         return json({ model_path: `/models/${model}.gguf`, model_digest: options.digest, total_slots: options.slots ?? 1 });
       if (url === "/_perf/stats") return json(stats);

@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { runGradingPerf } from "./grading.js";
 import { runHarnessPerf } from "./harness.js";
 import { runAutoPerf } from "./auto.js";
-import { runMemoryPerf } from "./memory.js";
+import { runMemoryPerf, runPersonaGymMemoryPerf } from "./memory.js";
 import { runCachedPerf, runStartupPerf } from "./startup.js";
 import { runThroughputPerf } from "./throughput.js";
 
@@ -27,7 +27,7 @@ const { values } = parseArgs({
     samples: { type: "string" },
   },
 });
-const sections = values.only?.split(",") ?? ["grading", "harness", "startup", "throughput", "cached", "auto", "memory"];
+const sections = values.only?.split(",") ?? ["grading", "harness", "startup", "throughput", "cached", "auto", "memory", "personagym"];
 const stamp = new Date().toISOString().replace(/[:.]/g, "-");
 const outDir = resolve(repoRoot, "reports/perf");
 mkdirSync(outDir, { recursive: true });
@@ -74,6 +74,11 @@ if (sections.includes("memory")) {
   // One sample (100,000 items) by default so npm run perf stays in minutes; --samples 10 runs the million.
   const result = await runMemoryPerf({ repoRoot, dataDir, samples: Number(values.samples ?? 1) });
   figures.memory = result.figures;
+  print(result.lines);
+}
+if (sections.includes("personagym")) {
+  const result = await runPersonaGymMemoryPerf({ repoRoot, dataDir });
+  figures.personagym = result.figures;
   print(result.lines);
 }
 

@@ -46,6 +46,41 @@ function writeLargeBenchmark(dir: string, samples: number): string {
   return file;
 }
 
+/** A full PersonaGym run (benchmarks/personagym.yaml, 200 personas) with two judges, against the same fake. */
+export async function runPersonaGymMemoryPerf(opts: {
+  repoRoot: string;
+  dataDir: string;
+}): Promise<{ lines: string[]; figures: unknown }> {
+  const server = await spawnPerfServer(["--delay", "0"]);
+  const dir = mkdtempSync(join(tmpdir(), "persona-bench-perf-pg-"));
+  try {
+    const run = await runNode(
+      cliArgs({
+        repoRoot: opts.repoRoot,
+        dataDir: opts.dataDir,
+        benchmark: "benchmarks/personagym.yaml",
+        url: `${server.url}/v1`,
+        concurrency: 64,
+        dir,
+        extra: ["--judge", `openai:judge-a@${server.url}/v1`, "--judge", `openai:judge-b@${server.url}/v1`],
+      }),
+    );
+    const sent = (await server.stats()).completions;
+    const peakMb = (run.maxRssKb ?? 0) / 1024;
+    return {
+      lines: [
+        "Memory: a full PersonaGym run, two judges",
+        "  node dist/cli/bin.js run benchmarks/personagym.yaml --model openai:perf-model@<url>/v1 --judge openai:judge-a@<url>/v1 --judge openai:judge-b@<url>/v1 --concurrency 64",
+        `  ${sent} requests in ${(run.wallMs / 1000).toFixed(0)} s, exit ${run.code}, peak RSS ${peakMb.toFixed(0)} MB; target < 300 MB`,
+      ],
+      figures: { requests: sent, wallS: run.wallMs / 1000, peakRssMb: peakMb, code: run.code },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await server.close();
+  }
+}
+
 export async function runMemoryPerf(opts: {
   repoRoot: string;
   dataDir: string;

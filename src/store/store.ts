@@ -158,6 +158,20 @@ export class Store {
     return result;
   }
 
+  /** The texts of these generations (those that exist), without parsing the rest of each row. */
+  getTexts(keys: readonly string[]): Map<string, string> {
+    this.flush();
+    const result = new Map<string, string>();
+    for (const chunk of chunks(keys, LOOKUP_CHUNK)) {
+      const rows = this.shapedStatement(
+        "SELECT key, text FROM generations WHERE key IN ({in})",
+        chunk.length,
+      ).all(...chunk) as { key: string; text: string }[];
+      for (const row of rows) result.set(row.key, row.text);
+    }
+    return result;
+  }
+
   /** Token totals over these generations (those that exist); the keys are streamed, a chunk at a time. */
   usageTotals(keys: Iterable<string>): {
     generations: number;
