@@ -118,22 +118,17 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
   store.finishRun(runId, status);
 
   const tasks: Results["tasks"] = {};
-  const keys: Iterable<string>[] = [];
   const suiteChoices: Results["suiteChoices"] = {};
   for (const task of ran) {
     const built = task.section(ctx, models, { alpha: benchmark.alpha });
     if (!built) continue;
     tasks[task.config.id] = built.section;
-    keys.push(built.keys);
     Object.assign(suiteChoices, taskKindFor(task.config.task).suiteChoices);
   }
   const settled = options.autoConcurrency ? { settledConcurrency: ctx.settledConcurrency() } : {};
   if (Object.keys(tasks).length === 0) return { runId, status, counts: ctx.totals, ...settled };
-  const usage = store.usageTotals(
-    (function* () {
-      for (const taskKeys of keys) yield* taskKeys;
-    })(),
-  );
+  // Every generation the sections cover is a member of the run (recorded as the stages took them).
+  const usage = store.usageOfRun(runId, Object.keys(tasks));
   const results = assembleResults({
     run,
     status,

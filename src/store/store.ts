@@ -172,6 +172,27 @@ export class Store {
     return result;
   }
 
+  /**
+   * Token totals over the generations a run used for these tasks (its run_members), in one indexed query: no key
+   * list travels through the process.
+   */
+  usageOfRun(
+    runId: string,
+    taskIds: readonly string[],
+  ): { generations: number; promptTokens: number; completionTokens: number } {
+    this.flush();
+    if (taskIds.length === 0) return { generations: 0, promptTokens: 0, completionTokens: 0 };
+    const row = this.shapedStatement(
+      `SELECT COUNT(*) AS n,
+              COALESCE(SUM(json_extract(g.usage_json, '$.promptTokens')), 0) AS prompt,
+              COALESCE(SUM(json_extract(g.usage_json, '$.completionTokens')), 0) AS completion
+       FROM (SELECT DISTINCT key FROM run_members WHERE run_id = ? AND task_id IN ({in})) AS m
+       JOIN generations AS g ON g.key = m.key`,
+      taskIds.length,
+    ).get(runId, ...taskIds) as { n: number; prompt: number; completion: number };
+    return { generations: row.n, promptTokens: row.prompt, completionTokens: row.completion };
+  }
+
   /** Token totals over these generations (those that exist); the keys are streamed, a chunk at a time. */
   usageTotals(keys: Iterable<string>): {
     generations: number;
