@@ -36,6 +36,8 @@ interface Stats {
   /** Epoch ms of the first request's arrival and the last answer's end, for the rate while running. */
   firstStart: number;
   lastEnd: number;
+  /** Sum over answered completions of arrival-to-answer time: the mean is what queueing adds to the delay. */
+  latencySumMs: number;
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -51,6 +53,7 @@ function freshStats(): Stats {
     maxGenerating: 0,
     firstStart: 0,
     lastEnd: 0,
+    latencySumMs: 0,
   };
 }
 
@@ -116,6 +119,7 @@ export async function startPerfServer(options: PerfServerOptions): Promise<{ url
         );
       }
       stats.completions++;
+      stats.latencySumMs += now() - start;
       answered++;
       release();
       done();

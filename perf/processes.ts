@@ -16,6 +16,7 @@ export interface ServerStats {
   maxGenerating: number;
   firstStart: number;
   lastEnd: number;
+  latencySumMs: number;
 }
 
 export interface PerfServerProcess {

@@ -19,7 +19,7 @@ export interface ThroughputFigure {
   inFlight: number;
   requests: number;
   idealPerS: number;
-  bare: { perS: number; cpuMsPerRequest: number };
+  bare: { perS: number; cpuMsPerRequest: number; meanInFlight: number };
   harness: {
     perS: number;
     cpuMsPerRequest: number;
@@ -27,11 +27,17 @@ export interface ThroughputFigure {
     maxRssMb: number;
     code: number | null;
     connections: number;
+    meanInFlight: number;
   };
 }
 
 function rate(stats: ServerStats): number {
   return stats.completions / ((stats.lastEnd - stats.firstStart) / 1000);
+}
+
+/** Requests the client really kept open on average (Little's law: rate x time in the system). */
+function meanInFlight(stats: ServerStats): number {
+  return (stats.latencySumMs / (stats.lastEnd - stats.firstStart)) * 1;
 }
 
 export function cliArgs(opts: {
@@ -112,7 +118,11 @@ export async function runThroughputPerf(opts: {
           inFlight,
           requests,
           idealPerS: inFlight / (DELAY_MS / 1000),
-          bare: { perS: rate(bareStats), cpuMsPerRequest: (bare.cpuMs ?? Number.NaN) / requests },
+          bare: {
+            perS: rate(bareStats),
+            cpuMsPerRequest: (bare.cpuMs ?? Number.NaN) / requests,
+            meanInFlight: meanInFlight(bareStats),
+          },
           harness: {
             perS: rate(harnessStats),
             cpuMsPerRequest: (harness.cpuMs ?? Number.NaN) / requests,
@@ -120,6 +130,7 @@ export async function runThroughputPerf(opts: {
             maxRssMb: (harness.maxRssKb ?? 0) / 1024,
             code: harness.code,
             connections: harnessStats.connections,
+            meanInFlight: meanInFlight(harnessStats),
           },
         };
         figures.push(figure);
@@ -127,7 +138,8 @@ export async function runThroughputPerf(opts: {
           `  ${String(inFlight).padStart(9)} | ${figure.idealPerS.toFixed(0).padStart(11)} | ${figure.bare.perS.toFixed(0).padStart(10)} | ` +
             `${figure.harness.perS.toFixed(0).padStart(13)} | ${((figure.harness.perS / figure.bare.perS) * 100).toFixed(0).padStart(11)}% | ` +
             `${figure.bare.cpuMsPerRequest.toFixed(2).padStart(15)} | ${figure.harness.cpuMsPerRequest.toFixed(2).padStart(18)} | ` +
-            `${(figure.harness.cpuMsPerRequest / figure.bare.cpuMsPerRequest).toFixed(2).padStart(15)}x | ${figure.harness.maxRssMb.toFixed(0)} MB, ${figure.harness.connections} connections`,
+            `${(figure.harness.cpuMsPerRequest / figure.bare.cpuMsPerRequest).toFixed(2).padStart(15)}x | ${figure.harness.maxRssMb.toFixed(0)} MB, ${figure.harness.connections} connections; ` +
+            `mean in flight at the server: bare ${figure.bare.meanInFlight.toFixed(1)}, harness ${figure.harness.meanInFlight.toFixed(1)}`,
         );
       } finally {
         rmSync(dir, { recursive: true, force: true });
