@@ -174,7 +174,8 @@ export class Store {
 
   /**
    * Token totals over the generations a run used for these tasks (its run_members), in one indexed query: no key
-   * list travels through the process.
+   * list travels through the process, and no DISTINCT (a temporary b-tree of a million keys); a key two tasks share
+   * counts once per task.
    */
   usageOfRun(
     runId: string,
@@ -186,8 +187,8 @@ export class Store {
       `SELECT COUNT(*) AS n,
               COALESCE(SUM(json_extract(g.usage_json, '$.promptTokens')), 0) AS prompt,
               COALESCE(SUM(json_extract(g.usage_json, '$.completionTokens')), 0) AS completion
-       FROM (SELECT DISTINCT key FROM run_members WHERE run_id = ? AND task_id IN ({in})) AS m
-       JOIN generations AS g ON g.key = m.key`,
+       FROM run_members AS m JOIN generations AS g ON g.key = m.key
+       WHERE m.run_id = ? AND m.task_id IN ({in})`,
       taskIds.length,
     ).get(runId, ...taskIds) as { n: number; prompt: number; completion: number };
     return { generations: row.n, promptTokens: row.prompt, completionTokens: row.completion };
