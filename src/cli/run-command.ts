@@ -149,7 +149,10 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   writableDirectoryOption("out", outDir);
 
   const judgeSpecs = values.judge && values.judge.length > 0 ? values.judge : benchmarkJudges(benchmark);
-  const judgeAdapters = judgeSpecs.map((spec) => ({ spec, adapter: createAdapter(spec, io.env) }));
+  const judgeAdapters = judgeSpecs.map((spec) => ({
+    spec,
+    adapter: createAdapter(spec, io.env, { onNotice: (message) => notice(message) }),
+  }));
 
   if (values["dry-run"]) {
     let identity: ModelIdentity | undefined;
