@@ -82,8 +82,8 @@ export async function runHarnessPerf(opts: { dataDir: string; repoRoot: string }
     const second = await run();
     lines.push(`run, warm cache: ${second.cached} cached requests skipped in ${(performance.now() - wall).toFixed(0)} ms (${((cpuMs(t) * 1000) / second.cached).toFixed(1)} µs CPU each)`);
     t = process.cpuUsage();
-    const verdicts = scoreMath500(plan, store);
-    lines.push(`scoring: ${verdicts.size} generations graded and stored, ${((cpuMs(t) * 1000) / verdicts.size).toFixed(0)} µs CPU each`);
+    const graded = scoreMath500(plan, store);
+    lines.push(`scoring: ${graded} generations graded and stored, ${((cpuMs(t) * 1000) / graded).toFixed(0)} µs CPU each`);
     store.close();
 
     const fake = await startFakeOllama({ models: [{ name: "perf:1b" }], respond: () => "The answer is $\\boxed{7}$.", tokenDelayMs: 1 });

@@ -6,7 +6,7 @@ import type { Writable } from "node:stream";
 import type { DownloadProgress } from "../models/gguf/download.js";
 import { cachedModelPath, needsDownload, sourceUrl } from "../models/gguf/download.js";
 import { DEFAULT_GGUF, parseGgufSpec } from "../models/gguf/spec.js";
-import type { LocalModelOptions } from "../models/registry.js";
+import type { AdapterOptions } from "../models/registry.js";
 import { terminalText } from "../report/escape.js";
 import { defaultCacheDir } from "../tasks/datasets.js";
 import { CliError, EXIT } from "./exit-codes.js";
@@ -60,7 +60,7 @@ export function chooseModel(
 export function localModelSettings(values: {
   gpu?: string;
   threads?: string;
-}): Pick<LocalModelOptions, "gpu" | "threads"> {
+}): Pick<AdapterOptions, "gpu" | "threads"> {
   const gpu = values.gpu ?? "auto";
   if (gpu !== "auto" && gpu !== "off") {
     throw new CliError(`--gpu: expected auto or off, got "${gpu}"`, EXIT.badInput);

@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { applyOverrides, type BenchmarkDefinition, loadBenchmark } from "../config/benchmark.js";
-import { createAdapter, type LocalModelOptions } from "../models/registry.js";
+import { type AdapterOptions, createAdapter } from "../models/registry.js";
+import { withReplicas } from "../models/spec.js";
 import { AdapterError, type ModelIdentity, type Timeouts } from "../models/types.js";
 import { packageRoot } from "../package-root.js";
 import { parsePersonaSelector } from "../personas/catalog.js";
@@ -30,16 +31,21 @@ Model specs:
   gguf:<file.gguf | https URL | hf:<owner>/<repo>/<file> | default>
                                         a GGUF run in this process by llama.cpp (no server); URLs and hub files
                                         are downloaded once into the cache and checked against their sha256
+  <spec>@<url1>,<url2>,...              one model on several servers (replicas): each gets --concurrency slots,
+                                        work goes to whichever has a free one, one that stops answering is taken
+                                        out of rotation and retried later; weights digests must all match
   Without --model, PERSONA_BENCH_MODEL is used, else gguf:default (a ~0.5 GB model; its first download needs --yes).
 
 Options:
   --model <spec>              the model under test
+  --replica <url>             another server of the same model (repeat; adds to the spec's URLs)
   --judge <spec>              a PersonaGym judge (repeat for an ensemble; the first writes score examples)
   --limit <n>                 first n problems only (PersonaGym: a seeded subset of n personas)
   --personas <list>           persona ids, category:<name>, or lottery, comma-separated (control always runs)
   --samples <n>               samples per problem and persona
   --seed <n>                  benchmark seed (per-request seeds derive from it)
-  --concurrency <n>           requests in flight to the model server (default 4)
+  --concurrency <n|auto>      requests in flight to each model server (default 4); auto finds each server's
+                              capacity (more while answers stay fast, less on 429/503 or queueing)
   --data-dir <dir>            read datasets from <dir> (e.g. <dir>/math500/test.jsonl; or PERSONA_BENCH_DATA_DIR)
   --no-download               never download datasets or model files; fail if no local copy is found
   --yes                       allow the default model's first download (when no model is named)
@@ -66,6 +72,7 @@ const DEFAULT_TIMEOUTS: Timeouts = {
 export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseCommandArgs("run", argv, {
     model: { type: "string" },
+    replica: { type: "string", multiple: true },
     judge: { type: "string", multiple: true },
     limit: { type: "string" },
     personas: { type: "string" },
@@ -97,8 +104,14 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   }
 
   const allowDownload = values["no-download"] !== true;
-  const modelSpec = chooseModel(values.model, io.env, { yes: values.yes === true, allowDownload });
-  const concurrency = integerOption("concurrency", values.concurrency, { min: 1, max: 1024 }) ?? 4;
+  const modelSpec = withReplicas(
+    chooseModel(values.model, io.env, { yes: values.yes === true, allowDownload }),
+    values.replica ?? [],
+  );
+  const autoConcurrency = values.concurrency?.trim() === "auto";
+  const concurrency = autoConcurrency
+    ? 4
+    : (integerOption("concurrency", values.concurrency, { min: 1, max: 1024 }) ?? 4);
   const timeouts: Timeouts = {
     connectMs: DEFAULT_TIMEOUTS.connectMs,
     firstTokenMs:
@@ -133,14 +146,18 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
     ...(dataDir ? { dataDir: resolve(io.cwd, dataDir) } : {}),
     allowDownload,
   });
+  // Replica and download notices go above the progress bar once it exists.
+  let notice = (message: string): void => {
+    io.stderr.write(`note: ${message}\n`);
+  };
   // In-process models: --concurrency sequences in one context; a dry run never downloads a model file.
-  const local: LocalModelOptions = {
+  const local: AdapterOptions = {
     ...localModelSettings(values),
     cwd: io.cwd,
     sequences: concurrency,
     allowDownload: allowDownload && !values["dry-run"],
     onDownloadProgress: downloadReporter(io.stderr),
-    onNotice: (message) => io.stderr.write(`note: ${message}\n`),
+    onNotice: (message) => notice(message),
   };
   const adapter = createAdapter(modelSpec, io.env, local);
   // From here on only the adapter's spec, which hides any credential typed into it, is printed or stored.
@@ -225,6 +242,9 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   };
   io.onSignal(stopOnSignal);
   const progress = createProgressReporter(io.stderr);
+  notice = (message) => {
+    progress.note(message);
+  };
   try {
     const outcome = await runBenchmark({
       benchmark,
@@ -233,6 +253,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
       judges,
       store,
       concurrency,
+      autoConcurrency,
       timeouts,
       retry,
       signal: controller.signal,
@@ -243,6 +264,11 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
       },
     });
     progress.finish();
+    for (const { server, settled, last, rounds } of outcome.settledConcurrency ?? []) {
+      io.stderr.write(
+        `concurrency auto: ${server} settled near ${settled} in flight (last ${last}, after ${rounds} rounds)\n`,
+      );
+    }
     if (outcome.results) {
       const written = await writeReports(outDir, outcome.results);
       if (values.json) io.stdout.write(`${JSON.stringify(outcome.results, null, 2)}\n`);

@@ -29,6 +29,12 @@ const MODEL_NOT_FOUND =
   /model_not_found|not_found_error|notfounderror|model .{0,200}(?:not found|does not exist)|no such model/i;
 const SERVER_BUSY = /server busy|overloaded|unavailable_error|loading model/i;
 const QUOTA = /insufficient_quota/i;
+/**
+ * A 500 that is really the client's fault: llama-server reports some bad parameters as 500 ("Only one completion
+ * choice is allowed", "invalid ...", "... must be ..."). Retrying cannot help.
+ */
+const BAD_REQUEST_AS_500 =
+  /invalid_request_error|\bis (?:not )?allowed\b|\bnot supported\b|\bunsupported\b|\binvalid\b|\bmust (?:be|not|have)\b|failed to parse|\bbad request\b/i;
 
 /** Collapses whitespace to one line and cuts to `max` characters. */
 export function oneLine(text: string, max: number): string {
@@ -112,9 +118,12 @@ export function classifyError(status: number | undefined, info: ErrorInfo): Adap
   }
   if (effective === 404 || MODEL_NOT_FOUND.test(text)) return "not_found";
   if (CONTEXT_OVERFLOW.test(text)) return "context_overflow";
-  if (effective === 502 || effective === 503 || effective === 504 || effective === 408) return "overloaded";
+  if (effective === 503 || effective === 408) return "overloaded";
   if (SERVER_BUSY.test(text)) return "overloaded";
   if (effective === 501) return "bad_request";
+  // 502 and 504 come from a proxy in front of the server: retried like a 500, a few times, not forever.
+  if (effective === 502 || effective === 504) return "server";
+  if (effective === 500 && BAD_REQUEST_AS_500.test(text)) return "bad_request";
   if (effective === undefined || effective >= 500) return "server";
   return "bad_request";
 }

@@ -4,7 +4,15 @@
  * deadlines plus the caller's AbortSignal. Any deadline or abort aborts the fetch, which closes the socket so
  * the server sees the disconnect and stops generating.
  */
-import { Agent, type RequestInit as UndiciRequestInit, fetch as undiciFetch } from "undici";
+import type { IncomingHttpHeaders } from "node:http";
+import {
+  Agent,
+  type Dispatcher,
+  request,
+  type RequestInit as UndiciRequestInit,
+  fetch as undiciFetch,
+} from "undici";
+import { onAbort } from "./abort.js";
 import {
   type ErrorContext,
   httpError,
@@ -55,6 +63,35 @@ export interface AttemptOptions {
   errors: ErrorContext;
 }
 
+/** Read access to response headers, whichever client produced them. */
+export interface HeaderView {
+  get(name: string): string | null;
+}
+
+/** Node's lower-cased header record as a HeaderView (and as web Headers where an error parser wants them). */
+function headerView(raw: IncomingHttpHeaders): HeaderView & Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+  }
+  return headers;
+}
+
+/** A 2xx response of `Attempt.send`: its content type and body as a stream of chunks. */
+export interface StreamedResponse {
+  status: number;
+  contentType: string;
+  /** Every chunk re-arms the idle deadline. Read it to the end or let `finish()` discard the rest. */
+  chunks(): AsyncIterable<Uint8Array>;
+  text(): Promise<string>;
+  /** The server has sent the whole body (some of it may still be unread). */
+  ended(): boolean;
+}
+
+/** The reason an attempt's own controller aborts with once the attempt is over (no DOMException per request). */
+const FINISHED = new Error("attempt finished");
+
 export interface AttemptInit {
   method?: "GET" | "POST";
   headers?: Record<string, string>;
@@ -77,8 +114,11 @@ export class Attempt {
   private failure: AdapterError | undefined;
   private headersSeen = false;
   private url = "";
+  private unsubscribe: (() => void) | undefined;
   /** Headers of the last response, for request ids. */
-  responseHeaders: Headers | undefined;
+  responseHeaders: HeaderView | undefined;
+  /** The body of a `send` response still being read, destroyed by `finish()` if unread. */
+  private openBody: Dispatcher.ResponseData["body"] | undefined;
   private readonly onCallerAbort = (): void => {
     this.abort(
       makeError(this.options.errors, "aborted", `aborted: request to ${this.url || "server"} cancelled`),
@@ -94,7 +134,7 @@ export class Attempt {
     );
     this.timers.push(this.firstTokenTimer);
     if (signal?.aborted) this.onCallerAbort();
-    else signal?.addEventListener("abort", this.onCallerAbort, { once: true });
+    else if (signal) this.unsubscribe = onAbort(signal, this.onCallerAbort);
   }
 
   get signal(): AbortSignal {
@@ -159,6 +199,78 @@ export class Attempt {
     return new Response(body, { status: response.status, headers: response.headers as unknown as Headers });
   }
 
+  /**
+   * The generation path: undici's `request` (Node streams, no WHATWG fetch, Request/Response or web-stream layers,
+   * which cost more CPU per request than the rest of the harness together). Same deadlines, abort and error mapping
+   * as `fetch`; non-2xx responses are read and thrown as classified errors.
+   */
+  async send(url: string, init: AttemptInit): Promise<StreamedResponse> {
+    this.url = url;
+    if (this.failure) throw this.failure;
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(url, {
+        method: init.method ?? "GET",
+        ...(init.headers ? { headers: init.headers } : {}),
+        ...(init.body === undefined ? {} : { body: init.body }),
+        signal: this.controller.signal,
+        dispatcher: this.options.agent,
+      });
+    } catch (err) {
+      throw this.error(err);
+    }
+    this.headersSeen = true;
+    const { statusCode, headers, body } = response;
+    this.openBody = body;
+    const rawType = headers["content-type"];
+    const contentType = (Array.isArray(rawType) ? rawType[0] : rawType) ?? "";
+    const requestId = headers["x-request-id"];
+    this.responseHeaders = {
+      get: (name) =>
+        name === "x-request-id" && typeof requestId === "string"
+          ? requestId
+          : ((v) => (Array.isArray(v) ? v.join(", ") : (v ?? null)))(headers[name.toLowerCase()]),
+    };
+    const readAll = async (): Promise<string> => {
+      const parts: Buffer[] = [];
+      for await (const chunk of body) parts.push(chunk as Buffer);
+      this.openBody = undefined;
+      return Buffer.concat(parts).toString("utf8");
+    };
+    if (statusCode < 200 || statusCode >= 300) {
+      let text: string;
+      try {
+        text = await readAll();
+      } catch (err) {
+        throw this.error(err);
+      }
+      throw httpError(this.options.errors, url, statusCode, headerView(headers), text);
+    }
+    const idle = () => this.idleTimer?.refresh();
+    const release = () => {
+      this.openBody = undefined;
+    };
+    return {
+      status: statusCode,
+      contentType,
+      async *chunks() {
+        for await (const chunk of body) {
+          idle();
+          yield chunk as Uint8Array;
+        }
+        release();
+      },
+      text: async () => {
+        const text = await readAll();
+        idle();
+        return text;
+      },
+      ended: () =>
+        body.readableEnded ||
+        (body as unknown as { _readableState?: { ended?: boolean } })._readableState?.ended === true,
+    };
+  }
+
   /** Maps anything thrown during the attempt to an AdapterError, preferring the deadline or abort that caused it. */
   error(err: unknown, partialText?: string): AdapterError {
     if (this.failure) return withPartialText(this.failure, partialText);
@@ -181,8 +293,13 @@ export class Attempt {
   /** Clears the deadlines and releases the connection if the body was not read to the end. */
   finish(): void {
     for (const timer of this.timers) clearTimeout(timer);
-    this.options.signal?.removeEventListener("abort", this.onCallerAbort);
-    if (!this.controller.signal.aborted) this.controller.abort();
+    this.unsubscribe?.();
+    if (this.openBody !== undefined) {
+      // Unread rest of a `send` body: closing it closes the socket, so the server stops generating.
+      this.openBody.destroy();
+      this.openBody = undefined;
+    }
+    if (!this.controller.signal.aborted) this.controller.abort(FINISHED);
   }
 
   private observe(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {

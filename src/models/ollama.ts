@@ -8,7 +8,6 @@ import { Ollama } from "ollama";
 import { type ErrorContext, makeError, oneLine, payloadError } from "./errors.js";
 import { AgentPool, Attempt, type AttemptInit, PROBE_TIMEOUTS } from "./http.js";
 import { asNumber, asRecord, asString, compact, isRecord, type JsonRecord } from "./json.js";
-import { strictNdjson } from "./ndjson.js";
 import type {
   CompletionRequest,
   CompletionResponse,
@@ -75,30 +74,71 @@ export class OllamaAdapter implements ModelAdapter {
     const url = `${this.options.endpoint}/api/chat`;
     let text = "";
     let final: JsonRecord | undefined;
-    try {
-      const client = this.client(attempt, { "x-request-id": request.requestId }, url);
-      const stream = await client.chat({
-        model: this.options.model,
-        messages: request.messages.map(({ role, content }) => ({ role, content })),
-        stream: true,
-        options: {
-          temperature: sampling.temperature,
-          top_p: sampling.topP,
-          top_k: sampling.topK,
-          seed: sampling.seed,
-          num_predict: sampling.maxTokens,
-          num_ctx: sampling.contextLength,
-          stop: sampling.stop,
-        },
-      });
-      for await (const part of stream as AsyncIterable<unknown>) {
-        const line = asRecord(part) ?? {};
-        const message = asRecord(line.message);
-        const content = asString(message?.content) ?? "";
-        if (content !== "" || asString(message?.thinking) || line.done === true) attempt.tokenArrived();
-        text += content;
-        if (line.done === true) final = line;
+    // The generation path speaks NDJSON itself over undici's request() (the ollama client adds WHATWG fetch, web
+    // streams and a Response per request, and skips malformed lines with a console warning). Strict: a malformed
+    // line, an error line or a missing done:true fails the stream; text before the failure is kept as partial.
+    const line = (raw: string): void => {
+      if (raw.trim() === "") return;
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        value = undefined;
       }
+      const record = asRecord(value);
+      if (record === undefined || Array.isArray(value))
+        throw makeError(
+          this.errors,
+          "protocol",
+          `protocol: malformed NDJSON line from ${url}: ${oneLine(raw, 200)}`,
+        );
+      if ("error" in record) throw payloadError(this.errors, url, raw);
+      const message = asRecord(record.message);
+      const content = asString(message?.content) ?? "";
+      if (content !== "" || asString(message?.thinking) || record.done === true) attempt.tokenArrived();
+      text += content;
+      if (record.done === true) final = record;
+    };
+    try {
+      const response = await attempt.send(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-request-id": request.requestId },
+        body: JSON.stringify({
+          model: this.options.model,
+          messages: request.messages.map(({ role, content }) => ({ role, content })),
+          stream: true,
+          options: {
+            temperature: sampling.temperature,
+            top_p: sampling.topP,
+            top_k: sampling.topK,
+            seed: sampling.seed,
+            num_predict: sampling.maxTokens,
+            num_ctx: sampling.contextLength,
+            stop: sampling.stop,
+          },
+        }),
+      });
+      const decoder = new TextDecoder("utf-8", { fatal: true });
+      // The kept buffer never holds a line end, so only new input is scanned (a long line costs linear time).
+      let buffer = "";
+      const feed = (part: string) => {
+        let scanFrom = buffer.length;
+        buffer += part;
+        let start = 0;
+        for (let end = buffer.indexOf("\n", scanFrom); end !== -1; end = buffer.indexOf("\n", scanFrom)) {
+          line(buffer.slice(start, end));
+          start = end + 1;
+          scanFrom = start;
+        }
+        buffer = buffer.slice(start);
+      };
+      for await (const chunk of response.chunks()) {
+        feed(decoder.decode(chunk, { stream: true }));
+        if (final !== undefined && response.ended()) continue;
+        if (final !== undefined) break;
+      }
+      feed(decoder.decode());
+      if (final === undefined) line(buffer);
     } catch (err) {
       throw attempt.error(err, text);
     } finally {
@@ -202,46 +242,17 @@ export class OllamaAdapter implements ModelAdapter {
     await this.agents.close();
   }
 
-  /**
-   * A client bound to one attempt: its fetch carries the attempt's deadlines, and when `strictUrl` is given
-   * streamed bodies go through the strict NDJSON filter.
-   */
-  private client(attempt: Attempt, headers: Record<string, string>, strictUrl?: string): Ollama {
-    const errors = this.errors;
+  /** A client bound to one attempt (identity probes): its fetch carries the attempt's deadlines. */
+  private client(attempt: Attempt, headers: Record<string, string>): Ollama {
     const timedFetch = async (
       input: unknown,
       init?: { method?: string; headers?: unknown; body?: unknown },
-    ) => {
-      const response = await attempt.fetch(String(input), {
+    ) =>
+      attempt.fetch(String(input), {
         method: init?.method === "POST" ? "POST" : "GET",
         headers: init?.headers as AttemptInit["headers"],
         body: typeof init?.body === "string" ? init.body : undefined,
       });
-      if (strictUrl === undefined || response.body === null) return response;
-      let done = false;
-      const body = strictNdjson(response.body, {
-        onObject(value, raw) {
-          if ("error" in value) throw payloadError(errors, strictUrl, raw);
-          if (value.done === true) done = true;
-        },
-        onEnd() {
-          if (!done) {
-            throw makeError(
-              errors,
-              "protocol",
-              `protocol: stream from ${strictUrl} ended without a done:true line`,
-            );
-          }
-        },
-        malformed: (raw) =>
-          makeError(
-            errors,
-            "protocol",
-            `protocol: malformed NDJSON line from ${strictUrl}: ${oneLine(raw, 200)}`,
-          ),
-      });
-      return new Response(body, { status: response.status, headers: response.headers });
-    };
     return new Ollama({ host: this.options.endpoint, headers, fetch: timedFetch as typeof fetch });
   }
 }

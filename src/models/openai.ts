@@ -4,7 +4,7 @@
  * aborted streams silently and drops some error dialects.
  */
 import { type ErrorContext, makeError, oneLine, payloadError } from "./errors.js";
-import { AgentPool, Attempt, PROBE_TIMEOUTS } from "./http.js";
+import { AgentPool, Attempt, PROBE_TIMEOUTS, type StreamedResponse } from "./http.js";
 import { asNumber, asRecord, asString, compact, type JsonRecord } from "./json.js";
 import { type SseEvent, SseParser } from "./sse.js";
 import type {
@@ -105,7 +105,7 @@ export class OpenAIAdapter implements ModelAdapter {
     const url = `${this.options.endpoint}/chat/completions`;
     const acc = new Accumulator();
     try {
-      const response = await attempt.fetch(url, {
+      const response = await attempt.send(url, {
         method: "POST",
         headers: { ...this.headers(), "content-type": "application/json", "x-request-id": request.requestId },
         body: JSON.stringify({
@@ -121,8 +121,7 @@ export class OpenAIAdapter implements ModelAdapter {
           stop: sampling.stop,
         }),
       });
-      const contentType = response.headers.get("content-type") ?? "";
-      if (contentType.includes("application/json")) await this.readJson(response, attempt, acc, url);
+      if (response.contentType.includes("application/json")) await this.readJson(response, attempt, acc, url);
       else await this.readStream(response, attempt, acc, url);
     } catch (err) {
       throw attempt.error(err, acc.text);
@@ -240,7 +239,12 @@ export class OpenAIAdapter implements ModelAdapter {
   }
 
   /** The server ignored `stream: true` and answered with one JSON document. */
-  private async readJson(response: Response, attempt: Attempt, acc: Accumulator, url: string): Promise<void> {
+  private async readJson(
+    response: StreamedResponse,
+    attempt: Attempt,
+    acc: Accumulator,
+    url: string,
+  ): Promise<void> {
     const text = await response.text();
     attempt.tokenArrived();
     let body: unknown;
@@ -269,30 +273,33 @@ export class OpenAIAdapter implements ModelAdapter {
   }
 
   private async readStream(
-    response: Response,
+    response: StreamedResponse,
     attempt: Attempt,
     acc: Accumulator,
     url: string,
   ): Promise<void> {
-    if (response.body === null)
-      throw makeError(this.#errors, "protocol", `protocol: empty response body from ${url}`);
-    const reader = response.body.getReader();
     const parser = new SseParser();
     let terminated = false;
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        const events = done ? parser.end() : parser.push(value);
-        for (const event of events) {
+    // After [DONE] the rest of a body the server has already finished is read out, so the connection goes back to
+    // the pool; a body still open is closed by leaving the loop (the attempt's finish() as well).
+    for await (const chunk of response.chunks()) {
+      if (!terminated) {
+        for (const event of parser.push(chunk)) {
           if (this.handleEvent(event, attempt, acc, url)) {
             terminated = true;
             break;
           }
         }
-        if (done || terminated) break;
       }
-    } finally {
-      if (terminated) await reader.cancel().catch(() => {});
+      if (terminated && !response.ended()) break;
+    }
+    if (!terminated) {
+      for (const event of parser.end()) {
+        if (this.handleEvent(event, attempt, acc, url)) {
+          terminated = true;
+          break;
+        }
+      }
     }
     if (!terminated && acc.rawFinishReason === undefined) {
       throw makeError(

@@ -2,6 +2,7 @@
 import { GgufAdapter, type GgufAdapterOptions } from "./gguf/adapter.js";
 import { OllamaAdapter } from "./ollama.js";
 import { OpenAIAdapter } from "./openai.js";
+import { ReplicaSetAdapter } from "./replicas.js";
 import { parseModelSpec } from "./spec.js";
 import type { ModelAdapter } from "./types.js";
 
@@ -15,15 +16,16 @@ export function listProviders(): ProviderInfo[] {
   return [
     {
       name: "ollama",
-      grammar: "ollama:<model>[@http://host:port]",
-      description: "Ollama native API; host from the spec, OLLAMA_HOST, or http://127.0.0.1:11434",
+      grammar: "ollama:<model>[@http://host:port[,http://host2:port...]]",
+      description:
+        "Ollama native API; host from the spec, OLLAMA_HOST, or http://127.0.0.1:11434; several hosts are replicas",
     },
     {
       name: "openai",
-      grammar: "openai:<model>[@<base-url>/v1]",
+      grammar: "openai:<model>[@<base-url>/v1[,<base-url2>/v1...]]",
       description:
         "OpenAI-compatible chat completions (OpenAI, vLLM, SGLang, LM Studio, llama-server); base URL from the " +
-        "spec, OPENAI_BASE_URL, or https://api.openai.com/v1; key from OPENAI_API_KEY",
+        "spec, OPENAI_BASE_URL, or https://api.openai.com/v1; key from OPENAI_API_KEY; several base URLs are replicas",
     },
     {
       name: "gguf",
@@ -35,18 +37,40 @@ export function listProviders(): ProviderInfo[] {
   ];
 }
 
-/** Settings for in-process models (gguf:); servers ignore them. */
-export type LocalModelOptions = Omit<GgufAdapterOptions, "spec" | "env">;
+/**
+ * Settings for in-process models (gguf:; servers ignore them) and the notices of replica sets and model downloads
+ * (`onNotice`).
+ */
+export type AdapterOptions = Omit<GgufAdapterOptions, "spec" | "env">;
 
-/** Throws ModelSpecError for a malformed spec. */
+/** Throws ModelSpecError for a malformed spec. A spec with several URLs gives a replica set. */
 export function createAdapter(
   spec: string,
   env: NodeJS.ProcessEnv = process.env,
-  local: LocalModelOptions = {},
+  options: AdapterOptions = {},
 ): ModelAdapter {
   const parsed = parseModelSpec(spec, env);
-  if (parsed.provider === "ollama") return new OllamaAdapter(parsed);
-  if (parsed.provider === "gguf") return new GgufAdapter({ ...local, spec: parsed, env });
-  const apiKey = env.OPENAI_API_KEY?.trim();
-  return new OpenAIAdapter({ ...parsed, ...(apiKey ? { apiKey } : {}) });
+  if (parsed.provider === "gguf") return new GgufAdapter({ ...options, spec: parsed, env });
+  const single = (endpoint: string, replicaSpec: string): ModelAdapter => {
+    if (parsed.provider === "ollama")
+      return new OllamaAdapter({ model: parsed.model, endpoint, spec: replicaSpec });
+    const apiKey = env.OPENAI_API_KEY?.trim();
+    return new OpenAIAdapter({
+      model: parsed.model,
+      endpoint,
+      spec: replicaSpec,
+      ...(apiKey ? { apiKey } : {}),
+    });
+  };
+  if (parsed.endpoints.length === 1) return single(parsed.endpoint, parsed.spec);
+  return new ReplicaSetAdapter({
+    provider: parsed.provider,
+    spec: parsed.spec,
+    name: parsed.model,
+    replicas: parsed.endpoints.map((endpoint) => ({
+      endpoint,
+      adapter: single(endpoint, `${parsed.provider}:${parsed.model}@${endpoint}`),
+    })),
+    ...(options.onNotice ? { onNotice: options.onNotice } : {}),
+  });
 }

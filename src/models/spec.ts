@@ -1,5 +1,6 @@
 /**
- * Model spec strings: `ollama:<model>[@http://host:port]` and `openai:<model>[@<base-url>/v1]`.
+ * Model spec strings: `ollama:<model>[@http://host:port[,http://host2:port...]]` and
+ * `openai:<model>[@<base-url>/v1[,<base-url2>/v1...]]`; several URLs are replicas of one model.
  * Model names may contain `:` (e.g. `qwen2.5:7b-instruct`), so the endpoint is split off at the last `@`
  * that is followed by `http://` or `https://`. Credentials never travel in a spec: URLs with a user or
  * password are rejected, and the OpenAI key comes only from OPENAI_API_KEY. Neither the refusal nor the parsed
@@ -9,7 +10,7 @@ import { redactCredentials } from "./credentials.js";
 import { type GgufSpec, parseGgufSpec } from "./gguf/spec.js";
 
 export const SPEC_GRAMMAR =
-  "ollama:<model>[@http://host:port], openai:<model>[@http(s)://host[:port]/.../v1] or gguf:<file | URL | hf:owner/repo/file | default>";
+  "ollama:<model>[@http://host:port[,...]], openai:<model>[@http(s)://host[:port]/.../v1[,...]] or gguf:<file | URL | hf:owner/repo/file | default>";
 
 export const OLLAMA_DEFAULT_HOST = "http://127.0.0.1:11434";
 export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
@@ -23,6 +24,8 @@ export interface OllamaSpec {
   model: string;
   /** Normalised endpoint with explicit port and no trailing slash, e.g. `http://127.0.0.1:11434`. */
   endpoint: string;
+  /** Every replica's endpoint, normalised; `endpoint` is the first. */
+  endpoints: string[];
   /** The spec as given (trimmed), safe to print, store and report. */
   spec: string;
 }
@@ -32,6 +35,8 @@ export interface OpenAISpec {
   model: string;
   /** Base URL including the API version path, no trailing slash, e.g. `http://127.0.0.1:8080/v1`. */
   endpoint: string;
+  /** Every replica's base URL, normalised; `endpoint` is the first. */
+  endpoints: string[];
   /** The spec as given (trimmed), safe to print, store and report. */
   spec: string;
 }
@@ -115,6 +120,36 @@ function checkModel(spec: string, model: string): void {
   }
 }
 
+/** `url1,url2,...`: every part must be a URL of its own. */
+function splitReplicas(list: string, spec: string): string[] {
+  const parts = list.split(",").map((part) => part.trim());
+  for (const part of parts) {
+    if (!/^https?:\/\//i.test(part)) fail(spec, `replica "${part}" must start with http:// or https://`);
+  }
+  return parts;
+}
+
+function distinct(endpoints: string[], spec: string): string[] {
+  const seen = new Set<string>();
+  for (const endpoint of endpoints) {
+    if (seen.has(endpoint)) fail(spec, `replica ${endpoint} is listed twice`);
+    seen.add(endpoint);
+  }
+  return endpoints;
+}
+
+/**
+ * The spec with more replicas: `--replica <url>` (repeatable) adds to the spec's own URLs, or stands in for the
+ * default endpoint when the spec names none.
+ */
+export function withReplicas(spec: string, replicas: readonly string[]): string {
+  if (replicas.length === 0) return spec;
+  const text = spec.trim();
+  const colon = text.indexOf(":");
+  const { endpoint } = splitEndpoint(colon <= 0 ? text : text.slice(colon + 1));
+  return endpoint === undefined ? `${text}@${replicas.join(",")}` : `${text},${replicas.join(",")}`;
+}
+
 /** Parses a spec; `env` supplies OLLAMA_HOST and OPENAI_BASE_URL defaults. Throws ModelSpecError. */
 export function parseModelSpec(spec: string, env: NodeJS.ProcessEnv = process.env): ModelSpec {
   const text = spec.trim();
@@ -124,23 +159,38 @@ export function parseModelSpec(spec: string, env: NodeJS.ProcessEnv = process.en
   if (provider === "gguf")
     return parseGgufSpec(text, text.slice(colon + 1), (problem) => fail(text, problem));
   const { model, endpoint } = splitEndpoint(text.slice(colon + 1));
+  const urls = endpoint === undefined ? undefined : splitReplicas(endpoint, text);
   if (provider === "ollama") {
     checkModel(text, model);
-    const host =
-      endpoint !== undefined
-        ? ollamaEndpoint(parseEndpoint(endpoint, "Ollama host", (problem) => fail(text, problem)))
-        : ollamaEndpoint(new URL(ollamaHostFromEnv(env.OLLAMA_HOST || OLLAMA_DEFAULT_HOST, text)));
-    return { provider, model, endpoint: host, spec: redactCredentials(text) };
+    const hosts =
+      urls !== undefined
+        ? urls.map((url) =>
+            ollamaEndpoint(parseEndpoint(url, "Ollama host", (problem) => fail(text, problem))),
+          )
+        : [ollamaEndpoint(new URL(ollamaHostFromEnv(env.OLLAMA_HOST || OLLAMA_DEFAULT_HOST, text)))];
+    return {
+      provider,
+      model,
+      endpoint: hosts[0]!,
+      endpoints: distinct(hosts, text),
+      spec: redactCredentials(text),
+    };
   }
   if (provider === "openai") {
     checkModel(text, model);
-    const base =
-      endpoint !== undefined
-        ? openaiBaseUrl(endpoint, "base URL", text)
+    const bases =
+      urls !== undefined
+        ? urls.map((url) => openaiBaseUrl(url, "base URL", text))
         : env.OPENAI_BASE_URL
-          ? openaiBaseUrl(env.OPENAI_BASE_URL, "OPENAI_BASE_URL", text)
-          : OPENAI_DEFAULT_BASE_URL;
-    return { provider, model, endpoint: base, spec: redactCredentials(text) };
+          ? [openaiBaseUrl(env.OPENAI_BASE_URL, "OPENAI_BASE_URL", text)]
+          : [OPENAI_DEFAULT_BASE_URL];
+    return {
+      provider,
+      model,
+      endpoint: bases[0]!,
+      endpoints: distinct(bases, text),
+      spec: redactCredentials(text),
+    };
   }
   return fail(text, `unknown provider "${provider}"`);
 }

@@ -124,6 +124,19 @@ export interface ModelIdentity {
   details: Record<string, unknown>;
 }
 
+/** Which limiter an adapter's requests share, and how many may be in flight under it. */
+export interface AdapterConcurrency {
+  /** Adapters (and roles) with the same key share one limit, e.g. a judge on the subject's server. */
+  key: string;
+  slots: number;
+}
+
+/** How many of a run's requests one replica served. */
+export interface ReplicaUsage {
+  endpoint: string;
+  served: number;
+}
+
 export interface ModelAdapter {
   readonly provider: string;
   /** The spec string this adapter was built from (no secrets). */
@@ -132,11 +145,14 @@ export interface ModelAdapter {
   identify(signal?: AbortSignal): Promise<ModelIdentity>;
   /** One attempt; throws AdapterError on any failure. */
   complete(request: CompletionRequest): Promise<CompletionResponse>;
-  close?(): Promise<void>;
   /**
-   * For a model with no endpoint URL (in-process gguf:): the runner's concurrency limiter key and how many requests
-   * the model can serve at once. Roles whose adapters give the same key share one limit of min(slots, --concurrency).
-   * Without it the limit is keyed on the identity's endpoint. Read after identify().
+   * The adapter's own limiter key and slot count, given the run's per-server concurrency. Without it (or when it
+   * answers undefined), requests are limited per identity endpoint at the run's concurrency. A replica set answers
+   * one key with a slot per replica and server slot; an in-process model (gguf:) one key per loaded model and at
+   * most its context's sequences, so roles sharing the model share its limit. Read after identify().
    */
-  readonly concurrency?: { key: string; slots: number };
+  concurrency?(perServer: number): AdapterConcurrency | undefined;
+  /** For a model served by several replicas: each one's endpoint and requests served so far. */
+  replicaUsage?(): ReplicaUsage[];
+  close?(): Promise<void>;
 }

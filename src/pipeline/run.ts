@@ -49,7 +49,10 @@ export interface RunBenchmarkOptions {
   /** Judges for tasks that need them; the first also writes PersonaGym's score examples. */
   judges: Endpoint[];
   store: Store;
+  /** Requests in flight per server; with `autoConcurrency`, where the search starts. */
   concurrency: number;
+  /** `--concurrency auto`: find each server's capacity (AIMD). */
+  autoConcurrency?: boolean;
   timeouts: Timeouts;
   retry: RetryPolicy;
   signal?: AbortSignal;
@@ -63,6 +66,8 @@ export interface BenchmarkOutcome {
   counts: RunnerCounts;
   /** Absent when nothing could be graded yet (e.g. interrupted before the first answer). */
   results?: Results;
+  /** With `--concurrency auto`: where each server's limit settled. */
+  settledConcurrency?: { server: string; settled: number; last: number; rounds: number }[];
 }
 
 /**
@@ -88,7 +93,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
         kind: taskKindFor(task.task).kind,
       })),
       judges: options.judges.map((judge) => judge.spec),
-      concurrency: options.concurrency,
+      concurrency: options.autoConcurrency ? "auto" : options.concurrency,
     },
     harnessVersion: HARNESS_VERSION,
   });
@@ -113,17 +118,17 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
   store.finishRun(runId, status);
 
   const tasks: Results["tasks"] = {};
-  const keys: string[] = [];
   const suiteChoices: Results["suiteChoices"] = {};
   for (const task of ran) {
     const built = task.section(ctx, models, { alpha: benchmark.alpha });
     if (!built) continue;
     tasks[task.config.id] = built.section;
-    keys.push(...built.keys);
     Object.assign(suiteChoices, taskKindFor(task.config.task).suiteChoices);
   }
-  if (Object.keys(tasks).length === 0) return { runId, status, counts: ctx.totals };
-  const usage = store.usageTotals(keys);
+  const settled = options.autoConcurrency ? { settledConcurrency: ctx.settledConcurrency() } : {};
+  if (Object.keys(tasks).length === 0) return { runId, status, counts: ctx.totals, ...settled };
+  // Every generation the sections cover is a member of the run (recorded as the stages took them).
+  const usage = store.usageOfRun(runId, Object.keys(tasks));
   const results = assembleResults({
     run,
     status,
@@ -134,6 +139,7 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
     skipped,
     failures,
     suiteChoices,
+    ...(subject.adapter.replicaUsage ? { replicas: subject.adapter.replicaUsage() } : {}),
     usage: {
       promptTokens: usage.promptTokens,
       completionTokens: usage.completionTokens,
@@ -141,5 +147,5 @@ export async function runBenchmark(options: RunBenchmarkOptions): Promise<Benchm
       cachedCalls: ctx.totals.cached,
     },
   });
-  return { runId, status, counts: ctx.totals, results };
+  return { runId, status, counts: ctx.totals, results, ...settled };
 }

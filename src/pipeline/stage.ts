@@ -1,8 +1,14 @@
-import type { LimitFunction } from "p-limit";
 import pLimit from "p-limit";
-import type { ModelAdapter, ModelIdentity, Timeouts } from "../models/types.js";
+import {
+  AdapterError,
+  type CompletionResponse,
+  type ModelAdapter,
+  type ModelIdentity,
+  type Timeouts,
+} from "../models/types.js";
 import { modelCacheKey } from "../plan/keys.js";
 import type { WorkItem } from "../plan/types.js";
+import { AimdController, adaptiveLimit, DEFAULT_AIMD, type Limiter } from "../runner/adaptive.js";
 import { executePlan, type RunnerCounts, type RunnerEvent } from "../runner/execute.js";
 import type { RetryPolicy } from "../runner/retry.js";
 import type { Store } from "../store/store.js";
@@ -21,13 +27,17 @@ export interface Endpoint {
 export class StageContext {
   readonly totals: RunnerCounts = { total: 0, cached: 0, completed: 0, failed: 0, retries: 0, inFlight: 0 };
   interrupted = false;
-  private readonly limits = new Map<string, LimitFunction>();
+  private readonly limits = new Map<string, Limiter>();
+  /** `--concurrency auto`: one controller per limiter key. */
+  private readonly controllers = new Map<string, AimdController>();
 
   constructor(
     readonly runId: string,
     readonly store: Store,
     private readonly options: {
       concurrency: number;
+      /** Find each server's capacity (AIMD) instead of a fixed limit; `concurrency` is the starting point. */
+      autoConcurrency?: boolean;
       timeouts: Timeouts;
       retry: RetryPolicy;
       signal?: AbortSignal;
@@ -37,20 +47,42 @@ export class StageContext {
   ) {}
 
   /**
-   * Two roles served by the same server (a judge on the subject's Ollama) share its limit; an adapter with its own
-   * limiter key (an in-process model) gets at most its slots.
+   * The limiter of an endpoint's adapter. The adapter may declare its own key and slots (a replica set: one slot
+   * per replica and server slot; an in-process model: its own); otherwise two roles served by the same server (a
+   * judge on the subject's Ollama) share the server's limit at the run's concurrency.
    */
-  private limitFor({ adapter, identity }: Endpoint): LimitFunction {
-    const own = adapter.concurrency;
-    const key = own?.key ?? identity.endpoint;
+  private limitFor(endpoint: Endpoint): Limiter {
+    const auto = this.options.autoConcurrency === true;
+    const declared = endpoint.adapter.concurrency?.(auto ? DEFAULT_AIMD.max : this.options.concurrency);
+    const key = declared?.key ?? endpoint.identity.endpoint;
     let limit = this.limits.get(key);
     if (!limit) {
-      limit = pLimit(
-        own ? Math.max(1, Math.min(own.slots, this.options.concurrency)) : this.options.concurrency,
-      );
+      if (auto) {
+        const controller = new AimdController({ ...DEFAULT_AIMD, initial: this.options.concurrency });
+        this.controllers.set(key, controller);
+        limit = adaptiveLimit<CompletionResponse>(
+          controller,
+          (response, elapsedMs) => response.timing.ttftMs ?? elapsedMs,
+          (error) =>
+            error instanceof AdapterError && (error.kind === "rate_limited" || error.kind === "overloaded"),
+          declared?.slots ?? DEFAULT_AIMD.max,
+        );
+      } else {
+        limit = pLimit(declared?.slots ?? this.options.concurrency);
+      }
       this.limits.set(key, limit);
     }
     return limit;
+  }
+
+  /** Where `--concurrency auto` settled for each server (empty with a fixed concurrency). */
+  settledConcurrency(): { server: string; settled: number; last: number; rounds: number }[] {
+    return [...this.controllers].map(([server, c]) => ({
+      server,
+      settled: c.settled(),
+      last: c.limit,
+      rounds: c.history.length,
+    }));
   }
 
   /**

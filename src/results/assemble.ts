@@ -22,6 +22,8 @@ export interface AssembleInput {
   usage: Results["usage"];
   /** Choices of ours (not the paper's) that apply to the sections present. */
   suiteChoices: Results["suiteChoices"];
+  /** The subject's replicas and how many of this run's requests each served, when it has several. */
+  replicas?: { endpoint: string; served: number }[];
 }
 
 /** Builds results.json and checks it against the versioned schema before anyone can write it. */
@@ -44,6 +46,7 @@ export function assembleResults(input: AssembleInput): Results {
       endpoint: identity.endpoint,
       ...(identity.serverVersion ? { serverVersion: identity.serverVersion } : {}),
       details: identity.details,
+      ...(input.replicas ? { replicas: input.replicas } : {}),
     },
     benchmark: {
       id: input.benchmark.id,

@@ -224,6 +224,8 @@ export interface Results {
     endpoint: string;
     serverVersion?: string;
     details: Record<string, unknown>;
+    /** One model served by several servers: each replica and how many of this run's requests it served. */
+    replicas?: { endpoint: string; served: number }[];
   };
   benchmark: { id: string; hash: string; description?: string };
   /** Decisions that are ours, not the paper's, recorded with every result. */

@@ -1,8 +1,8 @@
-import type { LimitFunction } from "p-limit";
 import { AdapterError, type CompletionResponse, type ModelAdapter, type Timeouts } from "../models/types.js";
 import type { WorkItem } from "../plan/types.js";
 import type { Store } from "../store/store.js";
-import { decideRetry, type RetryPolicy, sleep } from "./retry.js";
+import type { Limiter } from "./adaptive.js";
+import { decideRetry, FailureTally, type RetryPolicy, sleep } from "./retry.js";
 
 /** Plan items are checked against the cache this many at a time, so the plan is streamed, never materialised. */
 const PLAN_CHUNK = 256;
@@ -13,7 +13,7 @@ export interface ExecuteOptions {
   modelKey: string;
   store: Store;
   /** The endpoint's limiter; shared by every stage that calls the same server. */
-  limit: LimitFunction;
+  limit: Limiter;
   timeouts: Timeouts;
   retry: RetryPolicy;
   signal?: AbortSignal;
@@ -53,31 +53,56 @@ export async function executePlan(
 ): Promise<ExecuteResult> {
   const counts: RunnerCounts = { total, cached: 0, completed: 0, failed: 0, retries: 0, inFlight: 0 };
   const emitProgress = () => options.onEvent?.({ type: "progress", counts: { ...counts } });
-  const window = new Set<Promise<void>>();
-  // Identical requests in one plan (e.g. duplicated items) are one model call.
-  const scheduled = new Set<string>();
-  const maxWindow = Math.max(2, options.limit.concurrency * 2);
+  // Items scheduled and not finished. A counter and one waiter, not Promise.race over the open tasks: racing
+  // attached a reaction to every open task on every wait, quadratic at hundreds in flight.
+  let open = 0;
+  let wake: (() => void) | undefined;
+  let crashed: { error: unknown } | undefined;
+  const settle = () => {
+    open--;
+    const waiter = wake;
+    wake = undefined;
+    waiter?.();
+  };
+  const waitForSlot = () => new Promise<void>((resolve) => (wake = resolve));
+  // Identical requests in one plan (e.g. duplicated items) are one model call. A duplicate is either in the store
+  // (seen by the chunk's lookup), in flight, or finished since that lookup: only those two sets are kept, never
+  // every key of the plan.
+  const inFlightKeys = new Set<string>();
+  let finishedSinceLookup = new Set<string>();
+  const maxOpen = Math.max(2, options.limit.concurrency * 2);
   const aborted = () => options.signal?.aborted === true;
 
   emitProgress();
-  for (const chunk of chunked(items, PLAN_CHUNK)) {
-    if (aborted()) break;
+  outer: for (const chunk of chunked(items, PLAN_CHUNK)) {
+    if (aborted() || crashed) break;
+    finishedSinceLookup = new Set();
     const cached = options.store.existingKeys(chunk.map((item) => item.key));
     for (const item of chunk) {
-      if (cached.has(item.key) || scheduled.has(item.key)) {
+      const { key } = item;
+      if (cached.has(key) || inFlightKeys.has(key) || finishedSinceLookup.has(key)) {
         counts.cached++;
         continue;
       }
-      scheduled.add(item.key);
-      while (window.size >= maxWindow) await Promise.race(window);
-      if (aborted()) break;
-      const task = runItem(item, options, counts, emitProgress).finally(() => window.delete(task));
-      window.add(task);
+      while (open >= maxOpen) await waitForSlot();
+      if (aborted() || crashed) break outer;
+      open++;
+      inFlightKeys.add(key);
+      const done = () => {
+        inFlightKeys.delete(key);
+        finishedSinceLookup.add(key);
+        settle();
+      };
+      runItem(item, options, counts, emitProgress).then(done, (error: unknown) => {
+        crashed ??= { error };
+        done();
+      });
     }
     emitProgress();
   }
-  await Promise.all(window);
+  while (open > 0) await waitForSlot();
   options.store.flush();
+  if (crashed) throw crashed.error;
   emitProgress();
   return { ...counts, interrupted: aborted() };
 }
@@ -88,6 +113,7 @@ async function runItem(
   counts: RunnerCounts,
   emitProgress: () => void,
 ): Promise<void> {
+  const tally = new FailureTally();
   for (let attempt = 1; ; attempt++) {
     if (options.signal?.aborted) return;
     let response: CompletionResponse;
@@ -109,7 +135,7 @@ async function runItem(
     } catch (caught) {
       const error = asAdapterError(caught);
       if (error.kind === "aborted" || options.signal?.aborted) return;
-      const decision = decideRetry(error, attempt, options.retry, options.random);
+      const decision = decideRetry(error, tally.record(error), options.retry, options.random);
       if (!decision.retry) {
         counts.failed++;
         options.store.recordFailure({

@@ -1,6 +1,7 @@
 import type { Math500Plan } from "../plan/math500.js";
+import type { WorkItem } from "../plan/types.js";
 import type { Store } from "../store/store.js";
-import { GRADER_VERSION, grade } from "./math/index.js";
+import { extractAnswer, GRADER_VERSION, type GradeResult, isEquivalent } from "./math/index.js";
 
 /** Verdicts are stored per grader version: a better grader re-scores cached generations without new model calls. */
 export const MATH_SCORER = `math@${GRADER_VERSION}`;
@@ -19,13 +20,32 @@ export interface MathVerdict {
 }
 
 /**
- * Grades every generation in the plan that has no verdict from this grader version yet, and returns the verdicts
- * of all generations the plan has (items without a generation are absent).
+ * Grades every generation in the plan that has no verdict from this grader version yet, and hands each plan item
+ * with its verdict (undefined when it has no generation) to `visit`, in plan order, a chunk at a time: nothing is
+ * kept for the whole plan (a million-item plan must not hold a million verdicts). Returns how many had a verdict.
  */
-export function scoreMath500(plan: Math500Plan, store: Store): Map<string, MathVerdict> {
+export function scoreMath500(
+  plan: Math500Plan,
+  store: Store,
+  visit: (item: WorkItem, verdict: MathVerdict | undefined) => void = () => {},
+): number {
   const gold = new Map(plan.problems.map((p) => [p.id, p.answer]));
-  const verdicts = new Map<string, MathVerdict>();
-  let chunk: { key: string; itemId: string }[] = [];
+  // grade() is extraction plus an equivalence check; answers to one problem repeat across personas and samples, so
+  // each (gold, extracted) pair is compared once per scoring pass (it was most of the harness's CPU per request).
+  const equivalent = new Map<string, boolean>();
+  const grade = (goldAnswer: string, text: string): GradeResult => {
+    const { extracted, found, path } = extractAnswer(text);
+    if (!found || extracted === null) return { extracted, found, path, correct: false };
+    const pair = `${goldAnswer}\u0000${extracted}`;
+    let correct = equivalent.get(pair);
+    if (correct === undefined) {
+      correct = isEquivalent(goldAnswer, extracted);
+      equivalent.set(pair, correct);
+    }
+    return { extracted, found, path, correct };
+  };
+  let graded = 0;
+  let chunk: WorkItem[] = [];
   const flushChunk = () => {
     const keys = chunk.map((c) => c.key);
     const known = store.getScores<MathVerdict>(keys, MATH_SCORER);
@@ -42,14 +62,18 @@ export function scoreMath500(plan: Math500Plan, store: Store): Map<string, MathV
       store.addScore({ key, scorer: MATH_SCORER, value: verdict });
       known.set(key, verdict);
     }
-    for (const [key, verdict] of known) verdicts.set(key, verdict);
+    for (const item of chunk) {
+      const verdict = known.get(item.key);
+      if (verdict !== undefined) graded++;
+      visit(item, verdict);
+    }
     chunk = [];
   };
   for (const item of plan.items()) {
-    chunk.push({ key: item.key, itemId: item.itemId });
+    chunk.push(item);
     if (chunk.length === SCORE_CHUNK) flushChunk();
   }
   if (chunk.length > 0) flushChunk();
   store.flush();
-  return verdicts;
+  return graded;
 }

@@ -64,14 +64,14 @@ export interface PreparedTask {
   /** Sends every request the store does not hold yet (cache first), stage by stage. */
   execute(ctx: StageContext, models: TaskModels): Promise<void>;
   /**
-   * The results section from what the store holds, and the generation keys it covers (for usage and run
+   * The results section from what the store holds, and the generation keys it covers, read once (for usage and run
    * membership); undefined when nothing is graded yet.
    */
   section(
     ctx: StageContext,
     models: TaskModels,
     settings: SectionSettings,
-  ): { section: TaskSection; keys: string[] } | undefined;
+  ): { section: TaskSection; keys: Iterable<string> } | undefined;
 }
 
 /**

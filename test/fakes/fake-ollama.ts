@@ -32,6 +32,8 @@ export interface FakeOllamaModel {
   parameterSize?: string;
   quantization?: string;
   contextLength?: number;
+  /** Manifest digest to report instead of the one derived from the name (replicas with different weights). */
+  digest?: string;
 }
 
 export interface FakeOllamaOptions extends FakeOptions {
@@ -58,7 +60,7 @@ function sha(text: string): string {
 export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakeOllama> {
   const core = new FakeCore(options);
   const models = options.models ?? [{ name: "qwen2.5:7b-instruct" }];
-  const digestOf = (name: string) => sha(`manifest:${name}`);
+  const digestOf = (name: string) => models.find((m) => m.name === name)?.digest ?? sha(`manifest:${name}`);
   const blobOf = (name: string) => sha(`blob:${name}`);
   const find = (name: unknown) =>
     models.find(

@@ -71,7 +71,8 @@ describe("gguf: adapter (node-llama-cpp, synthetic model)", () => {
       threads: 1,
       sequences: 2,
     });
-    expect(adapter.concurrency).toEqual({ key: expect.stringContaining(path), slots: 2 });
+    expect(adapter.concurrency(8)).toEqual({ key: expect.stringContaining(path), slots: 2 });
+    expect(adapter.concurrency(1)).toEqual({ key: expect.stringContaining(path), slots: 1 });
   });
 
   it("renders the model's chat template with the system prompt, and the same seed gives the same text", async () => {

@@ -120,7 +120,7 @@ describe("ollama adapter: errors", () => {
       "server",
     ],
     ["500 text", faults.serverText(), "server"],
-    ["502 HTML", faults.badGatewayHtml(), "overloaded"],
+    ["502 HTML", faults.badGatewayHtml(), "server"],
     ["400 bad options", faults.http(400, { error: 'invalid options: "num_predict"' }), "bad_request"],
     ["429 with Retry-After", faults.rateLimitedSeconds(3), "rate_limited"],
     ["403 cloud disabled", faults.http(403, { error: "cloud models are disabled" }), "auth"],

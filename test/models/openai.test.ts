@@ -185,9 +185,9 @@ describe("openai adapter: HTTP error classification", () => {
     ],
     ["500 JSON", faults.serverJson(), "server", { status: 500 }],
     ["500 text/plain", faults.serverText(), "server", { status: 500 }],
-    ["500 only one choice", faults.onlyOneChoice(), "server", { status: 500 }],
-    ["502 HTML from a proxy", faults.badGatewayHtml(), "overloaded", { status: 502 }],
-    ["504", faults.gatewayTimeout(), "overloaded", { status: 504 }],
+    ["500 only one choice (a bad parameter)", faults.onlyOneChoice(), "bad_request", { status: 500 }],
+    ["502 HTML from a proxy", faults.badGatewayHtml(), "server", { status: 502 }],
+    ["504", faults.gatewayTimeout(), "server", { status: 504 }],
     [
       "400 llama.cpp exceed_context_size_error",
       faults.llamaContextOverflow(),

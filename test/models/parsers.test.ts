@@ -1,6 +1,5 @@
 import { describe, expect, test } from "vitest";
 import { classifyError, extractErrorInfo, parseRetryAfter, transportError } from "../../src/models/errors.js";
-import { strictNdjson } from "../../src/models/ndjson.js";
 import { type SseEvent, SseParser } from "../../src/models/sse.js";
 
 const encoder = new TextEncoder();
@@ -46,69 +45,6 @@ describe("SseParser", () => {
 
   test("invalid UTF-8 is an error, not replacement characters", () => {
     expect(() => new SseParser().push(Uint8Array.of(0x64, 0x61, 0xff, 0x0a))).toThrow();
-  });
-});
-
-async function readAll(stream: ReadableStream<Uint8Array>): Promise<{ text: string; error?: unknown }> {
-  const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return { text };
-      text += decoder.decode(value, { stream: true });
-    }
-  } catch (error) {
-    return { text, error };
-  }
-}
-
-function source(chunks: string[]): ReadableStream<Uint8Array> {
-  return new ReadableStream({
-    start(controller) {
-      for (const chunk of chunks) controller.enqueue(encoder.encode(chunk));
-      controller.close();
-    },
-  });
-}
-
-describe("strictNdjson", () => {
-  const rules = (seen: string[]) => ({
-    onObject: (value: Record<string, unknown>) => {
-      if ("error" in value) throw new Error(`error line: ${String(value.error)}`);
-      seen.push(JSON.stringify(value));
-    },
-    onEnd: () => {
-      if (!seen.some((l) => l.includes('"done":true'))) throw new Error("no done");
-    },
-    malformed: (raw: string) => new Error(`malformed: ${raw}`),
-  });
-
-  test("re-frames lines split across chunks and passes them through", async () => {
-    const seen: string[] = [];
-    const out = await readAll(strictNdjson(source(['{"a":', '1}\n{"done"', ":true}\n"]), rules(seen)));
-    expect(out).toEqual({ text: '{"a":1}\n{"done":true}\n' });
-  });
-
-  test("valid lines before a malformed one are still delivered, then the stream fails", async () => {
-    const out = await readAll(strictNdjson(source(['{"a":1}\n{not json\n{"done":true}\n']), rules([])));
-    expect(out.text).toBe('{"a":1}\n');
-    expect(String(out.error)).toContain("malformed: {not json");
-  });
-
-  test("error lines and missing terminators fail the stream", async () => {
-    const errored = await readAll(strictNdjson(source(['{"a":1}\n{"error":"boom"}\n']), rules([])));
-    expect(errored.text).toBe('{"a":1}\n');
-    expect(String(errored.error)).toContain("boom");
-    const unterminated = await readAll(strictNdjson(source(['{"a":1}\n']), rules([])));
-    expect(unterminated.text).toBe('{"a":1}\n');
-    expect(String(unterminated.error)).toContain("no done");
-  });
-
-  test("arrays and scalars are not NDJSON objects", async () => {
-    const out = await readAll(strictNdjson(source(["[1,2]\n"]), rules([])));
-    expect(String(out.error)).toContain("malformed");
   });
 });
 

@@ -1,6 +1,34 @@
 import { describe, expect, test } from "vitest";
 import { createAdapter, listProviders } from "../../src/models/registry.js";
-import { ModelSpecError, parseModelSpec, SPEC_GRAMMAR } from "../../src/models/spec.js";
+import { ModelSpecError, parseModelSpec, SPEC_GRAMMAR, withReplicas } from "../../src/models/spec.js";
+
+describe("replica lists", () => {
+  test("several URLs after @ are replicas of one model, normalised one by one", () => {
+    expect(parseModelSpec("openai:qwen@http://a:8000/v1/,http://b:8000/v1", {})).toMatchObject({
+      endpoint: "http://a:8000/v1",
+      endpoints: ["http://a:8000/v1", "http://b:8000/v1"],
+    });
+    expect(parseModelSpec("ollama:qwen2.5:7b@http://gpu1:11434, http://gpu2", {})).toMatchObject({
+      endpoints: ["http://gpu1:11434", "http://gpu2:80"],
+    });
+  });
+
+  test.each([
+    ["openai:m@http://a/v1,b:8000/v1", /replica "b:8000\/v1" must start with http/],
+    ["openai:m@http://a/v1,http://a/v1", /replica http:\/\/a\/v1 is listed twice/],
+    ["openai:m@http://a/v1,http://b", /must include the API version path/],
+  ])("%s is rejected", (spec, message) => {
+    expect(() => parseModelSpec(spec, {})).toThrow(message);
+  });
+
+  test("--replica adds to the spec's URLs, or stands in for the default endpoint", () => {
+    expect(withReplicas("openai:m@http://a/v1", ["http://b/v1"])).toBe("openai:m@http://a/v1,http://b/v1");
+    expect(withReplicas("ollama:qwen2.5:7b", ["http://g1:11434", "http://g2:11434"])).toBe(
+      "ollama:qwen2.5:7b@http://g1:11434,http://g2:11434",
+    );
+    expect(withReplicas("openai:m", [])).toBe("openai:m");
+  });
+});
 
 describe("parseModelSpec", () => {
   test.each([
@@ -20,7 +48,13 @@ describe("parseModelSpec", () => {
     ["ollama:m", { OLLAMA_HOST: "http://gpu" }, "m", "http://gpu:80"],
     ["ollama:m@http://[::1]:11434", { OLLAMA_HOST: "elsewhere" }, "m", "http://[::1]:11434"],
   ])("%s with %o", (spec, env, model, endpoint) => {
-    expect(parseModelSpec(spec, env)).toEqual({ provider: "ollama", model, endpoint, spec });
+    expect(parseModelSpec(spec, env)).toEqual({
+      provider: "ollama",
+      model,
+      endpoint,
+      endpoints: [endpoint],
+      spec,
+    });
   });
 
   test.each([
@@ -45,7 +79,13 @@ describe("parseModelSpec", () => {
     ],
     ["openai:qwen2.5:7b@http://127.0.0.1:11434/v1", {}, "qwen2.5:7b", "http://127.0.0.1:11434/v1"],
   ])("%s with %o", (spec, env, model, endpoint) => {
-    expect(parseModelSpec(spec, env)).toEqual({ provider: "openai", model, endpoint, spec });
+    expect(parseModelSpec(spec, env)).toEqual({
+      provider: "openai",
+      model,
+      endpoint,
+      endpoints: [endpoint],
+      spec,
+    });
   });
 
   test.each([

@@ -33,7 +33,15 @@ function adapter(
   return {
     provider: "fake",
     spec: "fake:m",
-    ...(concurrency ? { concurrency } : {}),
+    // Like an in-process model: its own key, and at most its slots whatever the run's concurrency.
+    ...(concurrency
+      ? {
+          concurrency: (perServer: number) => ({
+            key: concurrency.key,
+            slots: Math.min(concurrency.slots, perServer),
+          }),
+        }
+      : {}),
     identify: async () => identity,
     async complete(): Promise<CompletionResponse> {
       counter.now++;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AdapterError } from "../../src/models/types.js";
-import { DEFAULT_RETRY_POLICY, decideRetry, sleep } from "../../src/runner/retry.js";
+import { DEFAULT_RETRY_POLICY, decideRetry, FailureTally, sleep } from "../../src/runner/retry.js";
 
 const policy = { ...DEFAULT_RETRY_POLICY, maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 };
 
@@ -71,12 +71,53 @@ describe("decideRetry", () => {
     const overloaded = new AdapterError("overloaded", "503");
     expect(decideRetry(overloaded, 4, policy).retry).toBe(true);
     expect(decideRetry(overloaded, 5, policy).retry).toBe(false);
-    const server = new AdapterError("server", "500");
-    expect(decideRetry(server, 1, policy).retry).toBe(true);
-    expect(decideRetry(server, 2, policy).retry).toBe(false);
+    const server = new AdapterError("server", "500", { status: 500 });
+    expect(decideRetry(server, 2, policy).retry).toBe(true);
+    expect(decideRetry(server, 3, policy).retry).toBe(false);
     const protocol = new AdapterError("protocol", "cut");
     expect(decideRetry(protocol, 2, policy).retry).toBe(true);
     expect(decideRetry(protocol, 3, policy).retry).toBe(false);
+  });
+});
+
+describe("attempt caps count failures of their own kind", () => {
+  const e429 = new AdapterError("rate_limited", "429", { status: 429, retryAfterMs: 0 });
+  const e500 = new AdapterError("server", "500", { status: 500 });
+  const e502 = new AdapterError("server", "502", { status: 502 });
+  const e504 = new AdapterError("server", "504", { status: 504 });
+  const cut = new AdapterError("protocol", "cut");
+
+  it("a 429 then a 500 is one 500, so the request is tried again", () => {
+    const tally = new FailureTally();
+    expect(decideRetry(e429, tally.record(e429), policy, () => 0).retry).toBe(true);
+    expect(decideRetry(e500, tally.record(e500), policy, () => 0).retry).toBe(true);
+    expect(decideRetry(e500, tally.record(e500), policy, () => 0).retry).toBe(true);
+    const third = decideRetry(e500, tally.record(e500), policy, () => 0);
+    expect(third).toEqual({ retry: false, reason: "gave up after 4 attempts (3 of them server 500)" });
+  });
+
+  it("500, 502 and 504 each get three attempts, and a cut stream its own three", () => {
+    const tally = new FailureTally();
+    for (const error of [e500, e502, e504, cut, e500, e502, e504, cut])
+      expect(decideRetry(error, tally.record(error), policy, () => 0).retry).toBe(true);
+    expect(decideRetry(e502, tally.record(e502), policy, () => 0).retry).toBe(false);
+  });
+
+  it("the policy's maxAttempts caps each kind, and a cycle through every kind still ends", () => {
+    const tally = new FailureTally();
+    const small = { ...policy, maxAttempts: 2 };
+    expect(decideRetry(e429, tally.record(e429), small, () => 0).retry).toBe(true);
+    expect(decideRetry(cut, tally.record(cut), small, () => 0).retry).toBe(true);
+    expect(decideRetry(e429, tally.record(e429), small, () => 0).retry).toBe(false);
+    const kinds = ["rate_limited", "overloaded", "connection", "timeout"] as const;
+    const cycling = new FailureTally();
+    let attempts = 0;
+    for (;;) {
+      const error = new AdapterError(kinds[attempts % kinds.length]!, "x");
+      attempts++;
+      if (!decideRetry(error, cycling.record(error), { ...policy, maxAttempts: 100 }, () => 0).retry) break;
+    }
+    expect(attempts).toBeLessThanOrEqual(400);
   });
 });
 

@@ -4,7 +4,12 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Math500TaskConfig } from "../../src/config/benchmark.js";
-import { bootstrapMeanInterval, comparePaired, wilsonInterval } from "../../src/metrics/index.js";
+import {
+  bootstrapMeanInterval,
+  comparePaired,
+  type GenerationState,
+  wilsonInterval,
+} from "../../src/metrics/index.js";
 import type { PersonaCatalog } from "../../src/personas/catalog.js";
 import { planMath500 } from "../../src/plan/math500.js";
 import type { MathVerdict } from "../../src/scoring/math500.js";
@@ -58,12 +63,19 @@ function build(marks: Record<string, string[]>, samples: number) {
   };
   const plan = planMath500(task, problems, "mk");
   const problemIndex = new Map(problems.map((p, i) => [p.id, i]));
-  const verdicts = new Map<string, MathVerdict>();
+  const personaIndex = new Map(plan.personas.map((p, i) => [p.id, i]));
+  const states: GenerationState[][][] = plan.personas.map(() => problems.map(() => new Array(samples)));
   for (const item of plan.items()) {
-    const mark = marks[item.personaId]![problemIndex.get(item.itemId)!]![item.sample] as Mark;
-    verdicts.set(item.key, verdictOf(mark));
+    const { correct, found, truncated } = verdictOf(
+      marks[item.personaId]![problemIndex.get(item.itemId)!]![item.sample] as Mark,
+    );
+    states[personaIndex.get(item.personaId)!]![problemIndex.get(item.itemId)!]![item.sample] = {
+      correct,
+      found,
+      truncated,
+    };
   }
-  return buildMathSection(task, plan, verdicts, new Set(), dataset, 0.05);
+  return buildMathSection(task, plan, states, dataset, 0.05);
 }
 
 describe("buildMathSection, one sample per problem", () => {

@@ -181,10 +181,16 @@ export class GgufAdapter implements ModelAdapter {
    * The limiter of the run's stage context: one key per loaded model (a subject and a judge on the same file share
    * it) and as many slots as the model's context has sequences. Known once identify() has loaded the model.
    */
-  get concurrency(): { key: string; slots: number } | undefined {
+  concurrency(perServer: number): { key: string; slots: number } | undefined {
+    const slots = this.loadedSlots;
+    if (!this.shared || slots === undefined) return undefined;
+    return { key: `gguf:${this.shared.key}`, slots: Math.max(1, Math.min(slots, perServer)) };
+  }
+
+  /** The sequences of the loaded model's context (what it can generate at once); undefined before identify(). */
+  private get loadedSlots(): number | undefined {
     const shared = this.shared;
-    if (!shared) return undefined;
-    return { key: `gguf:${shared.key}`, slots: shared.sequences || shared.wantedSequences };
+    return shared ? shared.sequences || shared.wantedSequences : undefined;
   }
 
   async identify(signal?: AbortSignal): Promise<ModelIdentity> {
@@ -259,7 +265,7 @@ export class GgufAdapter implements ModelAdapter {
           gpuLayers: shared.model.gpuLayers,
           gpuDevices: gpu === false ? undefined : await llama.getGpuDeviceNames(),
           threads: this.threads,
-          sequences: this.concurrency?.slots,
+          sequences: this.loadedSlots,
         }),
       };
       this.identity = identity;

@@ -7,7 +7,6 @@ import {
 import { countCached } from "../../pipeline/stage.js";
 import { modelCacheKey } from "../../plan/keys.js";
 import { planMath500 } from "../../plan/math500.js";
-import { scoreMath500 } from "../../scoring/math500.js";
 import { type DatasetOptions, hashFile, resolveDataset } from "../../tasks/datasets.js";
 import {
   findMathDataset,
@@ -19,7 +18,7 @@ import {
 import { selectProblems } from "../../tasks/math500.js";
 import type { DatasetHandle, PreparedTask, TaskKind, TaskModels } from "../types.js";
 import { pinnedFileDataset } from "./datasets.js";
-import { buildMathSection, type MathDatasetRecord } from "./section.js";
+import { buildMathSection, type MathDatasetRecord, mathGenerationStates } from "./section.js";
 
 const SUITE_CHOICES = {
   pss: "PSS = mean - population std of persona accuracies (control excluded); our reconstruction, the paper publishes no formula",
@@ -83,12 +82,15 @@ function mathKind(
         },
         section(ctx, models, settings) {
           const plan = planFor(models);
-          const verdicts = scoreMath500(plan, ctx.store);
-          if (verdicts.size === 0) return undefined;
           const failedKeys = new Set(ctx.store.failures(ctx.runId).map((f) => f.key));
+          const { states, graded } = mathGenerationStates(plan, ctx.store, failedKeys);
+          if (graded === 0) return undefined;
           return {
-            section: buildMathSection(config, plan, verdicts, failedKeys, dataset, settings.alpha),
-            keys: [...plan.items()].map((item) => item.key),
+            section: buildMathSection(config, plan, states, dataset, settings.alpha),
+            // Streamed, not collected: a million-item plan's keys are read once, by the usage totals.
+            keys: (function* () {
+              for (const item of plan.items()) yield item.key;
+            })(),
           };
         },
       };

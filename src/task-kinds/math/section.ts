@@ -11,7 +11,8 @@ import { mathHeadline } from "../../results/headline.js";
 import type { MathPersonaResult, MathSection, StatisticalSettings } from "../../results/types.js";
 import { encodeMathOutcomes } from "../../results/verdicts.js";
 import { GRADER_VERSION } from "../../scoring/math/index.js";
-import type { MathVerdict } from "../../scoring/math500.js";
+import { type MathVerdict, scoreMath500 } from "../../scoring/math500.js";
+import type { Store } from "../../store/store.js";
 
 /** Seed of every bootstrap of a math section, so the same verdicts always give the same intervals. */
 export const MATH_BOOTSTRAP = { resamples: 2000, seed: 20_260_410, level: 0.95 } as const;
@@ -30,12 +31,10 @@ export interface MathDatasetRecord {
 export function buildMathSection(
   task: Math500TaskConfig,
   plan: Math500Plan,
-  verdicts: ReadonlyMap<string, MathVerdict>,
-  failedKeys: ReadonlySet<string>,
+  generations: GenerationState[][][],
   dataset: MathDatasetRecord,
   alpha: number,
 ): MathSection {
-  const generations = generationStates(plan, verdicts, failedKeys);
   const stability = personaStability(
     plan.personas.map((p, index) => ({
       id: p.id,
@@ -90,24 +89,38 @@ function withoutPersonaIds<T extends { worstPersonaIds: string[]; bestPersonaIds
   return rest;
 }
 
-/** [condition][problem][sample]: the verdict, "failed" for a permanent failure, undefined when not run yet. */
-function generationStates(
+/** The three flags a generation state carries take 6 values: one shared object each, not one per generation. */
+const STATES = new Map<number, GenerationState>();
+function stateOf(verdict: MathVerdict): GenerationState {
+  const code = (verdict.correct ? 1 : 0) | (verdict.found ? 2 : 0) | (verdict.truncated ? 4 : 0);
+  let state = STATES.get(code);
+  if (state === undefined) {
+    state = Object.freeze({ correct: verdict.correct, found: verdict.found, truncated: verdict.truncated });
+    STATES.set(code, state);
+  }
+  return state;
+}
+
+/**
+ * Grades what the store holds for the plan and returns [condition][problem][sample]: the verdict, "failed" for a
+ * permanent failure, undefined when not run yet; and how many generations had a verdict. Streams the plan.
+ */
+export function mathGenerationStates(
   plan: Math500Plan,
-  verdicts: ReadonlyMap<string, MathVerdict>,
+  store: Store,
   failedKeys: ReadonlySet<string>,
-): GenerationState[][][] {
+): { states: GenerationState[][][]; graded: number } {
   const personaIndex = new Map(plan.personas.map((p, i) => [p.id, i]));
   const problemIndex = new Map(plan.problems.map((p, i) => [p.id, i]));
   const states: GenerationState[][][] = plan.personas.map(() =>
     plan.problems.map(() => new Array<GenerationState>(plan.samples).fill(undefined)),
   );
-  for (const item of plan.items()) {
-    const verdict = verdicts.get(item.key);
+  const graded = scoreMath500(plan, store, (item, verdict) => {
     states[personaIndex.get(item.personaId)!]![problemIndex.get(item.itemId)!]![item.sample] = verdict
-      ? { correct: verdict.correct, found: verdict.found, truncated: verdict.truncated }
+      ? stateOf(verdict)
       : failedKeys.has(item.key)
         ? "failed"
         : undefined;
-  }
-  return states;
+  });
+  return { states, graded };
 }

@@ -84,9 +84,10 @@ export async function executePersonaGym(
     prepared.questions,
     modelCacheKey(subject.identity),
   );
-  const subjectItems = [...subjects.items()];
-  await runPlan(ctx, config.id, `${config.id} subject`, subject, subjectItems, keys);
-  const answers = textsByQuestion(ctx.store, subjectItems);
+  // Plans are streamed twice (to send, then to read back) rather than held: a judge prompt is several KB and a
+  // full run has 10,000 of them per judge.
+  await runPlan(ctx, config.id, `${config.id} subject`, subject, subjects.items(), subjects.size, keys);
+  const answers = textsByQuestion(ctx.store, subjects.items());
   const collected: PersonaGymCollected = { answers, examples: null, verdicts: [], keys };
   if (ctx.interrupted || judges.length === 0) return collected;
 
@@ -98,28 +99,35 @@ export async function executePersonaGym(
   const examples = new Map<string, string[] | null>();
   const examplesModel = judges[0]!;
   if (config.scoreExamples) {
-    const items = [...planPersonaGymExamples(config, input, modelCacheKey(examplesModel.identity)).items()];
-    await runPlan(ctx, config.id, `${config.id} examples`, examplesModel, items, keys);
+    const plan = planPersonaGymExamples(config, input, modelCacheKey(examplesModel.identity));
+    await runPlan(ctx, config.id, `${config.id} examples`, examplesModel, plan.items(), plan.size, keys);
     if (ctx.interrupted) return collected;
     let unparsed = 0;
-    for (const [questionId, text] of textsByQuestion(ctx.store, items)) {
+    for (const [questionId, text] of textsByQuestion(ctx.store, plan.items())) {
       const parsed = parseExamples(text);
       if (parsed === null) unparsed++;
       examples.set(questionId, parsed);
     }
-    collected.examples = { requested: items.length, unparsed };
+    collected.examples = { requested: plan.size, unparsed };
   }
 
   for (const judge of judges) {
     const judgeKey = modelCacheKey(judge.identity);
     const plan = planPersonaGymJudgements(config, { ...input, answers, examples }, judgeKey, judge.spec);
-    const items = [...plan.items()];
-    await runPlan(ctx, config.id, `${config.id} judge ${judge.spec}`, judge, items, keys);
+    await runPlan(ctx, config.id, `${config.id} judge ${judge.spec}`, judge, plan.items(), plan.size, keys);
     if (ctx.interrupted) return collected;
-    const first = verdictsOf(ctx.store, items);
+    const first = verdictsOf(ctx.store, plan.items());
     // An unparseable judgement gets one more try, as a new request (another sample, another seed).
-    const retries = retryItems(items, first, judgeKey, config.judgeDecoding.seed);
-    await runPlan(ctx, config.id, `${config.id} judge ${judge.spec} (retry)`, judge, retries, keys);
+    const retries = retryItems(plan.items(), first, judgeKey, config.judgeDecoding.seed);
+    await runPlan(
+      ctx,
+      config.id,
+      `${config.id} judge ${judge.spec} (retry)`,
+      judge,
+      retries,
+      retries.length,
+      keys,
+    );
     if (ctx.interrupted) return collected;
     const second = verdictsOf(ctx.store, retries);
     const byQuestion: JudgeVerdicts = new Map();
@@ -164,11 +172,10 @@ export function planPersonaGymCounts(
       cached: cached(plan),
     });
     if (store) {
-      for (const [id, text] of textsByQuestion(store, [...plan.items()]))
-        examples.set(id, parseExamples(text));
+      for (const [id, text] of textsByQuestion(store, plan.items())) examples.set(id, parseExamples(text));
     }
   }
-  const answers = store ? textsByQuestion(store, [...subjects.items()]) : new Map<string, string>();
+  const answers = store ? textsByQuestion(store, subjects.items()) : new Map<string, string>();
   for (const judge of judges) {
     const plan = planPersonaGymJudgements(
       config,
@@ -190,26 +197,41 @@ async function runPlan(
   taskId: string,
   stage: string,
   endpoint: Endpoint,
-  items: readonly PersonaGymWorkItem[],
+  items: Iterable<PersonaGymWorkItem>,
+  size: number,
   keys: string[],
 ) {
-  for (const item of items) keys.push(item.key);
-  await ctx.execute(taskId, stage, endpoint, items, items.length);
+  const recorded = function* () {
+    for (const item of items) {
+      keys.push(item.key);
+      yield item;
+    }
+  };
+  await ctx.execute(taskId, stage, endpoint, recorded(), size);
 }
 
-/** The finished generations' texts by question id (failed or missing requests are absent). */
-function textsByQuestion(store: Store, items: readonly PersonaGymWorkItem[]): Map<string, string> {
-  const generations = store.getGenerations(items.map((item) => item.key));
+/** The finished generations' texts by question id (failed or missing requests are absent); read in chunks. */
+function textsByQuestion(store: Store, items: Iterable<PersonaGymWorkItem>): Map<string, string> {
   const texts = new Map<string, string>();
+  let chunk: PersonaGymWorkItem[] = [];
+  const flush = () => {
+    const found = store.getTexts(chunk.map((item) => item.key));
+    for (const item of chunk) {
+      const text = found.get(item.key);
+      if (text !== undefined) texts.set(item.itemId, text);
+    }
+    chunk = [];
+  };
   for (const item of items) {
-    const generation = generations.get(item.key);
-    if (generation) texts.set(item.itemId, generation.text);
+    chunk.push(item);
+    if (chunk.length === 500) flush();
   }
+  flush();
   return texts;
 }
 
 /** Parsed verdicts of the finished judgements: a score, or null when unparseable. */
-function verdictsOf(store: Store, items: readonly PersonaGymWorkItem[]): Map<string, number | null> {
+function verdictsOf(store: Store, items: Iterable<PersonaGymWorkItem>): Map<string, number | null> {
   const verdicts = new Map<string, number | null>();
   for (const [questionId, text] of textsByQuestion(store, items)) {
     const verdict = parseVerdict(text);
@@ -220,20 +242,21 @@ function verdictsOf(store: Store, items: readonly PersonaGymWorkItem[]): Map<str
 
 /** A second request (sample 1, its own seed) for each judgement that could not be parsed. */
 function retryItems(
-  items: readonly PersonaGymWorkItem[],
+  items: Iterable<PersonaGymWorkItem>,
   first: Map<string, number | null>,
   judgeKey: string,
   seed: number,
 ): PersonaGymWorkItem[] {
-  return items
-    .filter((item) => first.get(item.itemId) === null)
-    .map((item) => {
-      const sampling = { ...item.request.sampling, seed: deriveSeed(seed, item.itemId, 1) };
-      return {
-        ...item,
-        sample: 1,
-        request: { messages: item.request.messages, sampling },
-        key: generationKey(judgeKey, item.request.messages, sampling, 1),
-      };
+  const retries: PersonaGymWorkItem[] = [];
+  for (const item of items) {
+    if (first.get(item.itemId) !== null) continue;
+    const sampling = { ...item.request.sampling, seed: deriveSeed(seed, item.itemId, 1) };
+    retries.push({
+      ...item,
+      sample: 1,
+      request: { messages: item.request.messages, sampling },
+      key: generationKey(judgeKey, item.request.messages, sampling, 1),
     });
+  }
+  return retries;
 }
