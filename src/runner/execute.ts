@@ -1,3 +1,4 @@
+import { chunks } from "../iterables.js";
 import { AdapterError, type CompletionResponse, type ModelAdapter, type Timeouts } from "../models/types.js";
 import type { WorkItem } from "../plan/types.js";
 import type { Store } from "../store/store.js";
@@ -74,7 +75,7 @@ export async function executePlan(
   const aborted = () => options.signal?.aborted === true;
 
   emitProgress();
-  outer: for (const chunk of chunked(items, PLAN_CHUNK)) {
+  outer: for (const chunk of chunks(items, PLAN_CHUNK)) {
     if (aborted() || crashed) break;
     finishedSinceLookup = new Set();
     const cached = options.store.existingKeys(chunk.map((item) => item.key));
@@ -177,16 +178,4 @@ function asAdapterError(caught: unknown): AdapterError {
   if (caught instanceof AdapterError) return caught;
   const message = caught instanceof Error ? caught.message : String(caught);
   return new AdapterError("protocol", `unexpected adapter failure: ${message}`, { cause: caught });
-}
-
-function* chunked<T>(items: Iterable<T>, size: number): Generator<T[]> {
-  let chunk: T[] = [];
-  for (const item of items) {
-    chunk.push(item);
-    if (chunk.length === size) {
-      yield chunk;
-      chunk = [];
-    }
-  }
-  if (chunk.length > 0) yield chunk;
 }

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { chunks } from "../iterables.js";
 import type { AdapterErrorKind } from "../models/types.js";
 import { StoreError } from "./errors.js";
 import { STORE_MIGRATIONS, STORE_SCHEMA_V1, STORE_SCHEMA_VERSION } from "./schema.js";
@@ -436,7 +437,8 @@ interface RunRow {
   harness_version: string;
 }
 
-interface GenerationRow {
+/** A row of the generations table as SQLite returns it (also read by the viewer). */
+export interface GenerationRow {
   key: string;
   model_key: string;
   request_json: string;
@@ -502,20 +504,4 @@ function generationFromRow(row: GenerationRow): StoredGeneration {
 
 function placeholders(n: number): string {
   return Array.from({ length: n }, () => "?").join(",");
-}
-
-function* chunks<T>(items: Iterable<T>, size: number): Generator<T[]> {
-  if (Array.isArray(items)) {
-    for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
-    return;
-  }
-  let chunk: T[] = [];
-  for (const item of items) {
-    chunk.push(item);
-    if (chunk.length === size) {
-      yield chunk;
-      chunk = [];
-    }
-  }
-  if (chunk.length > 0) yield chunk;
 }

@@ -4,7 +4,7 @@ import type Database from "better-sqlite3";
 import type { Results } from "../results/types.js";
 import { parseVerdict } from "../scoring/judge/verdict.js";
 import { MATH_SCORER, type MathVerdict } from "../scoring/math500.js";
-import { openStoreReadOnly } from "../store/store.js";
+import { type GenerationRow as GenerationDbRow, openStoreReadOnly } from "../store/store.js";
 import {
   buildVerdictIndex,
   type IndexQuery,
@@ -762,18 +762,4 @@ interface RawRow {
   latency_ms: number | null;
   preview: string | null;
   judge_scores?: string | null;
-}
-
-interface GenerationDbRow {
-  key: string;
-  model_key: string;
-  request_json: string;
-  text: string;
-  finish_reason: string;
-  raw_finish_reason: string | null;
-  usage_json: string;
-  timing_json: string;
-  served_json: string;
-  attempts: number;
-  created_at: string;
 }
