@@ -19,7 +19,7 @@ export function formatFailuresSpec(section: MathSection): ChartSpec | null {
   });
   if (values.length === 0) return null;
   return {
-    width: 480,
+    width: 360,
     height: { step: 24 },
     data: { values },
     transform: [{ joinaggregate: [{ op: "sum", field: "share", as: "total" }], groupby: ["persona"] }],

@@ -10,7 +10,7 @@ export function judgeAgreementSpec(section: PersonaGymSection): ChartSpec | null
   ]);
   if (values.length === 0) return null;
   return {
-    width: 480,
+    width: 360,
     height: { step: 14 },
     data: { values },
     layer: [

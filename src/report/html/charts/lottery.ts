@@ -64,5 +64,5 @@ export function lotterySpec(curves: LotteryCurve[], subtitle: string): ChartSpec
       },
     );
   }
-  return { width: 480, height: 260, title: { text: "", subtitle }, data: { values }, layer: layers };
+  return { width: 360, height: 260, title: { text: "", subtitle }, data: { values }, layer: layers };
 }

@@ -74,7 +74,7 @@ export function personaAccuracySpec(section: MathSection): ChartSpec | null {
     );
   }
   return {
-    width: 480,
+    width: 360,
     height: { step: 24 },
     data: { values },
     layer: layers,

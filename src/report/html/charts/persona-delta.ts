@@ -29,14 +29,14 @@ export function personaDeltaSpec(section: MathSection): ChartSpec | null {
     field: "verdict",
     type: "nominal",
     title: `Holm-adjusted test, alpha ${alpha}`,
-    legend: { columns: 3 },
+    legend: { columns: 3, titleLimit: 400 },
     scale: {
       domain: ["significantly worse", "not significant", "significantly better"],
       range: ["#dc2626", "#9ca3af", "#2563eb"],
     },
   };
   return {
-    width: 480,
+    width: 360,
     height: { step: 24 },
     data: { values },
     layer: [

@@ -13,7 +13,7 @@ export function personaGymTasksSpec(scores: TaskScores[]): ChartSpec | null {
   if (values.length === 0) return null;
   const single = scores.length === 1;
   return {
-    width: 480,
+    width: 360,
     height: { step: single ? 26 : 14 },
     data: { values },
     layer: [

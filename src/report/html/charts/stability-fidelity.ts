@@ -39,7 +39,7 @@ export function stabilityFidelitySpec(points: TradeOffPoint[]): ChartSpec | null
     scale: { zero: false, nice: true },
   };
   return {
-    width: 480,
+    width: 360,
     height: 300,
     data: { values },
     layer: [
