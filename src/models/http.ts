@@ -13,6 +13,7 @@ import {
   fetch as undiciFetch,
 } from "undici";
 import { onAbort } from "./abort.js";
+import { DEADLINE_LABELS, DeadlineClock, type DeadlineName } from "./deadline-clock.js";
 import {
   type ErrorContext,
   httpError,
@@ -105,12 +106,8 @@ export interface AttemptInit {
  */
 export class Attempt {
   readonly startedAt = new Date().toISOString();
-  private readonly t0 = performance.now();
   private readonly controller = new AbortController();
-  private readonly timers: NodeJS.Timeout[] = [];
-  private firstTokenTimer: NodeJS.Timeout | undefined;
-  private idleTimer: NodeJS.Timeout | undefined;
-  private firstTokenAt: number | undefined;
+  private readonly clock: DeadlineClock;
   private failure: AdapterError | undefined;
   private headersSeen = false;
   private url = "";
@@ -127,12 +124,7 @@ export class Attempt {
 
   constructor(private readonly options: AttemptOptions) {
     const { timeouts, signal } = options;
-    this.timers.push(setTimeout(() => this.deadline("total", timeouts.totalMs), timeouts.totalMs));
-    this.firstTokenTimer = setTimeout(
-      () => this.deadline("first_token", timeouts.firstTokenMs),
-      timeouts.firstTokenMs,
-    );
-    this.timers.push(this.firstTokenTimer);
+    this.clock = new DeadlineClock(timeouts, (which, ms) => this.deadline(which, ms));
     if (signal?.aborted) this.onCallerAbort();
     else if (signal) this.unsubscribe = onAbort(signal, this.onCallerAbort);
   }
@@ -142,21 +134,16 @@ export class Attempt {
   }
 
   get elapsedMs(): number {
-    return performance.now() - this.t0;
+    return this.clock.elapsedMs;
   }
 
   get ttftMs(): number | undefined {
-    return this.firstTokenAt === undefined ? undefined : this.firstTokenAt - this.t0;
+    return this.clock.ttftMs;
   }
 
   /** Generated content (or the final chunk) arrived: stop the first-token clock, start the idle clock. */
   tokenArrived(): void {
-    if (this.firstTokenAt !== undefined) return;
-    this.firstTokenAt = performance.now();
-    clearTimeout(this.firstTokenTimer);
-    const { idleMs } = this.options.timeouts;
-    this.idleTimer = setTimeout(() => this.deadline("idle", idleMs), idleMs);
-    this.timers.push(this.idleTimer);
+    this.clock.firstToken();
   }
 
   /**
@@ -246,7 +233,7 @@ export class Attempt {
       }
       throw httpError(this.options.errors, url, statusCode, headerView(headers), text);
     }
-    const idle = () => this.idleTimer?.refresh();
+    const idle = () => this.clock.activity();
     const release = () => {
       this.openBody = undefined;
     };
@@ -292,7 +279,7 @@ export class Attempt {
 
   /** Clears the deadlines and releases the connection if the body was not read to the end. */
   finish(): void {
-    for (const timer of this.timers) clearTimeout(timer);
+    this.clock.stop();
     this.unsubscribe?.();
     if (this.openBody !== undefined) {
       // Unread rest of a `send` body: closing it closes the socket, so the server stops generating.
@@ -312,7 +299,7 @@ export class Attempt {
             controller.close();
             return;
           }
-          this.idleTimer?.refresh();
+          this.clock.activity();
           controller.enqueue(value);
         },
         cancel: (reason) => reader.cancel(reason),
@@ -321,13 +308,12 @@ export class Attempt {
     );
   }
 
-  private deadline(which: "first_token" | "idle" | "total", ms: number): void {
-    const label = { first_token: "first token", idle: "idle", total: "total" }[which];
+  private deadline(which: DeadlineName, ms: number): void {
     this.abort(
       makeError(
         this.options.errors,
         "timeout",
-        `timeout: ${label} deadline of ${ms} ms passed waiting on ${this.url}`,
+        `timeout: ${DEADLINE_LABELS[which]} deadline of ${ms} ms passed waiting on ${this.url}`,
         {
           deadline: which,
         },
@@ -338,7 +324,7 @@ export class Attempt {
   private abort(reason: AdapterError): void {
     if (this.failure) return;
     this.failure = reason;
-    for (const timer of this.timers) clearTimeout(timer);
+    this.clock.stop();
     this.controller.abort(reason);
   }
 }

@@ -10,6 +10,7 @@ import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, resolve } from "node:path";
 import { defaultCacheDir } from "../../tasks/datasets.js";
+import { DEADLINE_LABELS, DeadlineClock, type DeadlineName } from "../deadline-clock.js";
 import { oneLine } from "../errors.js";
 import { compact } from "../json.js";
 import {
@@ -91,25 +92,16 @@ function parameterCount(info: GgufFileInfo): number | undefined {
 /** First-token, idle and total deadlines plus the caller's signal, as one AbortSignal whose reason is the error. */
 class Deadlines {
   private readonly controller = new AbortController();
-  private readonly timers: NodeJS.Timeout[] = [];
-  private firstToken: NodeJS.Timeout;
-  private idle: NodeJS.Timeout | undefined;
-  private readonly t0 = performance.now();
-  firstTokenAt: number | undefined;
+  private readonly clock: DeadlineClock;
   private readonly onCallerAbort = () =>
     this.fail("aborted", `aborted: generation on ${this.what} cancelled`);
 
   constructor(
-    private readonly timeouts: Timeouts,
+    timeouts: Timeouts,
     private readonly caller: AbortSignal | undefined,
     private readonly what: string,
   ) {
-    this.timers.push(setTimeout(() => this.deadline("total", timeouts.totalMs), timeouts.totalMs));
-    this.firstToken = setTimeout(
-      () => this.deadline("first_token", timeouts.firstTokenMs),
-      timeouts.firstTokenMs,
-    );
-    this.timers.push(this.firstToken);
+    this.clock = new DeadlineClock(timeouts, (which, ms) => this.deadline(which, ms));
     if (caller?.aborted) this.onCallerAbort();
     else caller?.addEventListener("abort", this.onCallerAbort, { once: true });
   }
@@ -119,22 +111,17 @@ class Deadlines {
   }
 
   get elapsedMs(): number {
-    return performance.now() - this.t0;
+    return this.clock.elapsedMs;
   }
 
   get ttftMs(): number | undefined {
-    return this.firstTokenAt === undefined ? undefined : this.firstTokenAt - this.t0;
+    return this.clock.ttftMs;
   }
 
+  /** A token arrived: the first stops the first-token clock, every later one re-arms the idle clock. */
   token(): void {
-    if (this.firstTokenAt === undefined) {
-      this.firstTokenAt = performance.now();
-      clearTimeout(this.firstToken);
-      this.idle = setTimeout(() => this.deadline("idle", this.timeouts.idleMs), this.timeouts.idleMs);
-      this.timers.push(this.idle);
-    } else {
-      this.idle?.refresh();
-    }
+    if (this.clock.ttftMs === undefined) this.clock.firstToken();
+    else this.clock.activity();
   }
 
   /** The deadline or abort that stopped the attempt, if one did. */
@@ -144,18 +131,21 @@ class Deadlines {
   }
 
   finish(): void {
-    for (const timer of this.timers) clearTimeout(timer);
+    this.clock.stop();
     this.caller?.removeEventListener("abort", this.onCallerAbort);
   }
 
-  private deadline(which: "first_token" | "idle" | "total", ms: number): void {
-    const label = { first_token: "first token", idle: "idle", total: "total" }[which];
-    this.fail("timeout", `timeout: ${label} deadline of ${ms} ms passed generating on ${this.what}`, which);
+  private deadline(which: DeadlineName, ms: number): void {
+    this.fail(
+      "timeout",
+      `timeout: ${DEADLINE_LABELS[which]} deadline of ${ms} ms passed generating on ${this.what}`,
+      which,
+    );
   }
 
-  private fail(kind: AdapterErrorKind, message: string, deadline?: "first_token" | "idle" | "total"): void {
+  private fail(kind: AdapterErrorKind, message: string, deadline?: DeadlineName): void {
     if (this.controller.signal.aborted) return;
-    for (const timer of this.timers) clearTimeout(timer);
+    this.clock.stop();
     this.controller.abort(new AdapterError(kind, message, deadline ? { deadline } : {}));
   }
 }
