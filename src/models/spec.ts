@@ -168,13 +168,7 @@ export function parseModelSpec(spec: string, env: NodeJS.ProcessEnv = process.en
             ollamaEndpoint(parseEndpoint(url, "Ollama host", (problem) => fail(text, problem))),
           )
         : [ollamaEndpoint(new URL(ollamaHostFromEnv(env.OLLAMA_HOST || OLLAMA_DEFAULT_HOST, text)))];
-    return {
-      provider,
-      model,
-      endpoint: hosts[0]!,
-      endpoints: distinct(hosts, text),
-      spec: redactCredentials(text),
-    };
+    return serverSpec(provider, model, hosts, text);
   }
   if (provider === "openai") {
     checkModel(text, model);
@@ -184,13 +178,18 @@ export function parseModelSpec(spec: string, env: NodeJS.ProcessEnv = process.en
         : env.OPENAI_BASE_URL
           ? [openaiBaseUrl(env.OPENAI_BASE_URL, "OPENAI_BASE_URL", text)]
           : [OPENAI_DEFAULT_BASE_URL];
-    return {
-      provider,
-      model,
-      endpoint: bases[0]!,
-      endpoints: distinct(bases, text),
-      spec: redactCredentials(text),
-    };
+    return serverSpec(provider, model, bases, text);
   }
   return fail(text, `unknown provider "${provider}"`);
+}
+
+/** A server model's spec: the first URL is its endpoint, all of them (distinct) its replicas. */
+function serverSpec<P extends "ollama" | "openai">(provider: P, model: string, urls: string[], text: string) {
+  return {
+    provider,
+    model,
+    endpoint: urls[0]!,
+    endpoints: distinct(urls, text),
+    spec: redactCredentials(text),
+  };
 }

@@ -34,15 +34,19 @@ export const ROLES: readonly Role[] = ["subject", "judge", "examples", "all"];
 export type Verdict = "correct" | "wrong" | "none" | "failed" | "ungraded" | "missing";
 export const VERDICTS: readonly Verdict[] = ["correct", "wrong", "none", "failed", "ungraded", "missing"];
 
-export interface GenerationRow {
-  cursor: number;
-  key: string;
+/** Which task, stage, persona, problem, sample and item group a generation was for in a run. */
+export interface MemberView {
   taskId: string;
   stage: string;
   personaId: string | null;
   itemId: string | null;
   sample: number | null;
   group: string | null;
+}
+
+export interface GenerationRow extends MemberView {
+  cursor: number;
+  key: string;
   verdict: Verdict;
   extracted: string | null;
   path: string | null;
@@ -76,14 +80,7 @@ export const PAGE_SIZE_MAX = 200;
 export interface Transcript {
   key: string;
   run: string;
-  members: {
-    taskId: string;
-    stage: string;
-    personaId: string | null;
-    itemId: string | null;
-    sample: number | null;
-    group: string | null;
-  }[];
+  members: MemberView[];
   generation: null | {
     modelKey: string;
     messages: { role: string; content: string }[];

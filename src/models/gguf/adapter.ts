@@ -10,6 +10,7 @@ import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, resolve } from "node:path";
 import { defaultCacheDir } from "../../tasks/datasets.js";
+import { onAbort } from "../abort.js";
 import { DEADLINE_LABELS, DeadlineClock, type DeadlineName } from "../deadline-clock.js";
 import { oneLine } from "../errors.js";
 import { compact } from "../json.js";
@@ -93,17 +94,19 @@ function parameterCount(info: GgufFileInfo): number | undefined {
 class Deadlines {
   private readonly controller = new AbortController();
   private readonly clock: DeadlineClock;
+  private unsubscribe: (() => void) | undefined;
   private readonly onCallerAbort = () =>
     this.fail("aborted", `aborted: generation on ${this.what} cancelled`);
 
   constructor(
     timeouts: Timeouts,
-    private readonly caller: AbortSignal | undefined,
+    caller: AbortSignal | undefined,
     private readonly what: string,
   ) {
     this.clock = new DeadlineClock(timeouts, (which, ms) => this.deadline(which, ms));
+    // One listener per run signal, however many generations wait on it (as for HTTP attempts).
     if (caller?.aborted) this.onCallerAbort();
-    else caller?.addEventListener("abort", this.onCallerAbort, { once: true });
+    else if (caller) this.unsubscribe = onAbort(caller, this.onCallerAbort);
   }
 
   get signal(): AbortSignal {
@@ -132,7 +135,7 @@ class Deadlines {
 
   finish(): void {
     this.clock.stop();
-    this.caller?.removeEventListener("abort", this.onCallerAbort);
+    this.unsubscribe?.();
   }
 
   private deadline(which: DeadlineName, ms: number): void {

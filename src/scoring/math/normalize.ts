@@ -151,14 +151,27 @@ export function matchingClose(s: string, open: number): number {
  * Interval brackets such as `[1,2)` balance because depth counting ignores the bracket kind.
  */
 export function splitTopLevel(s: string, separators: readonly string[]): string[] {
+  return splitTopLevelAt(s, (text, i) => separators.find((x) => text.startsWith(x, i)));
+}
+
+/**
+ * Splits where `separatorAt(s, i)` names a separator starting at i outside every bracket (same depth counting as
+ * splitTopLevel); with `keep`, each separator is a part of its own between its neighbours. Parts are trimmed.
+ */
+export function splitTopLevelAt(
+  s: string,
+  separatorAt: (s: string, i: number) => string | undefined,
+  keep = false,
+): string[] {
   const parts: string[] = [];
   let depth = 0;
   let start = 0;
   for (let i = 0; i < s.length; i++) {
     if (depth === 0) {
-      const sep = separators.find((x) => s.startsWith(x, i));
+      const sep = separatorAt(s, i);
       if (sep !== undefined) {
         parts.push(s.slice(start, i));
+        if (keep) parts.push(sep);
         start = i + sep.length;
         i = start - 1;
         continue;

@@ -3,7 +3,7 @@
 import { asRational, type Value, valuesEqual, variablesOf } from "./evaluate.js";
 import { tryEvaluate, tryParse } from "./expressions.js";
 import { isNameTarget, isUnknown, splitMembership } from "./names.js";
-import { LIST_SEPARATORS, matchingClose, splitTopLevel } from "./normalize.js";
+import { LIST_SEPARATORS, matchingClose, splitTopLevel, splitTopLevelAt } from "./normalize.js";
 import * as Q from "./rational.js";
 import { stripText } from "./scalar.js";
 
@@ -164,30 +164,14 @@ export function splitRelations(piece: string): string[] | undefined {
 
 /** Splits on relation symbols outside brackets, keeping them as tokens. */
 function splitTopLevelKeeping(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i]!;
-    if (depth === 0) {
-      const m = ch === "<" || ch === ">" || ch === "\\" ? RELATION_TOKENS.exec(s.slice(i, i + 3)) : null;
-      if (m && m.index === 0 && !(ch === "\\" && /[a-zA-Z]/.test(s[i + 3] ?? ""))) {
-        out.push(s.slice(start, i).trim(), m[1]!);
-        start = i + m[1]!.length;
-        i = start - 1;
-        continue;
-      }
-    }
-    if (ch === "\\") {
-      const next = s[i + 1];
-      if (next === "{") depth++;
-      else if (next === "}") depth--;
-      i++;
-    } else if (ch === "(" || ch === "[" || ch === "{") depth++;
-    else if (ch === ")" || ch === "]" || ch === "}") depth--;
-  }
-  out.push(s.slice(start).trim());
-  return out;
+  return splitTopLevelAt(s, relationAt, true);
+}
+
+/** The relation symbol starting at i (`<`, `\\le`, ...), not a longer command such as `\\left`. */
+function relationAt(s: string, i: number): string | undefined {
+  const ch = s[i]!;
+  const m = ch === "<" || ch === ">" || ch === "\\" ? RELATION_TOKENS.exec(s.slice(i, i + 3)) : null;
+  return m && m.index === 0 && !(ch === "\\" && /[a-zA-Z]/.test(s[i + 3] ?? "")) ? m[1]! : undefined;
 }
 
 /** `x`, `g(t)`, `\mu` or its negation `-x`. */

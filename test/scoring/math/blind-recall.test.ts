@@ -6,20 +6,20 @@
  */
 import { describe, expect, it } from "vitest";
 import { grade, isEquivalent } from "../../../src/scoring/math/index.js";
-import { type PairCase, type ResponseCase, readGradingJsonl } from "./grading-fixtures.js";
+import {
+  PAIR_FIELDS,
+  type PairCase,
+  RESPONSE_FIELDS,
+  type ResponseCase,
+  readGradingJsonl,
+} from "./grading-fixtures.js";
 
 /** `gold ⟂ pred` (or `gold ⟂ response`) -> why the label is disputed or left open by the policy. None today. */
 const DISPUTED = new Map<string, string>([]);
 const key = (gold: string, other: string) => `${gold} ⟂ ${other}`;
 
-const pairs = readGradingJsonl<PairCase>("blind-recall.jsonl", ["gold", "pred", "equal", "why", "form"]);
-const responses = readGradingJsonl<ResponseCase>("blind-recall-extraction.jsonl", [
-  "gold",
-  "response",
-  "correct",
-  "found",
-  "why",
-]);
+const pairs = readGradingJsonl<PairCase>("blind-recall.jsonl", [...PAIR_FIELDS, "form"]);
+const responses = readGradingJsonl<ResponseCase>("blind-recall-extraction.jsonl", RESPONSE_FIELDS);
 
 describe("blind recall pairs", () => {
   it("is the full blind set: at least 320 pairs with traps", () => {

@@ -41,3 +41,13 @@ export function readGradingJsonl<T>(name: string, required: readonly (keyof T)[]
       return row;
     });
 }
+
+/** The fields every labeled pair and every labeled response must have. */
+export const PAIR_FIELDS: readonly (keyof PairCase)[] = ["gold", "pred", "equal", "why"];
+export const RESPONSE_FIELDS: readonly (keyof ResponseCase)[] = [
+  "gold",
+  "response",
+  "correct",
+  "found",
+  "why",
+];

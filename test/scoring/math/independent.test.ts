@@ -5,16 +5,16 @@
  */
 import { describe, expect, it } from "vitest";
 import { grade, isEquivalent } from "../../../src/scoring/math/index.js";
-import { type PairCase, type ResponseCase, readGradingJsonl } from "./grading-fixtures.js";
+import {
+  PAIR_FIELDS,
+  type PairCase,
+  RESPONSE_FIELDS,
+  type ResponseCase,
+  readGradingJsonl,
+} from "./grading-fixtures.js";
 
-const pairs = readGradingJsonl<PairCase>("independent.jsonl", ["gold", "pred", "equal", "why"]);
-const responses = readGradingJsonl<ResponseCase>("independent-extraction.jsonl", [
-  "gold",
-  "response",
-  "correct",
-  "found",
-  "why",
-]);
+const pairs = readGradingJsonl<PairCase>("independent.jsonl", PAIR_FIELDS);
+const responses = readGradingJsonl<ResponseCase>("independent-extraction.jsonl", RESPONSE_FIELDS);
 
 describe("independent equivalence pairs", () => {
   it("are hard enough: at least 350 pairs, about half of them traps, few policy-silent ones", () => {
