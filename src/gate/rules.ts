@@ -81,15 +81,14 @@ function tooFewUnits(
   { unit, paired, minimum }: ReturnType<typeof pairedUnits>,
 ): RuleResult {
   if (paired >= minimum || (result.type === "persona-drop" && result.result === "fail")) return result;
-  const count = `${paired} paired ${paired === 1 ? unit.slice(0, -1) : unit}; at least ${minimum} needed`;
   return {
     ...result,
     result: "inconclusive",
-    reason: `${count} (the policy's minPaired.${unit}) before the gate decides, whatever the bounds say; the bounds were: ${result.reason}`,
+    reason: `${paired} paired ${paired === 1 ? unit.slice(0, -1) : unit}; at least ${minimum} needed (the policy's minPaired.${unit}): too few to trust the bounds, which say: ${result.reason}`,
     advice: {
       units: minimum,
       samplesPerProblem: null,
-      text: `${count}: finish an incomplete run (its \`persona-bench run\` command resumes it), or run more ${unit}`,
+      text: `at least ${minimum} paired ${unit} (now ${paired}): finish an incomplete run (its \`persona-bench run\` command resumes it), or run more ${unit}`,
     },
   };
 }

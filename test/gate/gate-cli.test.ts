@@ -553,6 +553,12 @@ describe("persona-bench gate (end to end through the CLI)", () => {
     for (const rule of report.rules) {
       expect(rule).toMatchObject({ result: "inconclusive", units: 12, advice: { units: 30 } });
     }
+    // What version 1.0.0 wrote (without the 1.1.0 fields) still validates.
+    const { coverage: _c, ...older } = structuredClone(report);
+    delete older.baseline.sha256;
+    delete older.candidate.sha256;
+    const { minPaired: _m, ...policy } = older.policy;
+    expect(getValidator("gate-report")({ ...older, schemaVersion: "1.0.0", policy })).toBe(true);
 
     // One problem answered by a run about 40 points weaker: zero-width bounds, still no verdict.
     const one = editedCopy("one.json", files.weaker!, answeredOnly(1));

@@ -105,7 +105,7 @@ describe("gate rules", () => {
     expect(passing.reason).toMatch(
       /^1 paired problem; at least 30 needed \(the policy's minPaired\.problems\)/,
     );
-    expect(passing.advice!.text).toMatch(/^1 paired problem; at least 30 needed: finish an incomplete run/);
+    expect(passing.advice!.text).toMatch(/^at least 30 paired problems \(now 1\): finish an incomplete run/);
     expect(evaluateRule(ni, zeroWidth(-0.125), POLICY)).toMatchObject({
       result: "inconclusive",
       bounds: [-0.125, -0.125],
