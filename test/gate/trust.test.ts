@@ -187,6 +187,10 @@ describe("a run the store holds is checked against its stored verdicts", () => {
       expect(() => checkAgainstStore(side(resultsWith(["cwNw", "cc-w", "cccc"])), reader)).toThrow(
         'personas[0].outcomes[3]: "w" in the file, "f" in the store',
       );
+      // A verdict the store holds, hidden as "not run" (which would drop the problem from the pairing).
+      expect(() => checkAgainstStore(side(resultsWith(["cwNf", "cc--", "cccc"])), reader)).toThrow(
+        'personas[1].outcomes[3]: "-" in the file, "w" in the store',
+      );
       expect(() => checkAgainstStore(side(resultsWith(["cwnf", "cc-w", "cccc"])), reader)).toThrow(
         'personas[0].outcomes[2]: "n" in the file, "N" in the store',
       );
