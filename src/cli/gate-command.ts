@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { gate } from "../gate/gate.js";
 import { loadPolicy } from "../gate/policy.js";
 import { renderJunit, renderMarkdown, renderTerminal } from "../gate/render.js";
-import { healGraderVersions, loadSide } from "../gate/sources.js";
+import { loadSides } from "../gate/sources.js";
 import type { RuleOutcome } from "../gate/types.js";
 import { packageRoot } from "../package-root.js";
 import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
@@ -21,6 +21,8 @@ from <reports>/<run-id>/results.json.
 
 Options:
   --baseline <file|run-id>    the release to compare against
+  --baseline-sha256 <hex>     refuse a baseline whose results.json is not the file with this sha256 (the digest
+                              recorded when the baseline was kept; docs/gate.md, "Trust")
   --candidate <file|run-id>   the release under test
   --policy <file>             gate policy, YAML or JSON (default benchmarks/gate-default.yaml)
   --junit <file>              also write JUnit XML (one test case per rule; inconclusive rules are skipped)
@@ -32,7 +34,9 @@ Options:
                               did not keep the gold answers (or PERSONA_BENCH_DATA_DIR; never downloads)
 
 Two stored runs (given by run id) scored by different grader versions are paired after the older one is
-re-graded from the store, as \`run\` would; a results.json read alone cannot be re-graded.
+re-graded from the store, as \`run\` would; a results.json read alone cannot be re-graded. A run the store holds
+(given by run id, or a file whose run id it knows) is checked against its stored verdicts first. Every file's
+figures are checked against its own per-item verdicts, and a run gated against itself is refused.
 
 The Markdown verdict is appended to $GITHUB_STEP_SUMMARY when it is set.
 Exit codes: 0 pass, 1 fail, 4 inconclusive, 2 bad input (unreadable or unpairable runs, bad policy).
@@ -47,6 +51,7 @@ const EXIT_OF: Record<RuleOutcome, ExitCode> = {
 export async function gateCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseCommandArgs("gate", argv, {
     baseline: { type: "string" },
+    "baseline-sha256": { type: "string" },
     candidate: { type: "string" },
     policy: { type: "string" },
     junit: { type: "string" },
@@ -83,9 +88,12 @@ export async function gateCommand(argv: string[], io: CliIo): Promise<ExitCode> 
     reports: values.reports ?? "reports",
     data: { env: io.env, ...(dataDir ? { dataDir: resolve(io.cwd, dataDir) } : {}) },
   };
-  const { baseline, candidate, notes } = await healGraderVersions(
-    loadSide("baseline", values.baseline!, sourceOptions),
-    loadSide("candidate", values.candidate!, sourceOptions),
+  const { baseline, candidate, notes } = await loadSides(
+    {
+      baseline: values.baseline!,
+      candidate: values.candidate!,
+      ...(values["baseline-sha256"] === undefined ? {} : { baselineSha256: values["baseline-sha256"] }),
+    },
     sourceOptions,
   );
   for (const note of notes) io.stderr.write(`note: ${note}\n`);

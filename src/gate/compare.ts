@@ -13,6 +13,10 @@ export interface Side {
   label: "baseline" | "candidate";
   source: string;
   results: Results;
+  /** The results.json read, for messages: the source itself, or a run id's file in its report folder. */
+  file?: string;
+  /** sha256 of the bytes of that file, so a CI job can record and check which baseline it gated against. */
+  sha256?: string;
   /** Set when the side is a run of the store (given by run id), which the gate may then re-grade. */
   storeRun?: boolean;
 }
@@ -39,6 +43,15 @@ export function requirePairable(side: Side): void {
     ) {
       throw new InputError(
         `the ${label}'s task ${section.id} has no per-item outcomes, so it cannot be paired; ${RERUN_ADVICE}`,
+        { file: source },
+      );
+    }
+    if (
+      isPersonaGymSection(section) &&
+      section.personas.some((p) => p.personaScore !== null && p.verdicts === undefined)
+    ) {
+      throw new InputError(
+        `the ${label}'s task ${section.id} has no per-question judge verdicts, so its PersonaScores cannot be checked; ${RERUN_ADVICE}`,
         { file: source },
       );
     }

@@ -1,8 +1,10 @@
+import { canonicalJson, sha256Hex } from "../config/canonical.js";
 import { InputError } from "../config/errors.js";
 import { isMathSection, isPersonaGymSection, type Results } from "../results/types.js";
 import { compareRuns, requirePairable, type Side } from "./compare.js";
+import { requireConsistent } from "./consistency.js";
 import { estimateMath, estimatePersonaGym, type TaskEstimates } from "./estimate.js";
-import { evaluateRule, kindOfMetric, tasksOfRule } from "./rules.js";
+import { evaluateRule, kindOfMetric, pairedUnits, tasksOfRule } from "./rules.js";
 import { GATE_REPORT_VERSION, type GatePolicy, type GateReport, type RunReference } from "./types.js";
 import { combineVerdict } from "./verdict.js";
 
@@ -11,8 +13,11 @@ import { combineVerdict } from "./verdict.js";
  * estimates candidate - baseline per task, applies the policy's rules and combines them into one verdict.
  */
 export function gate(baseline: Side, candidate: Side, policy: GatePolicy): GateReport {
+  requireTwoRuns(baseline, candidate);
   requirePairable(baseline);
   requirePairable(candidate);
+  requireConsistent(baseline);
+  requireConsistent(candidate);
   const differences = compareRuns(baseline.results, candidate.results);
   if (differences.length > 0) {
     throw new InputError(
@@ -41,6 +46,7 @@ export function gate(baseline: Side, candidate: Side, policy: GatePolicy): GateR
       );
     }
   }
+  const coverage = estimates.map((e) => ({ task: e.task, ...pairedUnits(e, policy) }));
   return {
     schemaVersion: GATE_REPORT_VERSION,
     verdict: report.verdict,
@@ -52,7 +58,9 @@ export function gate(baseline: Side, candidate: Side, policy: GatePolicy): GateR
       confidence: policy.confidence,
       alpha: policy.alpha,
       bootstrap: policy.bootstrap,
+      minPaired: policy.minPaired,
     },
+    coverage,
     rules: report.rules,
     notApplicable: report.notApplicable,
     notes,
@@ -64,7 +72,7 @@ export function gate(baseline: Side, candidate: Side, policy: GatePolicy): GateR
  * whose kind the runs do not have (a PersonaGym rule on a MATH-only benchmark) is listed as not applicable.
  */
 export function evaluatePolicy(
-  policy: Pick<GatePolicy, "rules" | "confidence" | "alpha" | "source">,
+  policy: Pick<GatePolicy, "rules" | "confidence" | "alpha" | "minPaired" | "source">,
   estimates: readonly TaskEstimates[],
 ): Pick<GateReport, "verdict" | "rules" | "notApplicable"> {
   const rules: GateReport["rules"] = [];
@@ -106,7 +114,29 @@ function reference(side: Side): RunReference {
     model: r.model.spec,
     benchmark: r.benchmark.id,
     status: r.status,
+    ...(side.sha256 ? { sha256: side.sha256 } : {}),
   };
+}
+
+/**
+ * A run gated against itself passes whatever it holds, so the pair must be two runs: two run ids, and not the same
+ * model with identical task sections (a copy under another run id, or a re-run read entirely from the cache).
+ */
+export function requireTwoRuns(baseline: Side, candidate: Side): void {
+  const b = baseline.results;
+  const c = candidate.results;
+  if (b.runId === c.runId) {
+    throw new InputError(
+      `the baseline (${baseline.source}) and the candidate (${candidate.source}) are one run, ${b.runId}: gate a candidate run against another run`,
+    );
+  }
+  const digest = (r: Results) => sha256Hex(canonicalJson({ model: r.model, tasks: r.tasks }));
+  const same = digest(b);
+  if (same === digest(c)) {
+    throw new InputError(
+      `the baseline (${baseline.source}, run ${b.runId}) and the candidate (${candidate.source}, run ${c.runId}) hold the same model and identical task sections (sha256 ${same.slice(0, 12)}): one run's answers under two run ids; gate a candidate run against another run`,
+    );
+  }
 }
 
 function runNotes(side: Side): string[] {

@@ -8,10 +8,10 @@ export {
   type PersonaGymEstimates,
   type TaskEstimates,
 } from "./estimate.js";
-export { evaluatePolicy, gate } from "./gate.js";
+export { evaluatePolicy, gate, requireTwoRuns } from "./gate.js";
 export { loadPolicy, POLICY_DEFAULTS } from "./policy.js";
 export { renderJunit, renderMarkdown, renderTerminal } from "./render.js";
 export { evaluateRule } from "./rules.js";
-export { loadSide, type SourceOptions } from "./sources.js";
+export { loadSide, loadSides, type SourceOptions } from "./sources.js";
 export * from "./types.js";
 export { combineVerdict } from "./verdict.js";

@@ -7,6 +7,7 @@ interface PolicyFile {
   confidence?: number;
   alpha?: number;
   bootstrap?: { resamples?: number; seed?: number };
+  minPaired?: { problems?: number; personas?: number };
   rules: (Omit<GateRule, "id"> & { id?: string })[];
 }
 
@@ -14,6 +15,13 @@ export const POLICY_DEFAULTS = {
   confidence: 0.95,
   alpha: 0.05,
   bootstrap: { resamples: 2000, seed: 20_260_410 },
+  /**
+   * SUITE CHOICE: 30 paired problems (personas for PersonaGym). At 30 the percentile bootstrap's one-sided bound
+   * sits 5% closer to the estimate than Student's t bound (15% at 10, zero width at 1), and a sample that shows no
+   * change at all bounds the rate of changed answers only at 3/n (the rule of three): 10 points at 30, the widest
+   * default margin. docs/gate.md has the reasoning.
+   */
+  minPaired: { problems: 30, personas: 30 },
 } as const;
 
 /**
@@ -44,6 +52,10 @@ export function loadPolicy(file: string): GatePolicy {
     bootstrap: {
       resamples: value.bootstrap?.resamples ?? POLICY_DEFAULTS.bootstrap.resamples,
       seed: value.bootstrap?.seed ?? POLICY_DEFAULTS.bootstrap.seed,
+    },
+    minPaired: {
+      problems: value.minPaired?.problems ?? POLICY_DEFAULTS.minPaired.problems,
+      personas: value.minPaired?.personas ?? POLICY_DEFAULTS.minPaired.personas,
     },
     rules,
   };

@@ -8,6 +8,7 @@ import type { Store } from "../store/store.js";
 import type { RunMember } from "../store/types.js";
 import { type DatasetOptions, resolveDataset } from "../tasks/datasets.js";
 import { findMathDataset, loadMathProblems } from "../tasks/math-datasets.js";
+import { mathFiguresFromOutcomes } from "./recompute.js";
 
 /** What re-grading a run's math sections did, one line per section, for the user. */
 export type RegradeNotes = string[];
@@ -15,8 +16,8 @@ export type RegradeNotes = string[];
 /**
  * Re-grades, from the store, every math section of a stored run that an older grader version scored: each of the
  * run's generations of that task (found through run membership) is graded again against its gold answer, the new
- * verdict is stored under the current grader (as `run` does), and the section's per-item outcomes and scorer version
- * are replaced. The gate pairs runs through those outcomes only. The gold comes from the old verdicts where they
+ * verdict is stored under the current grader (as `run` does), and the section's per-item outcomes, figures and scorer
+ * version are replaced. The gate pairs runs through those outcomes only. The gold comes from the old verdicts where they
  * kept it, else from the section's dataset when a copy with the same hash is at hand (never downloaded). A section
  * that cannot be re-graded completely is left as it was, with a note saying why: the comparability check then
  * refuses the pair with its advice.
@@ -94,8 +95,10 @@ async function regradeSection(
       .map((samples) => samples.map(encodeGeneration).join(""))
       .join(""),
   }));
+  const healed = { ...section, personas, scorer: { ...section.scorer, version: GRADER_VERSION } };
   return {
-    section: { ...section, personas, scorer: { ...section.scorer, version: GRADER_VERSION } },
+    // The figures follow the new outcomes, so the healed section is as consistent as one `run` writes.
+    section: mathFiguresFromOutcomes(healed, `run ${runId}`),
     generations: regraded,
     changed,
   };

@@ -29,12 +29,17 @@ function metricLabel(r: RuleResult): string {
   return r.type === "persona-drop" ? "largest persona drop" : r.metric;
 }
 
+/** " (an INCOMPLETE run)" after a run that did not finish, so no output shows it as a finished one. */
+function unfinished(run: GateReport["baseline"]): string {
+  return run.status === "complete" ? "" : ` (an ${run.status.toUpperCase()} run)`;
+}
+
 /** The verdict for a terminal: one headline, one line per rule, then reasons and advice. */
 export function renderTerminal(report: GateReport): string {
   const lines = [
     `gate: ${WORD[report.verdict]}: ${MEANING[report.verdict]}`,
-    `  baseline  ${report.baseline.runId} (${report.baseline.model}) from ${report.baseline.source}`,
-    `  candidate ${report.candidate.runId} (${report.candidate.model}) from ${report.candidate.source}`,
+    `  baseline  ${report.baseline.runId} (${report.baseline.model}) from ${report.baseline.source}${unfinished(report.baseline)}`,
+    `  candidate ${report.candidate.runId} (${report.candidate.model}) from ${report.candidate.source}${unfinished(report.candidate)}`,
     `  policy    ${report.policy.source} (one-sided ${report.policy.confidence * 100}% bounds, paired bootstrap, ${report.policy.bootstrap.resamples} resamples, seed ${report.policy.bootstrap.seed})`,
     "",
   ];
@@ -66,7 +71,7 @@ export function renderMarkdown(report: GateReport): string {
   const out = [
     `## persona-bench gate: ${WORD[report.verdict]}`,
     "",
-    `${cell(capitalized(MEANING[report.verdict]))}. Baseline \`${cell(report.baseline.runId)}\` (${cell(report.baseline.model)}), candidate \`${cell(report.candidate.runId)}\` (${cell(report.candidate.model)}); policy ${cell(report.policy.source)}, one-sided ${report.policy.confidence * 100}% bounds from a paired bootstrap (${report.policy.bootstrap.resamples} resamples, seed ${report.policy.bootstrap.seed}).`,
+    `${cell(capitalized(MEANING[report.verdict]))}. Baseline \`${cell(report.baseline.runId)}\` (${cell(report.baseline.model)})${cell(unfinished(report.baseline))}, candidate \`${cell(report.candidate.runId)}\` (${cell(report.candidate.model)})${cell(unfinished(report.candidate))}; policy ${cell(report.policy.source)}, one-sided ${report.policy.confidence * 100}% bounds from a paired bootstrap (${report.policy.bootstrap.resamples} resamples, seed ${report.policy.bootstrap.seed}).`,
     "",
     "| result | rule | task | metric | baseline | candidate | estimate | bounds | needs | paired |",
     "|---|---|---|---|---:|---:|---:|---|---|---:|",
@@ -110,6 +115,10 @@ export function renderJunit(report: GateReport): string {
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="persona-bench gate" ${counts}>`,
     `  <testsuite name="persona-bench gate: ${xml(report.candidate.runId)} vs ${xml(report.baseline.runId)}" ${counts}>`,
+    "    <properties>",
+    `      <property name="baseline.status" value="${xml(report.baseline.status)}"/>`,
+    `      <property name="candidate.status" value="${xml(report.candidate.status)}"/>`,
+    "    </properties>",
   ];
   for (const r of report.rules) {
     const open = `    <testcase classname="persona-bench.gate.${xml(r.task)}" name="${xml(r.rule)}"`;
@@ -131,6 +140,7 @@ export function renderJunit(report: GateReport): string {
       );
     }
   }
+  if (report.notes.length > 0) lines.push(`    <system-out>${xml(report.notes.join("\n"))}</system-out>`);
   lines.push("  </testsuite>", "</testsuites>");
   return `${lines.join("\n")}\n`;
 }

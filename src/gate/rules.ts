@@ -31,20 +31,66 @@ export function tasksOfRule(rule: GateRule, estimates: readonly TaskEstimates[])
   return estimates.filter((e) => e.kind === kind && (rule.task === undefined || e.task === rule.task));
 }
 
-/** Applies one rule to one task's estimates. */
+/** Applies one rule to one task's estimates; below the policy's minimum of paired units it cannot pass or fail. */
 export function evaluateRule(
   rule: GateRule,
   estimates: TaskEstimates,
-  policy: Pick<GatePolicy, "confidence" | "alpha">,
+  policy: Pick<GatePolicy, "confidence" | "alpha" | "minPaired">,
 ): RuleResult {
+  let result: RuleResult;
   if (rule.type === "persona-drop") {
     if (estimates.kind !== "math") throw new Error("persona-drop applies to math tasks only");
-    return personaDrop(rule, estimates, policy.alpha);
+    result = personaDrop(rule, estimates, policy.alpha);
+  } else {
+    const figure = figureOf(rule.metric, estimates);
+    result =
+      rule.type === "non-inferiority"
+        ? nonInferiority(rule, estimates, figure, policy.confidence)
+        : floor(rule, estimates, figure, policy.confidence);
   }
-  const figure = figureOf(rule.metric, estimates);
-  return rule.type === "non-inferiority"
-    ? nonInferiority(rule, estimates, figure, policy.confidence)
-    : floor(rule, estimates, figure, policy.confidence);
+  return tooFewUnits(result, pairedUnits(estimates, policy));
+}
+
+/** The paired units of a task's estimates and the policy's minimum for them. */
+export function pairedUnits(
+  estimates: TaskEstimates,
+  policy: Pick<GatePolicy, "minPaired">,
+): { unit: "problems" | "personas"; paired: number; total: number; minimum: number } {
+  return estimates.kind === "math"
+    ? {
+        unit: "problems",
+        paired: estimates.problems,
+        total: estimates.totalProblems,
+        minimum: policy.minPaired.problems,
+      }
+    : {
+        unit: "personas",
+        paired: estimates.personas,
+        total: estimates.totalPersonas,
+        minimum: policy.minPaired.personas,
+      };
+}
+
+/**
+ * Below the minimum the bootstrap bounds are too narrow to trust (with one paired problem they have zero width), so
+ * a rule is inconclusive whatever they say. A persona-drop failure stands: its exact McNemar test holds its error
+ * rate at any size.
+ */
+function tooFewUnits(
+  result: RuleResult,
+  { unit, paired, minimum }: ReturnType<typeof pairedUnits>,
+): RuleResult {
+  if (paired >= minimum || (result.type === "persona-drop" && result.result === "fail")) return result;
+  return {
+    ...result,
+    result: "inconclusive",
+    reason: `${paired} paired ${paired === 1 ? unit.slice(0, -1) : unit}; at least ${minimum} needed (the policy's minPaired.${unit}): too few to trust the bounds, which say: ${result.reason}`,
+    advice: {
+      units: minimum,
+      samplesPerProblem: null,
+      text: `at least ${minimum} paired ${unit} (now ${paired}): finish an incomplete run (its \`persona-bench run\` command resumes it), or run more ${unit}`,
+    },
+  };
 }
 
 interface Figure {

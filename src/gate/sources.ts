@@ -4,9 +4,11 @@ import { InputError } from "../config/errors.js";
 import { loadResults } from "../results/load.js";
 import { isMathSection } from "../results/types.js";
 import { Store } from "../store/store.js";
-import type { DatasetOptions } from "../tasks/datasets.js";
+import { type DatasetOptions, hashFile } from "../tasks/datasets.js";
 import type { Side } from "./compare.js";
 import { regradeStoredRun } from "./regrade.js";
+import { checkAgainstStore } from "./store-check.js";
+import { type GateStoreReader, openStoreForReading } from "./store-reader.js";
 
 export interface SourceOptions {
   cwd: string;
@@ -26,7 +28,7 @@ export interface SourceOptions {
 export function loadSide(label: Side["label"], argument: string, options: SourceOptions): Side {
   const path = resolve(options.cwd, argument);
   if (existsSync(path) && statSync(path).isFile())
-    return { label, source: argument, results: loadResults(path) };
+    return { label, source: argument, file: argument, results: loadResults(path) };
   if (/[\\/]/.test(argument) || argument.endsWith(".json")) {
     throw new InputError(`--${label}: no such file ${argument}`);
   }
@@ -36,7 +38,7 @@ export function loadSide(label: Side["label"], argument: string, options: Source
       `--${label}: ${argument} is neither a file nor a run id in a store: there is no store at ${storePath} (pass a results.json path, or --store)`,
     );
   }
-  const store = Store.open(storePath);
+  const store = openStoreForReading(storePath);
   try {
     const run = store.getRun(argument);
     if (!run) {
@@ -57,7 +59,65 @@ export function loadSide(label: Side["label"], argument: string, options: Source
       `--${label}: the store knows run ${argument}, but ${file} is missing: pass the run's results.json path, point --reports at its report folder, or re-run its \`persona-bench run\` command (everything is cached) to rewrite it`,
     );
   }
-  return { label, source: argument, results: loadResults(file), storeRun: true };
+  return { label, source: argument, file, results: loadResults(file), storeRun: true };
+}
+
+/**
+ * Both sides from what the user typed, checked before anything is compared: the baseline's sha256 when one was
+ * given, each side's outcomes against the store wherever the store holds its run, then grader versions healed.
+ */
+export async function loadSides(
+  given: { baseline: string; candidate: string; baselineSha256?: string },
+  options: SourceOptions,
+): Promise<{ baseline: Side; candidate: Side; notes: string[] }> {
+  const withDigest = async (side: Side): Promise<Side> => ({
+    ...side,
+    sha256: (await hashFile(resolve(options.cwd, side.file!))).sha256,
+  });
+  const baseline = await withDigest(loadSide("baseline", given.baseline, options));
+  const candidate = await withDigest(loadSide("candidate", given.candidate, options));
+  if (given.baselineSha256 !== undefined) requireDigest(baseline, given.baselineSha256);
+  const notes = [...checkWithStore(baseline, options), ...checkWithStore(candidate, options)];
+  const healed = await healGraderVersions(baseline, candidate, options);
+  return { ...healed, notes: [...notes, ...healed.notes] };
+}
+
+/** Refuses a side whose file is not the one recorded (a baseline kept with its digest, see docs/gate.md). */
+export function requireDigest(side: Side, expected: string): void {
+  const want = expected.trim().toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(want)) {
+    throw new InputError(
+      `--${side.label}-sha256: ${JSON.stringify(expected)} is not a sha256 (64 hex digits)`,
+    );
+  }
+  if (side.sha256 !== want) {
+    throw new InputError(
+      `sha256 ${side.sha256} is not the recorded ${want} (--${side.label}-sha256): the ${side.label} is not the file that was recorded`,
+      { file: side.file ?? side.source },
+    );
+  }
+}
+
+/**
+ * Checks a side against the store when the store holds its run: always for a run id, and for a file whose run id
+ * it knows. A file read where there is no store (a CI job) is not checked, and no store is created.
+ */
+function checkWithStore(side: Side, options: SourceOptions): string[] {
+  const storePath = resolve(options.cwd, options.store);
+  if (!side.storeRun && !existsSync(storePath)) return [];
+  let store: GateStoreReader;
+  try {
+    store = openStoreForReading(storePath);
+  } catch (error) {
+    if (side.storeRun) throw error;
+    return [`the ${side.label} was not checked against ${storePath}: ${(error as Error).message}`];
+  }
+  try {
+    if (!side.storeRun && !store.getRun(side.results.runId)) return [];
+    return checkAgainstStore(side, store);
+  } finally {
+    store.close();
+  }
 }
 
 /**

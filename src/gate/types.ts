@@ -1,6 +1,7 @@
 /** The release gate's data: policies in, a report out. Plain data, so every renderer and the JSON schema agree. */
 
-export const GATE_REPORT_VERSION = "1.0.0";
+/** 1.1.0 added the policy's minPaired, each run's sha256 and the per-task coverage (all optional to readers). */
+export const GATE_REPORT_VERSION = "1.1.0";
 
 export type MathMetric = "control-accuracy" | "mean-accuracy" | "worst-persona" | "pss";
 export type GateMetric = MathMetric | "persona-score";
@@ -41,6 +42,11 @@ export interface GatePolicy {
   /** Significance level of the persona-drop tests. */
   alpha: number;
   bootstrap: { resamples: number; seed: number };
+  /**
+   * Fewest paired units a rule decides on: problems for math tasks, personas for PersonaGym. With fewer, a rule is
+   * inconclusive whatever its bounds say (see docs/gate.md for the default).
+   */
+  minPaired: { problems: number; personas: number };
   rules: GateRule[];
 }
 
@@ -94,7 +100,20 @@ export interface RunReference {
   runId: string;
   model: string;
   benchmark: string;
+  /** complete, incomplete or interrupted: only a complete run answered everything its benchmark asks. */
   status: string;
+  /** sha256 of the results.json read. */
+  sha256?: string;
+}
+
+/** How much of a task the gate could pair: the units answered in full by every condition in both runs. */
+export interface TaskCoverage {
+  task: string;
+  unit: "problems" | "personas";
+  paired: number;
+  total: number;
+  /** The policy's minimum: below it every rule of the task is inconclusive. */
+  minimum: number;
 }
 
 export interface GateReport {
@@ -108,7 +127,10 @@ export interface GateReport {
     confidence: number;
     alpha: number;
     bootstrap: { resamples: number; seed: number };
+    minPaired: { problems: number; personas: number };
   };
+  /** Per task: paired units against the task's total (an incomplete run pairs fewer). */
+  coverage: TaskCoverage[];
   rules: RuleResult[];
   /** Rules with no task of their kind in the runs: not part of the verdict. */
   notApplicable: { rule: string; reason: string }[];

@@ -9,15 +9,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getValidator } from "../../src/config/schemas.js";
+import type { GateReport } from "../../src/gate/index.js";
+import { mathFiguresFromOutcomes } from "../../src/gate/recompute.js";
 import type { Results } from "../../src/results/types.js";
 import { GRADER_VERSION } from "../../src/scoring/math/index.js";
+import type { MathVerdict } from "../../src/scoring/math500.js";
+import { Store } from "../../src/store/store.js";
 import { SimulatedModel } from "../e2e/simulated-model.js";
 import { type FakeOllama, type RespondContext, startFakeOllama } from "../fakes/index.js";
 import { runArgs, runCli } from "../helpers/cli.js";
 import { requireSharedData } from "../helpers/paths.js";
 import { mathSection } from "../helpers/sections.js";
 
-const LIMIT = 24;
+// At least the default policy's minPaired.problems (30), so that complete runs are decided.
+const LIMIT = 40;
 
 function accuracyOf(systemText: string) {
   if (systemText === "") return { correct: 0.75, noAnswer: 0.05 };
@@ -75,7 +80,7 @@ describe("persona-bench gate (end to end through the CLI)", () => {
     await run("noisyBaseline", "noisy:7b", ["--seed", "1"]);
     await run("noisyCandidate", "noisy:7b", ["--seed", "2"]);
     await run("fewer", "sim:7b", ["--seed", "2", "--limit", "20", "--personas", "math-expert,toddler"]);
-  }, 240_000);
+  }, 600_000);
 
   afterAll(async () => {
     await fake?.close();
@@ -198,7 +203,7 @@ describe("persona-bench gate (end to end through the CLI)", () => {
     expect(result.stdout).toBe("");
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(result.stderr).toMatch(/cannot be paired \(2 differences\)/);
-    expect(result.stderr).toMatch(/task math500: problems differ: 24 vs 20; 4 only in the baseline/);
+    expect(result.stderr).toMatch(/task math500: problems differ: 40 vs 20; 20 only in the baseline/);
     expect(result.stderr).toMatch(/personas only in the baseline: [a-z-]+(, [a-z-]+)*/);
 
     const edited = JSON.parse(readFileSync(files.sameModel!, "utf8")) as Results;
@@ -225,8 +230,30 @@ describe("persona-bench gate (end to end through the CLI)", () => {
     const section = mathSection(edited);
     section.scorer.version = "math-grader-1";
     const persona = section.personas[1]!;
+    const flipped = persona.outcomes!.indexOf("c");
     persona.outcomes = persona.outcomes!.replace("c", "w");
+    edited.tasks.math500 = mathFiguresFromOutcomes(section, reportFile);
     writeFileSync(reportFile, JSON.stringify(edited));
+    // The store as that older persona-bench left it: the same verdicts under the old grader, without the gold
+    // answers it did not keep, and the one it got wrong.
+    const store = Store.open(join(dir, "store.sqlite"));
+    const members = store
+      .runMembers(runIds.baseline!)
+      .filter((m) => m.taskId === "math500" && m.personaId !== undefined);
+    const current = store.getScores<MathVerdict>(
+      members.map((m) => m.key),
+      `math@${GRADER_VERSION}`,
+    );
+    for (const m of members) {
+      const { gold: _gold, ...verdict } = current.get(m.key)!;
+      const wrong = m.personaId === persona.id && m.itemId === section.items![flipped] && m.sample === 0;
+      store.addScore({
+        key: m.key,
+        scorer: "math@math-grader-1",
+        value: wrong ? { ...verdict, correct: false } : verdict,
+      });
+    }
+    store.close();
     try {
       const byId = [
         "--baseline",
@@ -236,13 +263,28 @@ describe("persona-bench gate (end to end through the CLI)", () => {
         "--store",
         "store.sqlite",
       ];
-      const healed = await gate([...byId, "--reports", "reports", "--data-dir", requireSharedData()]);
+      const healed = await gate([
+        ...byId,
+        "--reports",
+        "reports",
+        "--data-dir",
+        requireSharedData(),
+        "--json",
+      ]);
       expect(healed.stderr).toMatch(
         new RegExp(
           `note: task math500 of run ${runIds.baseline}: re-graded ${LIMIT * 9} generations from the store with ${GRADER_VERSION} \\(was math-grader-1\\); 1 verdicts changed`,
         ),
       );
       expect(healed.code).toBe(0);
+      // The healed outcomes are the current grader's: the baseline's figures are those of the report before the
+      // old grader's mistake, not the mistaken ones.
+      const unedited = mathSection(JSON.parse(original) as Results);
+      const report = JSON.parse(healed.stdout) as GateReport;
+      const figure = (rule: string) => report.rules.find((r) => r.rule === rule)!.baseline;
+      expect(figure("mean-accuracy")).toBeCloseTo(unedited.summary!.mean, 12);
+      expect(figure("control-accuracy")).toBeCloseTo(unedited.personas[0]!.accuracy!, 12);
+      expect(figure("worst-persona")).toBeCloseTo(unedited.summary!.min, 12);
       // No verdict kept its gold under that version and no copy of the dataset is at hand: not re-graded, refused.
       const noGold = await gate([...byId, "--reports", "reports"], {
         PERSONA_BENCH_CACHE_DIR: join(dir, "empty"),
@@ -318,5 +360,213 @@ describe("persona-bench gate (end to end through the CLI)", () => {
     const missing = await gate(["--candidate", files.sameModel!]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--baseline <results.json \| run-id> is required/);
+  });
+  /** A copy of a results file with its math section changed by `edit`, written as `name` in the test folder. */
+  const editedCopy = (name: string, from: string, edit: (results: Results) => void) => {
+    const results = JSON.parse(readFileSync(from, "utf8")) as Results;
+    edit(results);
+    writeFileSync(join(dir, name), JSON.stringify(results));
+    return name;
+  };
+  /** Outcomes kept for the first `answered` problems of every condition, the rest not run; figures recomputed. */
+  const answeredOnly = (answered: number) => (results: Results) => {
+    const section = mathSection(results);
+    for (const p of section.personas) {
+      p.outcomes = p.outcomes!.slice(0, answered * section.samples).padEnd(p.outcomes!.length, "-");
+    }
+    results.status = "incomplete";
+    results.tasks.math500 = mathFiguresFromOutcomes(section, "test");
+  };
+
+  it("refuses a pair that is one run: the same file, the same run id, or a copy under another run id", async () => {
+    const same = await gate(["--baseline", files.baseline!, "--candidate", files.baseline!]);
+    expect(same.code).toBe(2);
+    expect(same.stdout).toBe("");
+    expect(same.stderr.trim().split("\n")).toHaveLength(1);
+    expect(same.stderr).toContain(`are one run, ${runIds.baseline}`);
+    const byId = await gate([
+      "--baseline",
+      runIds.baseline!,
+      "--candidate",
+      files.baseline!,
+      "--store",
+      "store.sqlite",
+      "--reports",
+      "reports",
+    ]);
+    expect(byId.code).toBe(2);
+    expect(byId.stderr).toContain(`are one run, ${runIds.baseline}`);
+    const renamed = editedCopy("renamed.json", files.baseline!, (r) => {
+      r.runId = "another-run";
+    });
+    const copy = await gate(["--baseline", files.baseline!, "--candidate", renamed]);
+    expect(copy.code).toBe(2);
+    expect(copy.stderr).toMatch(
+      /hold the same model and identical task sections .*one run's answers under two run ids/,
+    );
+  });
+
+  it("refuses a file whose figures disagree with its per-item outcomes, naming the file and the field", async () => {
+    const strong = mathSection(JSON.parse(readFileSync(files.baseline!, "utf8")) as Results);
+    // The weak model's file with the strong model's outcomes: its own counts still say "weak".
+    const copied = editedCopy("copied.json", files.weaker!, (r) => {
+      mathSection(r).personas.forEach((p, i) => {
+        p.outcomes = strong.personas[i]!.outcomes!;
+      });
+    });
+    const result = await gate(["--baseline", files.baseline!, "--candidate", copied]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    const weak = mathSection(JSON.parse(readFileSync(files.weaker!, "utf8")) as Results);
+    expect(result.stderr).toContain(
+      `copied.json: tasks.math500.personas[0].correct: ${weak.personas[0]!.correct} in the file, ${strong.personas[0]!.correct} from its per-item verdicts`,
+    );
+    // Every outcome set to correct.
+    const allCorrect = editedCopy("all-correct.json", files.weaker!, (r) => {
+      for (const p of mathSection(r).personas) p.outcomes = "c".repeat(p.outcomes!.length);
+    });
+    const perfect = await gate(["--baseline", files.baseline!, "--candidate", allCorrect]);
+    expect(perfect.code).toBe(2);
+    expect(perfect.stderr).toMatch(
+      /all-correct\.json: tasks\.math500\.personas\[0\]\.correct: \d+ in the file, 40 from/,
+    );
+  });
+
+  it("checks a file whose run the store holds against the stored verdicts, naming the first differing item", async () => {
+    // Edited consistently (figures recomputed): only the store can tell.
+    const weak = mathSection(JSON.parse(readFileSync(files.weaker!, "utf8")) as Results);
+    const position = weak.personas[2]!.outcomes!.search(/[wn]/);
+    const edited = editedCopy("consistent-edit.json", files.weaker!, (r) => {
+      const section = mathSection(r);
+      const p = section.personas[2]!;
+      p.outcomes = `${p.outcomes!.slice(0, position)}c${p.outcomes!.slice(position + 1)}`;
+      r.tasks.math500 = mathFiguresFromOutcomes(section, "test");
+    });
+    const checked = await gate([
+      "--baseline",
+      files.baseline!,
+      "--candidate",
+      edited,
+      "--store",
+      "store.sqlite",
+    ]);
+    expect(checked.code).toBe(2);
+    expect(checked.stderr.trim().split("\n")).toHaveLength(1);
+    expect(checked.stderr).toContain(
+      `consistent-edit.json: tasks.math500.personas[2].outcomes[${position}]: "c" in the file, "${weak.personas[2]!.outcomes![position]}" in the store for run ${runIds.weaker} (persona ${weak.personas[2]!.id}, problem ${weak.items![position]}, sample 0)`,
+    );
+    // Read alone (no store here), the same file is only as trustworthy as where it came from.
+    const alone = await gate(["--baseline", files.baseline!, "--candidate", edited]);
+    expect(alone.code).toBe(1);
+    // The untouched file passes the store's check and is gated as before, and the store is not written.
+    const storeBefore = readFileSync(join(dir, "store.sqlite"));
+    const honest = await gate([
+      "--baseline",
+      files.baseline!,
+      "--candidate",
+      files.weaker!,
+      "--store",
+      "store.sqlite",
+    ]);
+    expect(honest.stderr).toBe("");
+    expect(honest.code).toBe(1);
+    expect(readFileSync(join(dir, "store.sqlite")).equals(storeBefore)).toBe(true);
+  });
+
+  it("--baseline-sha256 refuses any baseline but the recorded file; the JSON report records each file's sha256", async () => {
+    const digest = createHash("sha256").update(readFileSync(files.baseline!)).digest("hex");
+    const ok = await gate([
+      "--baseline",
+      files.baseline!,
+      "--baseline-sha256",
+      digest.toUpperCase(),
+      "--candidate",
+      files.sameModel!,
+      "--json",
+    ]);
+    expect(ok.code).toBe(0);
+    const report = JSON.parse(ok.stdout) as GateReport;
+    expect(report.baseline.sha256).toBe(digest);
+    expect(report.candidate.sha256).toBe(
+      createHash("sha256").update(readFileSync(files.sameModel!)).digest("hex"),
+    );
+    const other = await gate([
+      "--baseline",
+      files.noisyBaseline!,
+      "--baseline-sha256",
+      digest,
+      "--candidate",
+      files.sameModel!,
+    ]);
+    expect(other.code).toBe(2);
+    expect(other.stdout).toBe("");
+    expect(other.stderr.trim().split("\n")).toHaveLength(1);
+    expect(other.stderr).toContain(`is not the recorded ${digest} (--baseline-sha256)`);
+    const malformed = await gate([
+      "--baseline",
+      files.baseline!,
+      "--baseline-sha256",
+      "abc",
+      "--candidate",
+      files.sameModel!,
+    ]);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toMatch(/--baseline-sha256: "abc" is not a sha256/);
+  });
+
+  it("is inconclusive below the minimum of paired problems, and names the incomplete run in every output", async () => {
+    const twelve = editedCopy("twelve.json", files.sameModel!, answeredOnly(12));
+    const result = await gate([
+      "--baseline",
+      files.baseline!,
+      "--candidate",
+      twelve,
+      "--junit",
+      "twelve.xml",
+      "--markdown",
+      "twelve.md",
+    ]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(4);
+    expect(result.stdout).toMatch(/^gate: INCONCLUSIVE/);
+    expect(result.stdout).toContain(`candidate ${runIds.sameModel} (`);
+    expect(result.stdout).toMatch(/twelve\.json \(an INCOMPLETE run\)$/m);
+    expect(result.stdout).toMatch(/INCONCLUSIVE\s+mean-accuracy\s+math500/);
+    expect(result.stdout).toContain("12 paired problems; at least 30 needed");
+    const junit = readFileSync(join(dir, "twelve.xml"), "utf8");
+    expect(junit).toContain('<property name="candidate.status" value="incomplete"/>');
+    expect(junit).toMatch(/<skipped message="inconclusive: 12 paired problems; at least 30 needed/);
+    expect(junit).toMatch(/<system-out>.*the candidate run is incomplete/s);
+    const markdown = readFileSync(join(dir, "twelve.md"), "utf8");
+    expect(markdown).toContain("(an INCOMPLETE run)");
+    expect(markdown).toContain("12 paired problems; at least 30 needed");
+
+    const json = await gate(["--baseline", files.baseline!, "--candidate", twelve, "--json"]);
+    const report = JSON.parse(json.stdout) as GateReport;
+    expect(getValidator("gate-report")(report)).toBe(true);
+    expect(report.schemaVersion).toBe("1.1.0");
+    expect(report.candidate.status).toBe("incomplete");
+    expect(report.coverage).toEqual([
+      { task: "math500", unit: "problems", paired: 12, total: LIMIT, minimum: 30 },
+    ]);
+    for (const rule of report.rules) {
+      expect(rule).toMatchObject({ result: "inconclusive", units: 12, advice: { units: 30 } });
+    }
+    // What version 1.0.0 wrote (without the 1.1.0 fields) still validates.
+    const { coverage: _c, ...older } = structuredClone(report);
+    delete older.baseline.sha256;
+    delete older.candidate.sha256;
+    const { minPaired: _m, ...policy } = older.policy;
+    expect(getValidator("gate-report")({ ...older, schemaVersion: "1.0.0", policy })).toBe(true);
+
+    // One problem answered by a run about 40 points weaker: zero-width bounds, still no verdict.
+    const one = editedCopy("one.json", files.weaker!, answeredOnly(1));
+    const faulty = await gate(["--baseline", files.baseline!, "--candidate", one, "--json"]);
+    expect(faulty.code).toBe(4);
+    const rules = (JSON.parse(faulty.stdout) as GateReport).rules;
+    const mean = rules.find((r) => r.rule === "mean-accuracy")!;
+    expect(mean.bounds![0]).toBe(mean.bounds![1]);
+    expect(mean.reason).toMatch(/^1 paired problem; at least 30 needed/);
   });
 });
