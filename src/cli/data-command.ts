@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { terminalText } from "../core/untrusted-text.js";
 import { registeredTaskKinds } from "../task-kinds/registry.js";
 import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
 import { parseCommandArgs } from "./options.js";
@@ -29,7 +30,8 @@ export async function dataCommand(argv: string[], io: CliIo): Promise<ExitCode> 
     ...new Map(registeredTaskKinds().flatMap((kind) => kind.datasets.map((d) => [d.id, d]))).values(),
   ];
   if (action === "fetch") {
-    for (const dataset of datasets) io.stdout.write(`${await dataset.fetch(options)}\n`);
+    // Lines name paths and what the files hold: shown, never obeyed.
+    for (const dataset of datasets) io.stdout.write(`${terminalText(await dataset.fetch(options))}\n`);
     return EXIT.success;
   }
   if (action === "verify") {
@@ -37,7 +39,7 @@ export async function dataCommand(argv: string[], io: CliIo): Promise<ExitCode> 
     for (const dataset of datasets) {
       const { lines, ok: pinned } = await dataset.verify(options);
       ok &&= pinned;
-      io.stdout.write(`${lines.join("\n")}\n`);
+      io.stdout.write(`${lines.map(terminalText).join("\n")}\n`);
     }
     return ok ? EXIT.success : EXIT.badInput;
   }

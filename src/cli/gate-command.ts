@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { jsonText, terminalText } from "../core/untrusted-text.js";
 import { gate } from "../gate/gate.js";
 import { loadPolicy } from "../gate/policy.js";
 import { renderJunit, renderMarkdown, renderTerminal } from "../gate/render.js";
@@ -96,7 +97,7 @@ export async function gateCommand(argv: string[], io: CliIo): Promise<ExitCode> 
     },
     sourceOptions,
   );
-  for (const note of notes) io.stderr.write(`note: ${note}\n`);
+  for (const note of notes) io.stderr.write(`note: ${terminalText(note)}\n`);
   const report = gate(baseline, candidate, policy);
 
   const markdown = renderMarkdown(report);
@@ -116,9 +117,11 @@ export async function gateCommand(argv: string[], io: CliIo): Promise<ExitCode> 
     try {
       appendFileSync(summary, `${markdown}\n`);
     } catch (error) {
-      io.stderr.write(`note: cannot append to $GITHUB_STEP_SUMMARY: ${(error as Error).message}\n`);
+      io.stderr.write(
+        `note: cannot append to $GITHUB_STEP_SUMMARY: ${terminalText((error as Error).message)}\n`,
+      );
     }
   }
-  io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderTerminal(report));
+  io.stdout.write(values.json ? `${jsonText(report, 2)}\n` : renderTerminal(report));
   return EXIT_OF[report.verdict];
 }

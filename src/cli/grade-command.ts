@@ -1,5 +1,6 @@
 import { accessSync, constants, createReadStream } from "node:fs";
 import { resolve } from "node:path";
+import { terminalText } from "../core/untrusted-text.js";
 import { gradeJsonl } from "../scoring/math/grade-jsonl.js";
 import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
 import { parseCommandArgs } from "./options.js";
@@ -35,7 +36,8 @@ export async function gradeCommand(argv: string[], io: CliIo): Promise<ExitCode>
     input = createReadStream(path);
   }
   const counts = await gradeJsonl(input, io.stdout, (line, message) => {
-    io.stderr.write(`${label}:${line}: ${message}\n`);
+    // The message may quote the bad line (JSON.parse does): shown, never obeyed.
+    io.stderr.write(`${terminalText(label)}:${line}: ${terminalText(message)}\n`);
   });
   return counts.bad > 0 ? EXIT.badInput : EXIT.success;
 }

@@ -1,9 +1,9 @@
 import { resolve } from "node:path";
+import { terminalText } from "../core/untrusted-text.js";
 import { buildLeaderboard, DEFAULT_SORT, UnknownSortError } from "../leaderboard/build.js";
 import { collectInputs } from "../leaderboard/collect.js";
 import { leaderboardTerminal } from "../leaderboard/render.js";
 import { writeLeaderboard } from "../leaderboard/write.js";
-import { terminalText } from "../report/escape.js";
 import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
 import { parseCommandArgs, writableDirectoryOption } from "./options.js";
 import type { CliIo } from "./run-command.js";
@@ -62,6 +62,6 @@ export async function leaderboardCommand(argv: string[], io: CliIo): Promise<Exi
     { ...board, skipped: [] },
     io.stdout.isTTY === true && io.env.NO_COLOR === undefined,
   );
-  io.stdout.write(`${lines.join("\n")}\n${files.map((f) => `wrote ${f}`).join("\n")}\n`);
+  io.stdout.write(`${lines.join("\n")}\n${files.map((f) => `wrote ${terminalText(f)}`).join("\n")}\n`);
   return EXIT.success;
 }

@@ -3,11 +3,11 @@
  * the default model's first download, the download progress bar, and the --gpu/--threads settings.
  */
 import type { Writable } from "node:stream";
+import { terminalText } from "../core/untrusted-text.js";
 import type { DownloadProgress } from "../models/gguf/download.js";
 import { cachedModelPath, needsDownload, sourceUrl } from "../models/gguf/download.js";
 import { DEFAULT_GGUF, parseGgufSpec } from "../models/gguf/spec.js";
 import type { AdapterOptions } from "../models/registry.js";
-import { terminalText } from "../report/escape.js";
 import { defaultCacheDir } from "../tasks/datasets.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { integerOption } from "./options.js";

@@ -1,7 +1,7 @@
 import { InputError } from "../config/errors.js";
+import { terminalLines, terminalText } from "../core/untrusted-text.js";
 import { ModelSpecError } from "../models/spec.js";
 import { AdapterError } from "../models/types.js";
-import { terminalText } from "../report/escape.js";
 import { ResultsValidationError } from "../results/errors.js";
 import { StoreError } from "../store/errors.js";
 import { HARNESS_VERSION } from "../version.js";
@@ -63,7 +63,9 @@ export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
     }
   } catch (error) {
     const { message, code } = describeFailure(error);
-    io.stderr.write(`persona-bench: ${terminalText(message)}\n`);
+    // Messages quote files, servers and arguments: shown, never obeyed. Only a bug's stack keeps its lines.
+    const shown = code === EXIT.internal ? terminalLines(message) : terminalText(message);
+    io.stderr.write(`persona-bench: ${shown}\n`);
     return code;
   }
 }

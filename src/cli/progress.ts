@@ -1,5 +1,5 @@
 import chalk from "chalk";
-import { terminalText } from "../report/escape.js";
+import { terminalText } from "../core/untrusted-text.js";
 import type { RunnerCounts } from "../runner/execute.js";
 
 /** How often a non-interactive log gets a progress line. */

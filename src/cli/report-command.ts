@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { terminalText } from "../core/untrusted-text.js";
 import { runReportHtml } from "../report/html/run-page.js";
 import { loadResults } from "../results/load.js";
 import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
@@ -39,6 +40,6 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<ExitCode
   mkdirSync(dirname(target), { recursive: true });
   writeFileSync(`${target}.tmp`, await runReportHtml(results));
   renameSync(`${target}.tmp`, target);
-  io.stdout.write(`wrote ${target}\n`);
+  io.stdout.write(`wrote ${terminalText(target)}\n`);
   return EXIT.success;
 }

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { applyOverrides, type BenchmarkDefinition, loadBenchmark } from "../config/benchmark.js";
+import { jsonText, terminalText } from "../core/untrusted-text.js";
 import { type AdapterOptions, createAdapter } from "../models/registry.js";
 import { withReplicas } from "../models/spec.js";
 import { AdapterError, type ModelIdentity, type Timeouts } from "../models/types.js";
@@ -139,7 +140,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
     personas: values.personas === undefined ? undefined : parsePersonaSelector(values.personas),
   });
   for (const { taskId, override } of benchmark.ignoredOverrides) {
-    io.stderr.write(`note: --${override} does not apply to task ${taskId}: ignored there\n`);
+    io.stderr.write(`note: --${override} does not apply to task ${terminalText(taskId)}: ignored there\n`);
   }
   const dataDir = values["data-dir"] ?? io.env.PERSONA_BENCH_DATA_DIR;
   const prepared = await prepareBenchmark(benchmark, {
@@ -148,7 +149,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   });
   // Replica and download notices go above the progress bar once it exists.
   let notice = (message: string): void => {
-    io.stderr.write(`note: ${message}\n`);
+    io.stderr.write(`note: ${terminalText(message)}\n`);
   };
   // In-process models: --concurrency sequences in one context; a dry run never downloads a model file.
   const local: AdapterOptions = {
@@ -199,18 +200,21 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
       );
       const requests = stages.reduce((sum, stage) => sum + stage.requests, 0);
       const cached = identity ? stages.reduce((sum, stage) => sum + (stage.cached ?? 0), 0) : undefined;
+      // Names, paths, digests and the server's error come from files and servers: shown, never obeyed.
+      const t = terminalText;
+      const digest = (id: ModelIdentity | undefined) => (id?.digest ? ` (digest ${t(id.digest)})` : "");
       const lines = [
-        `benchmark ${benchmark.id} (${benchmark.file})`,
-        ...prepared.map((task) => `  ${task.describe()}`),
-        `model ${adapter.spec}${identity?.digest ? ` (digest ${identity.digest})` : ""}`,
-        ...judges.map((j) => `judge ${j.spec}${j.identity.digest ? ` (digest ${j.identity.digest})` : ""}`),
+        `benchmark ${t(benchmark.id)} (${t(benchmark.file)})`,
+        ...prepared.map((task) => `  ${t(task.describe())}`),
+        `model ${t(adapter.spec)}${digest(identity)}`,
+        ...judges.map((j) => `judge ${t(j.spec)}${digest(j.identity)}`),
         ...stages.map(
           (stage) =>
-            `  ${stage.stage}: ${stage.requests} requests${identity ? `, ${stage.cached ?? "?"} cached` : ""}`,
+            `  ${t(stage.stage)}: ${stage.requests} requests${identity ? `, ${stage.cached ?? "?"} cached` : ""}`,
         ),
         `requests: ${requests}`,
         cached === undefined
-          ? `already cached: unknown (${unreachable})`
+          ? `already cached: unknown (${t(unreachable)})`
           : `already cached: ${cached}\nto do: ${requests - cached}`,
       ];
       io.stdout.write(`${lines.join("\n")}\n`);
@@ -266,19 +270,21 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
     progress.finish();
     for (const { server, settled, last, rounds } of outcome.settledConcurrency ?? []) {
       io.stderr.write(
-        `concurrency auto: ${server} settled near ${settled} in flight (last ${last}, after ${rounds} rounds)\n`,
+        `concurrency auto: ${terminalText(server)} settled near ${settled} in flight (last ${last}, after ${rounds} rounds)\n`,
       );
     }
     if (outcome.results) {
       const written = await writeReports(outDir, outcome.results);
-      if (values.json) io.stdout.write(`${JSON.stringify(outcome.results, null, 2)}\n`);
+      if (values.json) io.stdout.write(`${jsonText(outcome.results, 2)}\n`);
       else printRunSummary(io.stdout, outcome.results, written.dir);
-      (values.json ? io.stderr : io.stdout).write(`report: ${written.html}\n`);
+      (values.json ? io.stderr : io.stdout).write(`report: ${terminalText(written.html)}\n`);
     } else {
       io.stderr.write("no answers graded yet: no report written\n");
     }
     if (outcome.status === "interrupted") {
-      io.stderr.write(`interrupted: run the same command again to continue (run ${outcome.runId})\n`);
+      io.stderr.write(
+        `interrupted: run the same command again to continue (run ${terminalText(outcome.runId)})\n`,
+      );
       return EXIT.interrupted;
     }
     if (outcome.status === "incomplete") {

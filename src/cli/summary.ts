@@ -1,5 +1,5 @@
 import chalk from "chalk";
-import { terminalText } from "../report/escape.js";
+import { terminalText } from "../core/untrusted-text.js";
 import { headlineValue, rendererFor } from "../report/renderers.js";
 import type { Results } from "../results/types.js";
 
@@ -26,10 +26,10 @@ export function printRunSummary(out: NodeJS.WritableStream, results: Results, re
   if (results.errors.total > 0) {
     lines.push(
       chalk.red(
-        `${results.errors.total} request(s) failed permanently: ${JSON.stringify(results.errors.byKind)}`,
+        `${results.errors.total} request(s) failed permanently: ${terminalText(JSON.stringify(results.errors.byKind))}`,
       ),
     );
   }
-  lines.push(chalk.gray(`reports: ${reportDir}`));
+  lines.push(chalk.gray(`reports: ${terminalText(reportDir)}`));
   out.write(`${lines.join("\n")}\n`);
 }

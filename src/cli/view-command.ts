@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import { terminalText } from "../core/untrusted-text.js";
 import { loadResults } from "../results/load.js";
 import { ViewerData } from "../viewer/data.js";
 import { startViewerServer, type ViewerServer } from "../viewer/server.js";
@@ -60,7 +61,7 @@ export async function viewCommand(argv: string[], io: CliIo): Promise<ExitCode> 
   const local = host === "127.0.0.1" || host === "localhost" || host === "::1";
   if (!local) {
     io.stderr.write(
-      `warning: listening on ${host}: every transcript, persona and judge text in ${storePath} is visible to the network\n`,
+      `warning: listening on ${terminalText(host)}: every transcript, persona and judge text in ${terminalText(storePath)} is visible to the network\n`,
     );
   }
   const data = new ViewerData(storePath, reportsDir, loadResults);
@@ -71,7 +72,9 @@ export async function viewCommand(argv: string[], io: CliIo): Promise<ExitCode> 
     data.close();
     throw new CliError(`view: cannot listen on ${host}: ${(error as Error).message}`, EXIT.badInput);
   }
-  io.stdout.write(`persona-bench view: ${server.url}  (store ${storePath}, read-only; Ctrl-C to stop)\n`);
+  io.stdout.write(
+    `persona-bench view: ${terminalText(server.url)}  (store ${terminalText(storePath)}, read-only; Ctrl-C to stop)\n`,
+  );
   const open = values["no-open"] ? false : (values.open ?? desktopAvailable(io));
   if (open) openBrowser(server.url);
   await new Promise<void>((done) => {

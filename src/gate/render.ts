@@ -1,4 +1,4 @@
-import { markdownCell } from "../report/escape.js";
+import { markdownCell, terminalText, xmlText } from "../core/untrusted-text.js";
 import { points, show } from "./rules.js";
 import type { GateReport, RuleResult } from "./types.js";
 
@@ -34,19 +34,23 @@ function unfinished(run: GateReport["baseline"]): string {
   return run.status === "complete" ? "" : ` (an ${run.status.toUpperCase()} run)`;
 }
 
-/** The verdict for a terminal: one headline, one line per rule, then reasons and advice. */
+/**
+ * The verdict for a terminal: one headline, one line per rule, then reasons and advice. Run ids, models, sources,
+ * rule and task names, reasons and notes quote the results files and the policy: all go through terminalText.
+ */
 export function renderTerminal(report: GateReport): string {
+  const t = terminalText;
   const lines = [
     `gate: ${WORD[report.verdict]}: ${MEANING[report.verdict]}`,
-    `  baseline  ${report.baseline.runId} (${report.baseline.model}) from ${report.baseline.source}${unfinished(report.baseline)}`,
-    `  candidate ${report.candidate.runId} (${report.candidate.model}) from ${report.candidate.source}${unfinished(report.candidate)}`,
-    `  policy    ${report.policy.source} (one-sided ${report.policy.confidence * 100}% bounds, paired bootstrap, ${report.policy.bootstrap.resamples} resamples, seed ${report.policy.bootstrap.seed})`,
+    `  baseline  ${t(report.baseline.runId)} (${t(report.baseline.model)}) from ${t(report.baseline.source)}${unfinished(report.baseline)}`,
+    `  candidate ${t(report.candidate.runId)} (${t(report.candidate.model)}) from ${t(report.candidate.source)}${unfinished(report.candidate)}`,
+    `  policy    ${t(report.policy.source)} (one-sided ${report.policy.confidence * 100}% bounds, paired bootstrap, ${report.policy.bootstrap.resamples} resamples, seed ${report.policy.bootstrap.seed})`,
     "",
   ];
   const rows = report.rules.map((r) => [
     WORD[r.result],
-    r.rule,
-    r.task,
+    t(r.rule),
+    t(r.task),
     estimate(r),
     bounds(r),
     threshold(r),
@@ -57,11 +61,11 @@ export function renderTerminal(report: GateReport): string {
   const format = (row: string[]) => `  ${row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ")}`.trimEnd();
   lines.push(format(header), ...rows.map(format), "");
   for (const r of report.rules) {
-    lines.push(`  ${r.rule} [${r.task}]: ${r.reason}`);
-    if (r.advice) lines.push(`    to decide: ${r.advice.text}`);
+    lines.push(`  ${t(r.rule)} [${t(r.task)}]: ${t(r.reason)}`);
+    if (r.advice) lines.push(`    to decide: ${t(r.advice.text)}`);
   }
-  for (const n of report.notApplicable) lines.push(`  ${n.rule}: not applicable (${n.reason})`);
-  for (const note of report.notes) lines.push(`  note: ${note}`);
+  for (const n of report.notApplicable) lines.push(`  ${t(n.rule)}: not applicable (${t(n.reason)})`);
+  for (const note of report.notes) lines.push(`  note: ${t(note)}`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -97,16 +101,7 @@ function capitalized(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function xml(value: string): string {
-  return value
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;");
-}
-
-/** JUnit XML: one test case per rule and task; a failure for fail, a skip for inconclusive. */
+/** JUnit XML: one test case per rule and task; a failure for fail, a skip for inconclusive. Text through xmlText. */
 export function renderJunit(report: GateReport): string {
   const failures = report.rules.filter((r) => r.result === "fail").length;
   const skipped = report.rules.filter((r) => r.result === "inconclusive").length;
@@ -114,33 +109,33 @@ export function renderJunit(report: GateReport): string {
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="persona-bench gate" ${counts}>`,
-    `  <testsuite name="persona-bench gate: ${xml(report.candidate.runId)} vs ${xml(report.baseline.runId)}" ${counts}>`,
+    `  <testsuite name="persona-bench gate: ${xmlText(report.candidate.runId)} vs ${xmlText(report.baseline.runId)}" ${counts}>`,
     "    <properties>",
-    `      <property name="baseline.status" value="${xml(report.baseline.status)}"/>`,
-    `      <property name="candidate.status" value="${xml(report.candidate.status)}"/>`,
+    `      <property name="baseline.status" value="${xmlText(report.baseline.status)}"/>`,
+    `      <property name="candidate.status" value="${xmlText(report.candidate.status)}"/>`,
     "    </properties>",
   ];
   for (const r of report.rules) {
-    const open = `    <testcase classname="persona-bench.gate.${xml(r.task)}" name="${xml(r.rule)}"`;
+    const open = `    <testcase classname="persona-bench.gate.${xmlText(r.task)}" name="${xmlText(r.rule)}"`;
     const text = `${metricLabel(r)}: estimate ${estimate(r)}, bounds ${bounds(r)}, needs ${threshold(r)}. ${r.reason}`;
     if (r.result === "pass") {
       lines.push(`${open}/>`);
     } else if (r.result === "fail") {
       lines.push(
         `${open}>`,
-        `      <failure message="${xml(r.reason)}" type="regression">${xml(text)}</failure>`,
+        `      <failure message="${xmlText(r.reason)}" type="regression">${xmlText(text)}</failure>`,
         "    </testcase>",
       );
     } else {
       const advice = r.advice ? ` To decide: ${r.advice.text}.` : "";
       lines.push(
         `${open}>`,
-        `      <skipped message="inconclusive: ${xml(r.reason + advice)}"/>`,
+        `      <skipped message="inconclusive: ${xmlText(r.reason + advice)}"/>`,
         "    </testcase>",
       );
     }
   }
-  if (report.notes.length > 0) lines.push(`    <system-out>${xml(report.notes.join("\n"))}</system-out>`);
+  if (report.notes.length > 0) lines.push(`    <system-out>${report.notes.map(xmlText).join("\n")}</system-out>`);
   lines.push("  </testsuite>", "</testsuites>");
   return `${lines.join("\n")}\n`;
 }

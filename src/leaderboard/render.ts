@@ -1,6 +1,6 @@
 import { Chalk, type ChalkInstance } from "chalk";
-import { stringify } from "csv-stringify/sync";
-import { markdownCell, neutralizeCsvCell, terminalText } from "../report/escape.js";
+import { csvText } from "../core/csv.js";
+import { markdownCell, terminalText } from "../core/untrusted-text.js";
 import { cellInterval, cellValue } from "./build.js";
 import { cellText, intervalText, modelText, statusNote } from "./format.js";
 import type { Leaderboard, LeaderboardColumn, LeaderboardGroup } from "./types.js";
@@ -74,7 +74,7 @@ function columnLabel(group: LeaderboardGroup, id: string): string {
 
 /**
  * leaderboard.csv: one row per leaderboard row, every group in one file, raw numbers (shares in [0, 1]) with
- * interval bounds; text cells neutralised against spreadsheet formulas.
+ * interval bounds; csvText neutralises every text cell, column names (task ids, metric names) included.
  */
 export function leaderboardCsv(board: Leaderboard): string {
   const metricColumns: LeaderboardColumn[] = [];
@@ -102,26 +102,25 @@ export function leaderboardCsv(board: Leaderboard): string {
   ];
   const rows = board.groups.flatMap((group) =>
     group.rows.map((row) => [
-      neutralizeCsvCell(group.benchmark.id),
+      group.benchmark.id,
       group.benchmark.hash,
-      row.rank ?? "",
-      neutralizeCsvCell(row.model.name),
-      neutralizeCsvCell(row.model.spec),
-      neutralizeCsvCell(row.model.digest ?? ""),
+      row.rank,
+      row.model.name,
+      row.model.spec,
+      row.model.digest,
       row.status,
-      neutralizeCsvCell(row.runId),
+      row.runId,
       row.finishedAt,
       ...metricColumns.flatMap((c) => {
         const inGroup = group.columns.some((g) => g.id === c.id);
         const value = inGroup ? cellValue(row, c) : null;
-        const cell = value === null ? "" : typeof value === "string" ? neutralizeCsvCell(value) : value;
-        if (!withInterval.has(c.id)) return [cell];
+        if (!withInterval.has(c.id)) return [value];
         const ci = inGroup ? cellInterval(row, c) : null;
-        return [cell, ci?.[0] ?? "", ci?.[1] ?? ""];
+        return [value, ci?.[0], ci?.[1]];
       }),
     ]),
   );
-  return stringify([header, ...rows]);
+  return csvText(header, rows);
 }
 
 /** The terminal table: chalk styles only when `color`; outside text through terminalText. */
@@ -135,7 +134,7 @@ export function leaderboardTerminal(board: Leaderboard, color: boolean): string[
       lines.push(c.gray(`  ${terminalText(task.id)}: ${terminalText(task.description)}`));
     const columns = group.columns;
     const table = [
-      [...columns.map(headerLabel), "status"],
+      [...columns.map((col) => terminalText(headerLabel(col))), "status"],
       ...group.rows.map((row) => [
         ...columns.map((col) => terminalText(col.id === "model" ? modelText(row) : cellText(row, col))),
         row.status === "complete" ? "" : statusNote(row),

@@ -1,5 +1,6 @@
 /** Builds adapters from spec strings; the one place that reads provider credentials from the environment. */
 import { GgufAdapter, type GgufAdapterOptions } from "./gguf/adapter.js";
+import { hidingSecrets } from "./hide-secrets.js";
 import { OllamaAdapter } from "./ollama.js";
 import { OpenAIAdapter } from "./openai.js";
 import { ReplicaSetAdapter } from "./replicas.js";
@@ -55,12 +56,14 @@ export function createAdapter(
     if (parsed.provider === "ollama")
       return new OllamaAdapter({ model: parsed.model, endpoint, spec: replicaSpec });
     const apiKey = env.OPENAI_API_KEY?.trim();
-    return new OpenAIAdapter({
+    const adapter = new OpenAIAdapter({
       model: parsed.model,
       endpoint,
       spec: replicaSpec,
       ...(apiKey ? { apiKey } : {}),
     });
+    // A server that echoes the key in an answer cannot get it stored or shown.
+    return apiKey ? hidingSecrets(adapter, [apiKey]) : adapter;
   };
   if (parsed.endpoints.length === 1) return single(parsed.endpoint, parsed.spec);
   return new ReplicaSetAdapter({

@@ -2,11 +2,12 @@
  * Model spec strings: `ollama:<model>[@http://host:port[,http://host2:port...]]` and
  * `openai:<model>[@<base-url>/v1[,<base-url2>/v1...]]`; several URLs are replicas of one model.
  * Model names may contain `:` (e.g. `qwen2.5:7b-instruct`), so the endpoint is split off at the last `@`
- * that is followed by `http://` or `https://`. Credentials never travel in a spec: URLs with a user or
- * password are rejected, and the OpenAI key comes only from OPENAI_API_KEY. Neither the refusal nor the parsed
- * spec repeats a credential the user typed (redactCredentials). `gguf:` specs are parsed in gguf/spec.ts.
+ * that is followed by `http://` or `https://`. Credentials never travel in a spec: an endpoint with a user or
+ * password, a query, a fragment or path parameters is refused, and so is one that is ambiguous (whitespace, a
+ * comma or a second URL inside it), and the OpenAI key comes only from OPENAI_API_KEY. Neither the refusal nor the
+ * parsed spec repeats what the user typed in those places (shownSpec). `gguf:` specs are parsed in gguf/spec.ts.
  */
-import { redactCredentials } from "./credentials.js";
+import { redactCredentials, redactUrl } from "./credentials.js";
 import { type GgufSpec, parseGgufSpec } from "./gguf/spec.js";
 
 export const SPEC_GRAMMAR =
@@ -43,27 +44,52 @@ export interface OpenAISpec {
 
 export type ModelSpec = OllamaSpec | OpenAISpec | GgufSpec;
 
+/**
+ * A spec as it may be printed or stored. Before its first "@" (a model name holds none) any URL goes through
+ * redactCredentials; after it, each comma-separated endpoint goes through redactUrl, which also recognises one
+ * typed without its scheme (`user:pw@host`) and one glued to the next after a space.
+ */
+export function shownSpec(spec: string): string {
+  const at = spec.indexOf("@");
+  if (at === -1) return redactCredentials(spec);
+  return `${redactCredentials(spec.slice(0, at))}@${spec
+    .slice(at + 1)
+    .split(",")
+    .map(redactUrl)
+    .join(",")}`;
+}
+
 function fail(spec: string, problem: string): never {
   // The spec and the problem may quote a URL holding a password or a key: the message is printed.
   throw new ModelSpecError(
-    redactCredentials(`invalid model spec "${spec}": ${problem}; expected ${SPEC_GRAMMAR}`),
+    `invalid model spec "${shownSpec(spec)}": ${redactCredentials(problem)}; expected ${SPEC_GRAMMAR}`,
   );
 }
 
-/** Parses an http(s) URL and rejects the parts that have no place in an endpoint. */
+/**
+ * Parses an http(s) URL and rejects the parts that have no place in an endpoint, and anything that makes it
+ * ambiguous where the endpoint ends (a second URL glued on after a space or a comma would otherwise be read as
+ * part of its path, password included).
+ */
 function parseEndpoint(raw: string, where: string, reject: (problem: string) => never): URL {
+  if (/\s/.test(raw)) reject(`${where} contains whitespace (separate replica URLs with commas)`);
+  if (raw.includes(",")) reject(`${where} holds a comma: one URL only (replicas go after the spec's "@")`);
+  if (raw.indexOf("://") !== raw.lastIndexOf("://")) reject(`${where} holds more than one URL`);
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return reject(`${where} "${raw}" is not a valid URL`);
+    return reject(`${where} "${redactUrl(raw)}" is not a valid URL`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:")
     reject(`${where} must start with http:// or https://`);
   if (url.username !== "" || url.password !== "") {
     reject(`${where} must not contain credentials (use the OPENAI_API_KEY environment variable for keys)`);
   }
-  if (url.search !== "" || url.hash !== "") reject(`${where} must not contain a query or fragment`);
+  if (url.search !== "" || url.hash !== "" || raw.includes("?") || raw.includes("#")) {
+    reject(`${where} must not contain a query or fragment`);
+  }
+  if (url.pathname.includes(";")) reject(`${where} must not contain path parameters (";...")`);
   return url;
 }
 
@@ -115,7 +141,7 @@ function checkModel(spec: string, model: string): void {
   if (/[\s@]/.test(model)) {
     fail(
       spec,
-      `model name "${model}" contains whitespace or "@" (an endpoint must start with http:// or https://)`,
+      `model name "${shownSpec(model)}" contains whitespace or "@" (an endpoint must start with http:// or https://)`,
     );
   }
 }
@@ -124,7 +150,9 @@ function checkModel(spec: string, model: string): void {
 function splitReplicas(list: string, spec: string): string[] {
   const parts = list.split(",").map((part) => part.trim());
   for (const part of parts) {
-    if (!/^https?:\/\//i.test(part)) fail(spec, `replica "${part}" must start with http:// or https://`);
+    if (!/^https?:\/\//i.test(part)) {
+      fail(spec, `replica "${redactUrl(part)}" must start with http:// or https://`);
+    }
   }
   return parts;
 }
@@ -156,8 +184,13 @@ export function parseModelSpec(spec: string, env: NodeJS.ProcessEnv = process.en
   const colon = text.indexOf(":");
   if (colon <= 0) fail(text, "missing provider prefix");
   const provider = text.slice(0, colon);
-  if (provider === "gguf")
-    return parseGgufSpec(text, text.slice(colon + 1), (problem) => fail(text, problem));
+  if (provider === "gguf") {
+    const rest = text.slice(colon + 1);
+    // A path may hold spaces; a URL may not (a second URL after a space would be read as part of its path).
+    if (/^\s*https?:\/\/\S*\s/i.test(rest)) fail(text, "the URL contains whitespace");
+    const gguf = parseGgufSpec(text, rest, (problem) => fail(text, problem));
+    return { ...gguf, spec: shownSpec(text) };
+  }
   const { model, endpoint } = splitEndpoint(text.slice(colon + 1));
   const urls = endpoint === undefined ? undefined : splitReplicas(endpoint, text);
   if (provider === "ollama") {
@@ -190,6 +223,6 @@ function serverSpec<P extends "ollama" | "openai">(provider: P, model: string, u
     model,
     endpoint: urls[0]!,
     endpoints: distinct(urls, text),
-    spec: redactCredentials(text),
+    spec: shownSpec(text),
   };
 }

@@ -1,5 +1,5 @@
+import { markdownCell } from "../core/untrusted-text.js";
 import type { Results } from "../results/types.js";
-import { markdownCell } from "./escape.js";
 import { rendererFor } from "./renderers.js";
 
 /** summary.md: what a person reads first. Every outside string goes through markdownCell. */

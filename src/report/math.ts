@@ -1,7 +1,7 @@
 import chalk from "chalk";
-import { stringify } from "csv-stringify/sync";
+import { csvText } from "../core/csv.js";
+import { markdownCell, terminalText } from "../core/untrusted-text.js";
 import type { MathSection } from "../results/types.js";
-import { markdownCell, neutralizeCsvCell } from "./escape.js";
 import { pct, pValueText, signedPoints } from "./format.js";
 import type { SectionRenderer } from "./renderer.js";
 
@@ -76,64 +76,63 @@ function mathMarkdown(m: MathSection): string[] {
   return lines;
 }
 
-/** One row per persona (the control first). Text cells are neutralised against spreadsheet formula injection. */
+/** One row per persona (the control first); csvText neutralises every text cell against formula injection. */
 function mathPersonasCsv(math500: MathSection): string {
+  const header = [
+    "id",
+    "category",
+    "text",
+    "n",
+    "correct",
+    "accuracy",
+    "ci95_lo",
+    "ci95_hi",
+    "extraction_failures",
+    "accuracy_when_extracted",
+    "truncated",
+    "delta_vs_control",
+    "delta_ci95_lo",
+    "delta_ci95_hi",
+    "p_value",
+    "p_value_holm",
+    "errors",
+  ];
   const rows = math500.personas.map((p) => [
-    neutralizeCsvCell(p.id),
-    neutralizeCsvCell(p.category),
-    neutralizeCsvCell(p.text),
+    p.id,
+    p.category,
+    p.text,
     p.n,
     p.correct,
-    p.accuracy ?? "",
-    p.ci95?.[0] ?? "",
-    p.ci95?.[1] ?? "",
+    p.accuracy,
+    p.ci95?.[0],
+    p.ci95?.[1],
     p.extractionFailures,
-    p.accuracyWhenExtracted ?? "",
+    p.accuracyWhenExtracted,
     p.truncated,
     p.deltaVsControl,
-    p.deltaCi95?.[0] ?? "",
-    p.deltaCi95?.[1] ?? "",
-    p.pValue ?? "",
-    p.pValueHolm ?? "",
+    p.deltaCi95?.[0],
+    p.deltaCi95?.[1],
+    p.pValue,
+    p.pValueHolm,
     p.errors,
   ]);
-  return stringify(rows, {
-    header: true,
-    columns: [
-      "id",
-      "category",
-      "text",
-      "n",
-      "correct",
-      "accuracy",
-      "ci95_lo",
-      "ci95_hi",
-      "extraction_failures",
-      "accuracy_when_extracted",
-      "truncated",
-      "delta_vs_control",
-      "delta_ci95_lo",
-      "delta_ci95_hi",
-      "p_value",
-      "p_value_holm",
-      "errors",
-    ],
-  });
+  return csvText(header, rows);
 }
 
 /** The headline figures, then one line per persona, worst first. */
 function mathTerminal(m: MathSection): string[] {
   const lines: string[] = [];
-  const label = m.id.toUpperCase();
+  const label = terminalText(m.id.toUpperCase());
   const s = m.summary;
   lines.push(
     s === null
       ? `${label}  no catalog persona has a graded answer`
       : `${label}  control ${pct(s.controlAccuracy)}  mean ${pct(s.mean)}  std ${(s.std * 100).toFixed(2)} pts  ` +
-          `${chalk.bold(`PSS* ${pct(s.pss)}`)}  worst ${pct(s.min)} (${s.worst.join(", ")})  flip rate ${pct(s.flipRate)}`,
+          `${chalk.bold(`PSS* ${pct(s.pss)}`)}  worst ${pct(s.min)} (${s.worst.map(terminalText).join(", ")})  flip rate ${pct(s.flipRate)}`,
   );
   const rows = [...m.personas].sort((a, b) => (a.accuracy ?? -1) - (b.accuracy ?? -1));
-  const width = Math.max(...rows.map((r) => r.id.length));
+  const ids = new Map(rows.map((r) => [r, terminalText(r.id)]));
+  const width = Math.max(...[...ids.values()].map((id) => id.length));
   for (const r of rows) {
     const delta = r.id === "none" || r.accuracy === null ? "" : `${signedPoints(r.deltaVsControl)} pts`;
     const significant = r.pValueHolm !== null && r.pValueHolm < m.statistics.alpha;
@@ -143,7 +142,7 @@ function mathTerminal(m: MathSection): string[] {
     const noAnswer = r.extractionFailures > 0 ? chalk.yellow(`  no answer ${r.extractionFailures}`) : "";
     const errors = r.errors > 0 ? chalk.red(`  errors ${r.errors}`) : "";
     lines.push(
-      `  ${r.id.padEnd(width)}  ${pct(r.accuracy).padStart(6)}${interval}  ${deltaText}${p}${noAnswer}${errors}`,
+      `  ${ids.get(r)!.padEnd(width)}  ${pct(r.accuracy).padStart(6)}${interval}  ${deltaText}${p}${noAnswer}${errors}`,
     );
   }
   return lines;

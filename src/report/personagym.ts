@@ -1,7 +1,7 @@
 import chalk from "chalk";
-import { stringify } from "csv-stringify/sync";
+import { type CsvCell, csvText } from "../core/csv.js";
+import { markdownCell, terminalText } from "../core/untrusted-text.js";
 import type { PersonaGymSection } from "../results/types.js";
-import { markdownCell, neutralizeCsvCell } from "./escape.js";
 import { scoreText as score, scoreText } from "./format.js";
 import type { SectionRenderer } from "./renderer.js";
 
@@ -58,41 +58,30 @@ function personaGymMarkdown(p: PersonaGymSection): string[] {
 
 /** One row per PersonaGym persona and task, plus the persona's PersonaScore as task "PersonaScore". */
 function personaGymCsv(personagym: PersonaGymSection): string {
-  const rows: (string | number)[][] = [];
+  const rows: CsvCell[][] = [];
   for (const persona of personagym.personas) {
-    for (const [task, score] of Object.entries(persona.tasks)) {
-      rows.push([
-        neutralizeCsvCell(persona.id),
-        neutralizeCsvCell(persona.text),
-        neutralizeCsvCell(task),
-        score,
-      ]);
-    }
-    rows.push([
-      neutralizeCsvCell(persona.id),
-      neutralizeCsvCell(persona.text),
-      "PersonaScore",
-      persona.personaScore ?? "",
-    ]);
+    for (const [task, score] of Object.entries(persona.tasks))
+      rows.push([persona.id, persona.text, task, score]);
+    rows.push([persona.id, persona.text, "PersonaScore", persona.personaScore]);
   }
-  return stringify(rows, { header: true, columns: ["persona_id", "persona", "task", "score"] });
+  return csvText(["persona_id", "persona", "task", "score"], rows);
 }
 
 /** PersonaScore with its interval and task scores, then one line per judge. */
 function personaGymTerminal(g: PersonaGymSection): string[] {
   const lines: string[] = [];
-  const label = g.id === g.dataset.name ? "PersonaGym" : `PersonaGym ${g.id}`;
+  const label = g.id === g.dataset.name ? "PersonaGym" : `PersonaGym ${terminalText(g.id)}`;
   const ci = g.ci95 ? ` [${g.ci95[0].toFixed(2)}, ${g.ci95[1].toFixed(2)}]` : "";
   lines.push(
     `${label}  ${chalk.bold(`PersonaScore ${scoreText(g.personaScore)}`)}${ci} over ${g.personasEvaluated} personas  ` +
       Object.entries(g.tasks)
-        .map(([task, value]) => `${task} ${value.toFixed(2)}`)
+        .map(([task, value]) => `${terminalText(task)} ${value.toFixed(2)}`)
         .join("  "),
   );
   for (const judge of g.judges) {
     const flag = judge.sameFamilyAsSubject ? chalk.yellow("  same family as the subject: may favour it") : "";
     lines.push(
-      `  judge ${judge.spec}: ${scoreText(judge.personaScore)}, unparsed ${judge.unparsed}/${judge.judged}${flag}`,
+      `  judge ${terminalText(judge.spec)}: ${scoreText(judge.personaScore)}, unparsed ${judge.unparsed}/${judge.judged}${flag}`,
     );
   }
   return lines;

@@ -1,6 +1,6 @@
 import chalk from "chalk";
+import { markdownCell, terminalText } from "../core/untrusted-text.js";
 import type { HeadlineMetric, TaskSection } from "../results/types.js";
-import { markdownCell, terminalText } from "./escape.js";
 import { pct, scoreText } from "./format.js";
 import { mathRenderer } from "./math.js";
 import { personaGymRenderer } from "./personagym.js";

@@ -98,7 +98,12 @@ describe("parseModelSpec", () => {
     ["openai:m@http://127.0.0.1:8000", "must include the API version path"],
     ["openai:m@http://user:sk-secret@host/v1", "must not contain credentials"],
     ["openai:m@http://host/v1?key=abc", "must not contain a query"],
-    ["openai:m@http://bad host/v1", "not a valid URL"],
+    ["openai:m@http://host/v1?", "must not contain a query"],
+    ["openai:m@http://host/v1#", "must not contain a query"],
+    ["openai:m@http://host/v1;key=abc", "must not contain path parameters"],
+    ["openai:m@http://bad host/v1", "contains whitespace"],
+    ["openai:m@http://a/v1 http://b/v1", "contains whitespace"],
+    ["openai:m@http://a:99999/v1", "not a valid URL"],
     ["vllm:m", 'unknown provider "vllm"'],
   ])("%s is rejected: %s", (spec, problem) => {
     let error: unknown;
@@ -118,10 +123,24 @@ describe("parseModelSpec", () => {
     ["openai:m@http://user:sk-secret123@127.0.0.1:9/v1", {}],
     ["ollama:m@http://sk-secret123@127.0.0.1:9", {}],
     ["openai:m@http://127.0.0.1:9/v1?api_key=sk-secret123", {}],
+    ["openai:m@http://127.0.0.1:9/v1?k=sk-secret123", {}],
+    ["openai:m@http://127.0.0.1:9/v1?sk-secret123", {}],
+    ["openai:m@http://127.0.0.1:9/v1#sk-secret123", {}],
+    ["openai:m@http://127.0.0.1:9/v1;key=sk-secret123", {}],
+    ["openai:m@http://127.0.0.1:9/v1 http://u:sk-secret123@127.0.0.1:8/v1", {}],
+    ["openai:m@http://127.0.0.1:9/v1,u:sk-secret123@127.0.0.1:8/v1", {}],
+    ["openai:m@u:sk-secret123@http://127.0.0.1:9/v1", {}],
     ["openai:m@http://user:sk-secret123@bad host/v1", {}],
+    ['openai:m@http://user:"sk-secret123"@127.0.0.1:9/v1', {}],
+    ["gguf:https://u:sk-secret123@h/x.gguf", {}],
+    ["gguf:https://h/x.gguf https://u:sk-secret123@h/y.gguf", {}],
     ["openai:m", { OPENAI_BASE_URL: "http://user:sk-secret123@127.0.0.1:9/v1" }],
+    ["openai:m", { OPENAI_BASE_URL: "http://127.0.0.1:9/v1,http://u:sk-secret123@127.0.0.1:8/v1" }],
+    ["openai:m", { OPENAI_BASE_URL: "http://127.0.0.1:9/v1;sk-secret123" }],
     ["ollama:m", { OLLAMA_HOST: "http://user:sk-secret123@bad host" }],
-  ])("credentials in %s %o never reach the error message", (spec, env) => {
+    ["ollama:m", { OLLAMA_HOST: "127.0.0.1:9,http://u:sk-secret123@h" }],
+    ["ollama:m", { OLLAMA_HOST: "h:9#sk-secret123" }],
+  ])("what may be a secret in %s %o is refused and never reaches the error message", (spec, env) => {
     let error: unknown;
     try {
       parseModelSpec(spec, env);
@@ -130,8 +149,19 @@ describe("parseModelSpec", () => {
     }
     expect(error).toBeInstanceOf(ModelSpecError);
     const message = (error as Error).message;
-    expect(message).toMatch(/must not contain credentials|must not contain a query|is not a valid URL/);
+    expect(message).toMatch(
+      /must not contain credentials|must not contain a query|must not contain path parameters|contains whitespace|holds a comma|more than one URL|is not a valid URL|must start with http|contains whitespace or "@"/,
+    );
     expect(message).not.toContain("sk-secret123");
+  });
+
+  test("a presigned gguf URL is accepted, and shown and stored without its query", () => {
+    const spec = parseModelSpec("gguf:https://h/x.gguf?X-Amz-Signature=sk-secret123", {});
+    expect(spec.spec).toBe("gguf:https://h/x.gguf?[redacted]");
+    expect(spec.provider === "gguf" && spec.source).toEqual({
+      kind: "url",
+      url: "https://h/x.gguf?X-Amz-Signature=sk-secret123",
+    });
   });
 
   test("bad OPENAI_BASE_URL and OLLAMA_HOST are named", () => {

@@ -9,6 +9,7 @@ import { afterEach, expect, it } from "vitest";
 import type { Results } from "../../src/results/types.js";
 import { type FakeOpenAI, faults, type RespondContext, startFakeOpenAI } from "../fakes/index.js";
 import { runArgs, runCli } from "../helpers/cli.js";
+import { parseCsv } from "../helpers/csv.js";
 import { mathSection } from "../helpers/sections.js";
 import { tempDir } from "../helpers/tmp.js";
 import { type CatalogPersona, problemOf, readReport, simulatedModel, writeBenchmark } from "./harness.js";
@@ -56,36 +57,6 @@ const ERROR_BODIES = [
   PAYLOADS.control + PAYLOADS.surrogates,
   PAYLOADS.delimiters,
 ];
-
-/** RFC 4180 rows (quoted fields may hold commas, quotes and line breaks). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (c === "\n" || (c === "\r" && text[i + 1] === "\n")) {
-      if (c === "\r") i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-    } else cell += c;
-  }
-  if (cell !== "" || row.length > 0) rows.push([...row, cell]);
-  return rows;
-}
 
 function unescapedPipes(line: string): number {
   return (line.match(/(?<!\\)\|/g) ?? []).length;

@@ -1,3 +1,4 @@
+import { escapeHtml } from "../../core/untrusted-text.js";
 import { cellValue } from "../../leaderboard/build.js";
 import { cellText, intervalText, modelText } from "../../leaderboard/format.js";
 import { groupTitle, headerLabel } from "../../leaderboard/render.js";
@@ -7,7 +8,6 @@ import type {
   LeaderboardMathBlock,
   LeaderboardRow,
 } from "../../leaderboard/types.js";
-import { escapeHtml } from "../escape.js";
 import { accuracyHeatmapSpec } from "./charts/accuracy-heatmap.js";
 import { lotterySpec } from "./charts/lottery.js";
 import { personaGymTasksSpec } from "./charts/personagym-tasks.js";

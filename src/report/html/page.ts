@@ -1,4 +1,4 @@
-import { escapeHtml } from "../escape.js";
+import { escapeHtml } from "../../core/untrusted-text.js";
 
 /**
  * The shell of every HTML report: one self-contained file (inline CSS, charts as inline SVG, no script, no font,

@@ -1,6 +1,6 @@
+import { escapeHtml } from "../../core/untrusted-text.js";
 import type { MathSection, PersonaGymSection, Results, TaskSection } from "../../results/types.js";
 import { isMathSection, isPersonaGymSection } from "../../results/types.js";
-import { escapeHtml } from "../escape.js";
 import { pct, pValueText, scoreText, signedPoints } from "../format.js";
 import { headlineValue } from "../renderers.js";
 import { formatFailuresSpec } from "./charts/format-failures.js";

@@ -3,6 +3,7 @@
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
+import { jsonText } from "../../core/untrusted-text.js";
 import { grade, gradePrediction } from "./grade.js";
 
 export interface GradeJsonlSummary {
@@ -65,7 +66,8 @@ export async function gradeJsonl(
     const { record, gold, answer } = parsed;
     const result =
       answer.response !== undefined ? grade(gold, answer.response) : gradePrediction(gold, answer.pred!);
-    await write(output, `${JSON.stringify({ ...record, ...result })}\n`);
+    // The input's strings come back: JSON escapes for what a terminal would obey (bidi, C1), as in every --json.
+    await write(output, `${jsonText({ ...record, ...result })}\n`);
     summary.graded++;
   }
   return summary;
