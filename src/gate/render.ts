@@ -135,7 +135,8 @@ export function renderJunit(report: GateReport): string {
       );
     }
   }
-  if (report.notes.length > 0) lines.push(`    <system-out>${report.notes.map(xmlText).join("\n")}</system-out>`);
+  if (report.notes.length > 0)
+    lines.push(`    <system-out>${report.notes.map(xmlText).join("\n")}</system-out>`);
   lines.push("  </testsuite>", "</testsuites>");
   return `${lines.join("\n")}\n`;
 }
