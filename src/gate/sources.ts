@@ -36,7 +36,7 @@ export function loadSide(label: Side["label"], argument: string, options: Source
       `--${label}: ${argument} is neither a file nor a run id in a store: there is no store at ${storePath} (pass a results.json path, or --store)`,
     );
   }
-  const store = Store.open(storePath);
+  const store = Store.openReadOnly(storePath);
   try {
     const run = store.getRun(argument);
     if (!run) {
