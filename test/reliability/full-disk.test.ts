@@ -14,29 +14,11 @@ import { join } from "node:path";
 import type Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Store, StoreError } from "../../src/store/store.js";
-import type { StoredGeneration } from "../../src/store/types.js";
 import { type FakeOpenAI, type RespondContext, startFakeOpenAI } from "../fakes/index.js";
 import { cliPath, runArgs } from "../helpers/cli.js";
+import { storedGeneration } from "../helpers/stored-generation.js";
 import { newTempDir, removeTempDir, tempDir } from "../helpers/tmp.js";
 import { inspectStore, writeBenchmark } from "./harness.js";
-
-function generation(key: string, text: string): StoredGeneration {
-  return {
-    key,
-    modelKey: "mk",
-    request: {
-      messages: [{ role: "user", content: `q ${key}` }],
-      sampling: { temperature: 0, maxTokens: 10 },
-    },
-    text,
-    finishReason: "stop",
-    usage: { promptTokens: 3, completionTokens: 2 },
-    timing: { startedAt: "2026-01-01T00:00:00.000Z", totalMs: 5 },
-    served: { model: "m" },
-    attempts: 1,
-    createdAt: "2026-01-01T00:00:00.000Z",
-  };
-}
 
 /** The store's own connection, to cap its file size as a full disk would: the test reaches into a private field. */
 function connectionOf(store: Store): Database.Database {
@@ -47,7 +29,7 @@ describe("the store on a full disk (SQLITE_FULL)", () => {
   it("reports a failed background flush at the next store call, as a StoreError, and keeps what was committed", async () => {
     const path = join(tempDir(), "store.sqlite");
     const store = Store.open(path);
-    store.addGeneration(generation("kept", "committed before the disk filled"));
+    store.addGeneration(storedGeneration("kept", "committed before the disk filled"));
     store.flush();
     const pages = connectionOf(store).pragma("page_count", { simple: true }) as number;
     connectionOf(store).pragma(`max_page_count = ${pages + 2}`);
@@ -56,7 +38,7 @@ describe("the store on a full disk (SQLITE_FULL)", () => {
     const onUncaught = (error: unknown) => unexpected.push(error);
     process.on("uncaughtException", onUncaught);
     try {
-      for (let i = 0; i < 20; i++) store.addGeneration(generation(`big-${i}`, "x".repeat(50_000)));
+      for (let i = 0; i < 20; i++) store.addGeneration(storedGeneration(`big-${i}`, "x".repeat(50_000)));
       // The flush runs after this turn of the event loop; it must not throw there.
       await new Promise((done) => setImmediate(done));
       await new Promise((done) => setImmediate(done));
@@ -67,7 +49,7 @@ describe("the store on a full disk (SQLITE_FULL)", () => {
 
     const says = `store ${path}: the disk is full (SQLITE_FULL: database or disk is full); every generation committed before is kept: free space and run the same command again to continue`;
     expect(() => store.existingKeys(["kept"])).toThrow(says);
-    expect(() => store.addGeneration(generation("later", "y"))).toThrow(StoreError);
+    expect(() => store.addGeneration(storedGeneration("later", "y"))).toThrow(StoreError);
     expect(() => store.flush()).toThrow(says);
     store.close();
 

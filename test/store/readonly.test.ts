@@ -13,8 +13,8 @@ import { describe, expect, it } from "vitest";
 import type { ModelIdentity } from "../../src/models/types.js";
 import { loadResults } from "../../src/results/load.js";
 import { openStoreReadOnly, Store, StoreError } from "../../src/store/store.js";
-import type { StoredGeneration } from "../../src/store/types.js";
 import { ViewerData } from "../../src/viewer/data.js";
+import { storedGeneration } from "../helpers/stored-generation.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const identity: ModelIdentity = {
@@ -23,24 +23,6 @@ const identity: ModelIdentity = {
   endpoint: "http://127.0.0.1:1",
   details: {},
 };
-
-function generation(key: string): StoredGeneration {
-  return {
-    key,
-    modelKey: "mk",
-    request: {
-      messages: [{ role: "user", content: `q ${key}` }],
-      sampling: { temperature: 0, maxTokens: 10 },
-    },
-    text: `answer ${key}`,
-    finishReason: "stop",
-    usage: { promptTokens: 3, completionTokens: 2 },
-    timing: { startedAt: "2026-01-01T00:00:00.000Z", totalMs: 5 },
-    served: { model: "m" },
-    attempts: 1,
-    createdAt: "2026-01-01T00:00:00.000Z",
-  };
-}
 
 /** A closed store (no -wal left) with one run and two generations. */
 function closedStore(dir: string): string {
@@ -56,8 +38,8 @@ function closedStore(dir: string): string {
     harnessVersion: "t",
   });
   store.addRunMembers("run-1", "math500", "math500", ["a", "b"]);
-  store.addGeneration(generation("a"));
-  store.addGeneration(generation("b"));
+  store.addGeneration(storedGeneration("a"));
+  store.addGeneration(storedGeneration("b"));
   store.finishRun("run-1", "complete");
   store.close();
   return path;
@@ -97,7 +79,7 @@ describe("Store.openReadOnly and openStoreReadOnly", () => {
     expect(() =>
       store.recordFailure({ runId: "run-1", key: "a", kind: "server", message: "x", attempts: 1 }),
     ).toThrow(/open read-only/);
-    expect(() => store.addGeneration(generation("c"))).toThrow(StoreError);
+    expect(() => store.addGeneration(storedGeneration("c"))).toThrow(StoreError);
     store.close();
     expect(snapshotOf(path, dir)).toEqual(before);
   });
@@ -119,14 +101,14 @@ describe("Store.openReadOnly and openStoreReadOnly", () => {
     const dir = tempDir();
     const path = closedStore(dir);
     const writer = Store.open(path);
-    writer.addGeneration(generation("c"));
+    writer.addGeneration(storedGeneration("c"));
     writer.flush();
     const files = readdirSync(dir).sort();
     expect(files).toEqual(["store.sqlite", "store.sqlite-shm", "store.sqlite-wal"]);
     const reader = openStoreReadOnly(path);
     expect(reader.mode).toBe("shared-wal");
     expect(reader.db.prepare("SELECT COUNT(*) AS n FROM generations").get()).toEqual({ n: 3 });
-    writer.addGeneration(generation("d"));
+    writer.addGeneration(storedGeneration("d"));
     writer.flush();
     expect(reader.db.prepare("SELECT COUNT(*) AS n FROM generations").get()).toEqual({ n: 4 });
     expect(readdirSync(dir).sort()).toEqual(files);
