@@ -3,12 +3,20 @@ export const EXIT = {
   success: 0,
   /** The gate compared two results and found a regression. */
   gateFailed: 1,
-  /** Bad input: arguments, config, catalog, dataset, model spec, or a model server that cannot be used. */
+  /**
+   * Bad input (arguments, config, catalog, dataset, model spec, a file that is not a regular file or is too large), a
+   * model server that cannot be used, or an environment that refuses a write (a full disk, a read-only folder).
+   */
   badInput: 2,
   /** The run finished but some items failed permanently; results cover the rest and list the failures. */
   incomplete: 3,
   /** The gate could not decide: too little data for the declared margin. */
   inconclusive: 4,
+  /**
+   * A computed figure failed the results schema after the model calls were made (a bug in persona-bench):
+   * results.json was not written, every other report was, and the store keeps every generation.
+   */
+  resultsRefused: 5,
   /** A bug in persona-bench. */
   internal: 70,
   /** Stopped by Ctrl-C or SIGTERM; finished work is kept and the same command resumes. */

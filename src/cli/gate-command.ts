@@ -1,5 +1,6 @@
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { appendFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { writeFileAtomic } from "../core/atomic-write.js";
 import { jsonText, terminalText } from "../core/untrusted-text.js";
 import { gate } from "../gate/gate.js";
 import { loadPolicy } from "../gate/policy.js";
@@ -101,17 +102,15 @@ export async function gateCommand(argv: string[], io: CliIo): Promise<ExitCode> 
   const report = gate(baseline, candidate, policy);
 
   const markdown = renderMarkdown(report);
-  const write = (flag: string, file: string, text: string) => {
-    const path = resolve(io.cwd, file);
+  const write = async (flag: string, file: string, text: string) => {
     try {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, text);
+      await writeFileAtomic(resolve(io.cwd, file), text);
     } catch (error) {
       throw new CliError(`--${flag}: cannot write ${file}: ${(error as Error).message}`, EXIT.badInput);
     }
   };
-  if (values.junit) write("junit", values.junit, renderJunit(report));
-  if (values.markdown) write("markdown", values.markdown, markdown);
+  if (values.junit) await write("junit", values.junit, renderJunit(report));
+  if (values.markdown) await write("markdown", values.markdown, markdown);
   const summary = io.env.GITHUB_STEP_SUMMARY;
   if (summary) {
     try {

@@ -1,4 +1,5 @@
 import { InputError } from "../config/errors.js";
+import { FileAccessError } from "../core/file-access-error.js";
 import { terminalLines, terminalText } from "../core/untrusted-text.js";
 import { ModelSpecError } from "../models/spec.js";
 import { AdapterError } from "../models/types.js";
@@ -22,8 +23,8 @@ Commands:
   report <run folder>      render one run's report.html from its results.json
   view                     browse runs, transcripts and persona comparisons in a local web page
 
-Exit codes: 0 success, 1 gate failed, 2 bad input or unusable model, 3 incomplete run,
-            4 inconclusive gate, 70 internal error, 130 interrupted.
+Exit codes: 0 success, 1 gate failed, 2 bad input, unusable model or full disk, 3 incomplete run,
+            4 inconclusive gate, 5 a figure refused by the results schema, 70 internal error, 130 interrupted.
 `;
 
 export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
@@ -73,12 +74,12 @@ export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
 /** Known failures become one line and an exit code; anything else is a bug and keeps its stack for the report. */
 function describeFailure(error: unknown): { message: string; code: ExitCode } {
   if (error instanceof CliError) return { message: error.message, code: error.exitCode };
-  if (error instanceof InputError || error instanceof ModelSpecError) {
+  if (error instanceof InputError || error instanceof ModelSpecError || error instanceof FileAccessError) {
     return { message: error.message, code: EXIT.badInput };
   }
   if (error instanceof AdapterError) return { message: error.message, code: EXIT.badInput };
   if (error instanceof StoreError) return { message: error.message, code: EXIT.badInput };
-  if (error instanceof ResultsValidationError) return { message: error.message, code: EXIT.internal };
+  if (error instanceof ResultsValidationError) return { message: error.message, code: EXIT.resultsRefused };
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return { message: `internal error (please report it): ${detail}`, code: EXIT.internal };
 }

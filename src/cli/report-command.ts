@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { writeFileAtomic } from "../core/atomic-write.js";
 import { terminalText } from "../core/untrusted-text.js";
 import { runReportHtml } from "../report/html/run-page.js";
 import { loadResults } from "../results/load.js";
@@ -37,9 +38,7 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<ExitCode
   const results = loadResults(file);
   const target = values.out ? resolve(io.cwd, values.out) : join(dirname(file), "report.html");
   writableDirectoryOption("out", dirname(target));
-  mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(`${target}.tmp`, await runReportHtml(results));
-  renameSync(`${target}.tmp`, target);
+  await writeFileAtomic(target, await runReportHtml(results));
   io.stdout.write(`wrote ${terminalText(target)}\n`);
   return EXIT.success;
 }

@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from "node:fs";
+import { FileAccessError } from "../core/file-access-error.js";
+import { readRegularFileSync } from "../core/regular-file.js";
 import { InputError } from "./errors.js";
 
 const NEWLINE = 0x0a;
@@ -40,18 +41,16 @@ function indexOfInvalidLine(bytes: Uint8Array): number {
   return 0;
 }
 
-/** Reads a whole small input file, turning file-system failures into one-line InputErrors. */
+/**
+ * Reads a whole small input file (a regular file, symlinks followed, of at most `maxBytes`), turning file-system
+ * failures into one-line InputErrors.
+ */
 export function readInputFile(file: string, maxBytes = MAX_CONFIG_BYTES): Uint8Array {
   try {
-    const stats = statSync(file);
-    if (stats.isDirectory()) throw new InputError("is a directory, expected a file", { file });
-    if (stats.size > maxBytes) {
-      throw new InputError(`file is too large (${stats.size} bytes, limit ${maxBytes})`, { file });
-    }
-    return readFileSync(file);
+    return readRegularFileSync(file, maxBytes);
   } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(describeFsError(error), { file });
+    if (error instanceof FileAccessError) throw new InputError(error.reason, { file });
+    throw error;
   }
 }
 

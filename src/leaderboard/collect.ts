@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { oneLine } from "../config/errors.js";
-import { parseResults } from "../results/load.js";
+import { FileAccessError } from "../core/file-access-error.js";
+import { parseResults, readResultsFile } from "../results/load.js";
 import type { Results } from "../results/types.js";
 
 export interface LoadedRun {
@@ -41,9 +42,17 @@ export function collectInputs(paths: string[], cwd: string): CollectedInputs {
     if (seen.has(path)) continue;
     seen.add(path);
     const file = displayPath(path, cwd);
+    let text: string;
+    try {
+      text = readResultsFile(path);
+    } catch (error) {
+      if (!(error instanceof FileAccessError)) throw error;
+      skipped.push({ file, problem: error.reason });
+      continue;
+    }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(readFileSync(path, "utf8"));
+      parsed = JSON.parse(text);
     } catch (error) {
       skipped.push({ file, problem: `not valid JSON: ${oneLine((error as Error).message)}` });
       continue;

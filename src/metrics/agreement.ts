@@ -45,7 +45,9 @@ export function krippendorffAlphaInterval(units: readonly (readonly (number | nu
     }
     sum += unitSum;
     sumSquares += unitSquares;
-    observed += (2 * (m * unitSquares - unitSum * unitSum)) / (m - 1);
+    // A sum of squared differences: never negative, though rounding can make m * sum v^2 - (sum v)^2 a hair below 0
+    // for non-integer values, which would push alpha past its maximum of 1.
+    observed += (2 * Math.max(0, m * unitSquares - unitSum * unitSum)) / (m - 1);
   });
   const expected = 2 * (n * sumSquares - sum * sum);
   const alpha = n < 2 || expected === 0 ? null : 1 - ((n - 1) * observed) / expected;

@@ -2,12 +2,23 @@
 
 import { fail, requireFiniteArray, requireNonEmpty } from "./validate.js";
 
+/**
+ * The arithmetic mean, kept inside [min, max] of the values: a rounded sum can put it one ulp outside (the mean of
+ * [0.1, 0.1, 0.1] is 0.10000000000000002 in plain floating point), which would make a mean accuracy exceed the
+ * best persona's.
+ */
 export function mean(values: readonly number[]): number {
   requireNonEmpty("mean", "values", values);
   requireFiniteArray("mean", "values", values);
   let sum = 0;
-  for (const value of values) sum += value;
-  return sum / values.length;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const value of values) {
+    sum += value;
+    if (value < min) min = value;
+    if (value > max) max = value;
+  }
+  return Math.min(max, Math.max(min, sum / values.length));
 }
 
 /** Population standard deviation: sqrt(sum((x - mean)^2) / N), divided by N, not N - 1. */

@@ -72,7 +72,7 @@ export interface BenchmarkOutcome {
 
 /**
  * The whole one-way pipeline for a model: plan, generate (cache first), grade, compute metrics, assemble the
- * schema-validated results. Reports are written by the caller.
+ * results (validated against the schema where they are written). Reports are written by the caller.
  */
 export async function runBenchmark(options: RunBenchmarkOptions): Promise<BenchmarkOutcome> {
   const { benchmark, store, subject } = options;

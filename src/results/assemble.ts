@@ -26,7 +26,10 @@ export interface AssembleInput {
   replicas?: { endpoint: string; served: number }[];
 }
 
-/** Builds results.json and checks it against the versioned schema before anyone can write it. */
+/**
+ * Builds results.json. It is checked against the versioned schema where it is written (report/write.ts), which can
+ * then still write every other report when a figure is refused.
+ */
 export function assembleResults(input: AssembleInput): Results {
   const byKind: Partial<Record<AdapterErrorKind, number>> = {};
   for (const failure of input.failures) byKind[failure.kind] = (byKind[failure.kind] ?? 0) + 1;
@@ -63,7 +66,6 @@ export function assembleResults(input: AssembleInput): Results {
     },
     usage: input.usage,
   };
-  validateResults(results);
   return results;
 }
 
@@ -74,13 +76,29 @@ function errorExamples(failures: FailureRecord[]): FailureRecord[] {
   return [...firstOfKind, ...rest].slice(0, Math.max(ERROR_EXAMPLES, firstOfKind.length));
 }
 
-/** Checks results about to be written against the current (version 2) schema. */
+/** Checks results about to be written against the current (version 2) schema; names the first figure refused. */
 export function validateResults(results: unknown): asserts results is Results {
   const validate = getValidator("results");
-  if (!validate(results)) {
-    const error = validate.errors?.[0];
-    throw new ResultsValidationError(
-      `results do not match schemas/results.schema.json: ${error?.instancePath || "/"} ${error?.message ?? ""}`.trim(),
-    );
+  if (validate(results)) return;
+  const error = validate.errors?.[0];
+  const figure = error?.instancePath || "/";
+  const value = JSON.stringify(valueAt(results, figure)) ?? "undefined";
+  const detail =
+    `${figure} = ${value.length > 80 ? `${value.slice(0, 80)}...` : value} ${error?.message ?? ""}`.trim();
+  throw new ResultsValidationError(
+    `results do not match schemas/results.schema.json: ${detail}`,
+    figure,
+    detail,
+  );
+}
+
+/** The value a JSON pointer (RFC 6901, as ajv's instancePath) designates, or undefined. */
+function valueAt(document: unknown, pointer: string): unknown {
+  let value = document;
+  for (const token of pointer.split("/").slice(1)) {
+    if (token === "") continue;
+    const key = token.replace(/~1/g, "/").replace(/~0/g, "~");
+    value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
   }
+  return value;
 }

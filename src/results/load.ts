@@ -1,10 +1,22 @@
-import { readFileSync } from "node:fs";
 import { InputError } from "../config/errors.js";
 import { getValidator } from "../config/schemas.js";
+import { FileAccessError } from "../core/file-access-error.js";
+import { readRegularFileSync } from "../core/regular-file.js";
 import { RESULTS_SCHEMA_VERSION, type Results } from "./types.js";
 import { upgradeV1 } from "./upgrade-v1.js";
 
 const CURRENT_MAJOR = Number(RESULTS_SCHEMA_VERSION.split(".")[0]);
+
+/**
+ * The largest results.json read: 256 MiB, about three times the file of a 10,000-persona catalog over 500 problems
+ * with 16 samples each. Anything bigger is not a results file (or would not fit in memory once parsed).
+ */
+export const MAX_RESULTS_BYTES = 256 * 1024 * 1024;
+
+/** The bytes of a results.json: a regular file (symlinks followed) of at most MAX_RESULTS_BYTES. */
+export function readResultsFile(file: string): string {
+  return readRegularFileSync(file, MAX_RESULTS_BYTES, "results.json").toString("utf8");
+}
 
 /**
  * Reads a results.json of any version this persona-bench knows, validated against its version's schema: version 2
@@ -14,9 +26,10 @@ const CURRENT_MAJOR = Number(RESULTS_SCHEMA_VERSION.split(".")[0]);
 export function loadResults(file: string): Results {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, "utf8"));
+    parsed = JSON.parse(readResultsFile(file));
   } catch (error) {
-    throw new InputError(`cannot read results: ${(error as Error).message}`, { file });
+    const reason = error instanceof FileAccessError ? error.reason : (error as Error).message;
+    throw new InputError(`cannot read results: ${reason}`, { file });
   }
   try {
     return parseResults(parsed);

@@ -3,8 +3,19 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { chunks } from "../iterables.js";
 import type { AdapterErrorKind } from "../models/types.js";
-import { StoreError } from "./errors.js";
+import { StoreError, storeWriteError } from "./errors.js";
+import { openStoreReadOnly } from "./read-only.js";
+import {
+  type FailureRow,
+  type GenerationRow,
+  generationFromRow,
+  type MemberRow,
+  type RunRow,
+  runFromRow,
+} from "./rows.js";
 import { STORE_MIGRATIONS, STORE_SCHEMA_V1, STORE_SCHEMA_VERSION } from "./schema.js";
+import { readSchemaVersion } from "./schema-version.js";
+import { STATEMENTS } from "./statements.js";
 import type {
   FailureRecord,
   MemberInput,
@@ -14,7 +25,7 @@ import type {
   StoredGeneration,
 } from "./types.js";
 
-export { StoreError };
+export { type GenerationRow, openStoreReadOnly, StoreError };
 
 /** Scores (cheap to recompute) are written in batches of this size, each batch in one transaction. */
 const BATCH_ROWS = 64;
@@ -31,59 +42,32 @@ export class Store {
   private readonly db: Database.Database;
   private readonly pendingGenerations: StoredGeneration[] = [];
   private readonly pendingScores: ScoreRecord[] = [];
-  private readonly statements;
+  private readonly statements = new Map<keyof typeof STATEMENTS, Database.Statement>();
   /** Statements with a variable number of placeholders, prepared once per shape instead of once per call. */
   private readonly shaped = new Map<string, Database.Statement>();
   private flushScheduled: NodeJS.Immediate | undefined;
+  /**
+   * Set when a batch of queued rows could not be committed (a full disk): from then on every call that writes or
+   * flushes throws it, so the run stops at its next store call instead of computing answers it cannot keep.
+   */
+  private failed: { error: unknown } | undefined;
 
   private constructor(
     readonly path: string,
     db: Database.Database,
+    /** Opened by Store.openReadOnly: every write is refused. */
+    readonly readOnly = false,
   ) {
     this.db = db;
-    this.statements = {
-      insertGeneration: db.prepare(
-        `INSERT OR IGNORE INTO generations
-           (key, model_key, request_json, text, finish_reason, raw_finish_reason, usage_json, timing_json,
-            served_json, attempts, created_at)
-         VALUES (@key, @modelKey, @request, @text, @finishReason, @rawFinishReason, @usage, @timing, @served,
-                 @attempts, @createdAt)`,
-      ),
-      insertScore: db.prepare(
-        `INSERT OR REPLACE INTO scores (key, scorer, value_json, created_at)
-         VALUES (@key, @scorer, @value, @createdAt)`,
-      ),
-      upsertFailure: db.prepare(
-        `INSERT OR REPLACE INTO failures (run_id, key, kind, message, attempts, created_at)
-         VALUES (@runId, @key, @kind, @message, @attempts, @createdAt)`,
-      ),
-      clearFailures: db.prepare("DELETE FROM failures WHERE run_id = ?"),
-      // A member recorded before version 3 gets its persona, item and sample when its run is run again.
-      insertMember: db.prepare(
-        `INSERT INTO run_members (run_id, task_id, stage, key, persona_id, item_id, sample, item_group)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (run_id, task_id, key) DO UPDATE SET persona_id = excluded.persona_id,
-           item_id = excluded.item_id, sample = excluded.sample, item_group = excluded.item_group
-         WHERE run_members.persona_id IS NULL AND excluded.persona_id IS NOT NULL`,
-      ),
-      membersOfRun: db.prepare(
-        `SELECT task_id, stage, key, persona_id, item_id, sample, item_group FROM run_members WHERE run_id = ?
-         ORDER BY task_id, stage, rowid`,
-      ),
-      listRuns: db.prepare("SELECT * FROM runs ORDER BY updated_at DESC, run_id"),
-      failuresOfRun: db.prepare("SELECT * FROM failures WHERE run_id = ? ORDER BY key"),
-      getRun: db.prepare("SELECT * FROM runs WHERE run_id = ?"),
-      // One statement, so two processes starting the same run at once cannot both insert it.
-      upsertRun: db.prepare(
-        `INSERT INTO runs (run_id, created_at, updated_at, status, benchmark_id, benchmark_hash, model_spec,
-                           model_json, config_json, harness_version)
-         VALUES (@runId, @now, @now, 'running', @benchmarkId, @benchmarkHash, @modelSpec, @model, @config,
-                 @harnessVersion)
-         ON CONFLICT (run_id) DO UPDATE SET updated_at = excluded.updated_at, status = 'running',
-           model_json = excluded.model_json, config_json = excluded.config_json,
-           harness_version = excluded.harness_version`,
-      ),
-    };
+  }
+
+  private statement(name: keyof typeof STATEMENTS): Database.Statement {
+    let statement = this.statements.get(name);
+    if (statement === undefined) {
+      statement = this.db.prepare(STATEMENTS[name]);
+      this.statements.set(name, statement);
+    }
+    return statement;
   }
 
   static open(path: string): Store {
@@ -102,35 +86,44 @@ export class Store {
     }
   }
 
+  /**
+   * The store for reading only: never creates, migrates or writes a file (see read-only.ts for how a WAL store is
+   * read in a folder this user cannot write), refuses a newer or unreadable schema version, and every method that
+   * writes throws. An older schema is read as it is (methods that need newer columns fail).
+   */
+  static openReadOnly(path: string): Store {
+    return new Store(path, openStoreReadOnly(path).db, true);
+  }
+
   /** Returns the run, creating it on first use; a resumed run keeps its creation time. */
   beginRun(run: Omit<RunRecord, "createdAt" | "updatedAt" | "status">): RunRecord {
-    this.statements.upsertRun.run({
-      runId: run.runId,
-      now: new Date().toISOString(),
-      benchmarkId: run.benchmarkId,
-      benchmarkHash: run.benchmarkHash,
-      modelSpec: run.modelSpec,
-      model: JSON.stringify(run.model),
-      config: JSON.stringify(run.config),
-      harnessVersion: run.harnessVersion,
-    });
+    this.write(() =>
+      this.statement("upsertRun").run({
+        runId: run.runId,
+        now: new Date().toISOString(),
+        benchmarkId: run.benchmarkId,
+        benchmarkHash: run.benchmarkHash,
+        modelSpec: run.modelSpec,
+        model: JSON.stringify(run.model),
+        config: JSON.stringify(run.config),
+        harnessVersion: run.harnessVersion,
+      }),
+    );
     return this.getRun(run.runId)!;
   }
 
   finishRun(runId: string, status: RunRecord["status"]): void {
     this.flush();
-    this.db
-      .prepare("UPDATE runs SET status = ?, updated_at = ? WHERE run_id = ?")
-      .run(status, new Date().toISOString(), runId);
+    this.write(() => this.statement("finishRun").run(status, new Date().toISOString(), runId));
   }
 
   getRun(runId: string): RunRecord | undefined {
-    const row = this.statements.getRun.get(runId) as RunRow | undefined;
+    const row = this.statement("getRun").get(runId) as RunRow | undefined;
     return row && runFromRow(row);
   }
 
   listRuns(): RunRecord[] {
-    return (this.statements.listRuns.all() as RunRow[]).map(runFromRow);
+    return (this.statement("listRuns").all() as RunRow[]).map(runFromRow);
   }
 
   /**
@@ -143,26 +136,28 @@ export class Store {
     stage: string,
     members: readonly (string | MemberInput)[],
   ): void {
-    this.db.transaction(() => {
-      for (const member of members) {
-        const m: MemberInput = typeof member === "string" ? { key: member } : member;
-        this.statements.insertMember.run(
-          runId,
-          taskId,
-          stage,
-          m.key,
-          m.personaId ?? null,
-          m.itemId ?? null,
-          m.sample ?? null,
-          m.group ?? null,
-        );
-      }
-    })();
+    this.write(() =>
+      this.db.transaction(() => {
+        for (const member of members) {
+          const m: MemberInput = typeof member === "string" ? { key: member } : member;
+          this.statement("insertMember").run(
+            runId,
+            taskId,
+            stage,
+            m.key,
+            m.personaId ?? null,
+            m.itemId ?? null,
+            m.sample ?? null,
+            m.group ?? null,
+          );
+        }
+      })(),
+    );
   }
 
   /** Every generation key a run used, with its task and stage (and persona, item, sample when recorded). */
   runMembers(runId: string): RunMember[] {
-    return (this.statements.membersOfRun.all(runId) as MemberRow[]).map((row) => ({
+    return (this.statement("membersOfRun").all(runId) as MemberRow[]).map((row) => ({
       taskId: row.task_id,
       stage: row.stage,
       key: row.key,
@@ -265,10 +260,16 @@ export class Store {
    * was the largest single item of the harness's CPU profile.
    */
   addGeneration(generation: StoredGeneration): void {
+    this.requireWritable();
     this.pendingGenerations.push(generation);
     this.flushScheduled ??= setImmediate(() => {
       this.flushScheduled = undefined;
-      this.flush();
+      try {
+        this.flush();
+      } catch {
+        // Thrown here it would be an uncaught exception (exit 1, the gate's "fail" code); `failed` holds it and the
+        // next call on the store throws it where the run can report it.
+      }
     });
   }
 
@@ -285,6 +286,7 @@ export class Store {
   }
 
   addScore(score: ScoreRecord): void {
+    this.requireWritable();
     this.pendingScores.push(score);
     if (this.pendingScores.length >= BATCH_ROWS) this.flush();
   }
@@ -303,16 +305,18 @@ export class Store {
   }
 
   recordFailure(failure: Omit<FailureRecord, "createdAt">): void {
-    this.statements.upsertFailure.run({ ...failure, createdAt: new Date().toISOString() });
+    this.write(() =>
+      this.statement("upsertFailure").run({ ...failure, createdAt: new Date().toISOString() }),
+    );
   }
 
   /** A run that starts again retries its failed items; failures that persist are recorded anew. */
   clearFailures(runId: string): void {
-    this.statements.clearFailures.run(runId);
+    this.write(() => this.statement("clearFailures").run(runId));
   }
 
   failures(runId: string): FailureRecord[] {
-    return (this.statements.failuresOfRun.all(runId) as FailureRow[]).map((row) => ({
+    return (this.statement("failuresOfRun").all(runId) as FailureRow[]).map((row) => ({
       runId: row.run_id,
       key: row.key,
       kind: row.kind as AdapterErrorKind,
@@ -322,36 +326,63 @@ export class Store {
     }));
   }
 
-  /** Writes every queued row in one transaction. */
+  /**
+   * Writes every queued row in one transaction. If it cannot be committed (a full disk), those rows are lost (the
+   * same command asks for them again) and the store refuses every later write; rows committed before are kept.
+   */
   flush(): void {
+    if (this.failed) throw this.failed.error;
     if (this.pendingGenerations.length === 0 && this.pendingScores.length === 0) return;
     const generations = this.pendingGenerations.splice(0);
     const scores = this.pendingScores.splice(0);
-    this.db.transaction(() => {
-      for (const g of generations) {
-        this.statements.insertGeneration.run({
-          key: g.key,
-          modelKey: g.modelKey,
-          request: JSON.stringify(g.request),
-          text: g.text,
-          finishReason: g.finishReason,
-          rawFinishReason: g.rawFinishReason ?? null,
-          usage: JSON.stringify(g.usage),
-          timing: JSON.stringify(g.timing),
-          served: JSON.stringify(g.served),
-          attempts: g.attempts,
-          createdAt: g.createdAt,
-        });
-      }
-      for (const s of scores) {
-        this.statements.insertScore.run({
-          key: s.key,
-          scorer: s.scorer,
-          value: JSON.stringify(s.value),
-          createdAt: new Date().toISOString(),
-        });
-      }
-    })();
+    try {
+      this.write(() =>
+        this.db.transaction(() => {
+          for (const g of generations) {
+            this.statement("insertGeneration").run({
+              key: g.key,
+              modelKey: g.modelKey,
+              request: JSON.stringify(g.request),
+              text: g.text,
+              finishReason: g.finishReason,
+              rawFinishReason: g.rawFinishReason ?? null,
+              usage: JSON.stringify(g.usage),
+              timing: JSON.stringify(g.timing),
+              served: JSON.stringify(g.served),
+              attempts: g.attempts,
+              createdAt: g.createdAt,
+            });
+          }
+          for (const s of scores) {
+            this.statement("insertScore").run({
+              key: s.key,
+              scorer: s.scorer,
+              value: JSON.stringify(s.value),
+              createdAt: new Date().toISOString(),
+            });
+          }
+        })(),
+      );
+    } catch (error) {
+      this.failed = { error };
+      throw error;
+    }
+  }
+
+  private requireWritable(): void {
+    if (this.readOnly)
+      throw new StoreError(`store ${this.path} is open read-only: nothing can be written to it`);
+    if (this.failed) throw this.failed.error;
+  }
+
+  /** Runs a write; a full disk or an unwritable file becomes a StoreError naming the store. */
+  private write<T>(step: () => T): T {
+    this.requireWritable();
+    try {
+      return step();
+    } catch (error) {
+      throw storeWriteError(this.path, error) ?? error;
+    }
   }
 
   integrityCheck(): string {
@@ -365,49 +396,18 @@ export class Store {
   close(): void {
     if (this.flushScheduled) clearImmediate(this.flushScheduled);
     this.flushScheduled = undefined;
-    this.flush();
-    this.db.close();
-  }
-}
-
-/**
- * The store opened read-only for browsing (`persona-bench view`): SQLite itself refuses every write on this
- * connection, and nothing is migrated. Returns the schema version so the reader knows which columns exist.
- */
-export function openStoreReadOnly(path: string): { db: Database.Database; version: number } {
-  let db: Database.Database;
-  try {
-    db = new Database(path, { readonly: true, fileMustExist: true, timeout: 10_000 });
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new StoreError(`cannot open store ${path} read-only: ${reason}`);
-  }
-  try {
-    const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
-      | { value: string }
-      | undefined;
-    const version = row ? Number(row.value) : 0;
-    if (version < 1) throw new StoreError(`${path} is not a persona-bench store (no schema version)`);
-    if (version > STORE_SCHEMA_VERSION) {
-      throw new StoreError(
-        `store ${path} has schema version ${version}, newer than this persona-bench (${STORE_SCHEMA_VERSION})`,
-      );
+    try {
+      // After a failed commit there is nothing more to write: the error was (or will be) reported where it arose.
+      if (!this.failed) this.flush();
+    } finally {
+      this.db.close();
     }
-    return { db, version };
-  } catch (error) {
-    db.close();
-    if (error instanceof StoreError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new StoreError(`${path} is not a persona-bench store: ${reason}`);
   }
 }
 
 function migrate(db: Database.Database, path: string): void {
   db.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-  const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as
-    | { value: string }
-    | undefined;
-  const version = row ? Number(row.value) : 0;
+  const version = readSchemaVersion(db, path);
   if (version > STORE_SCHEMA_VERSION) {
     throw new StoreError(
       `store ${path} has schema version ${version}, newer than this persona-bench (${STORE_SCHEMA_VERSION}); upgrade persona-bench or use another --store`,
@@ -422,84 +422,6 @@ function migrate(db: Database.Database, path: string): void {
       String(STORE_SCHEMA_VERSION),
     );
   })();
-}
-
-interface RunRow {
-  run_id: string;
-  created_at: string;
-  updated_at: string;
-  status: string;
-  benchmark_id: string;
-  benchmark_hash: string;
-  model_spec: string;
-  model_json: string;
-  config_json: string;
-  harness_version: string;
-}
-
-/** A row of the generations table as SQLite returns it (also read by the viewer). */
-export interface GenerationRow {
-  key: string;
-  model_key: string;
-  request_json: string;
-  text: string;
-  finish_reason: string;
-  raw_finish_reason: string | null;
-  usage_json: string;
-  timing_json: string;
-  served_json: string;
-  attempts: number;
-  created_at: string;
-}
-
-interface MemberRow {
-  task_id: string;
-  stage: string;
-  key: string;
-  persona_id: string | null;
-  item_id: string | null;
-  sample: number | null;
-  item_group: string | null;
-}
-
-interface FailureRow {
-  run_id: string;
-  key: string;
-  kind: string;
-  message: string;
-  attempts: number;
-  created_at: string;
-}
-
-function runFromRow(row: RunRow): RunRecord {
-  return {
-    runId: row.run_id,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    status: row.status as RunRecord["status"],
-    benchmarkId: row.benchmark_id,
-    benchmarkHash: row.benchmark_hash,
-    modelSpec: row.model_spec,
-    model: JSON.parse(row.model_json),
-    config: JSON.parse(row.config_json),
-    harnessVersion: row.harness_version,
-  };
-}
-
-function generationFromRow(row: GenerationRow): StoredGeneration {
-  return {
-    key: row.key,
-    modelKey: row.model_key,
-    request: JSON.parse(row.request_json),
-    text: row.text,
-    finishReason: row.finish_reason as StoredGeneration["finishReason"],
-    ...(row.raw_finish_reason === null ? {} : { rawFinishReason: row.raw_finish_reason }),
-    usage: JSON.parse(row.usage_json),
-    timing: JSON.parse(row.timing_json),
-    served: JSON.parse(row.served_json),
-    attempts: row.attempts,
-    createdAt: row.created_at,
-  };
 }
 
 function placeholders(n: number): string {

@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { createReadStream, existsSync, statSync } from "node:fs";
-import { mkdir, open, rename, rm } from "node:fs/promises";
 import { homedir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { InputError, oneLine } from "../config/errors.js";
 import { describeFsError } from "../config/text.js";
+import { writeFileAtomic } from "../core/atomic-write.js";
+import { FileAccessError } from "../core/file-access-error.js";
 
 /** A dataset file pinned by size and sha256, with where it lives under a data dir and where to fetch it. */
 export interface DatasetSource {
@@ -157,8 +158,8 @@ export async function resolveDataset(
 }
 
 /**
- * Streams the file into a temporary file next to `target`, checks size and sha256, then renames it into place, so
- * `target` is either absent or verified. Any failure removes the temporary file.
+ * Streams the file into `target` through the atomic writer (a temporary file beside it, renamed into place), checking
+ * size and sha256 before the rename, so `target` is either absent or verified. Any failure removes the temporary file.
  */
 async function download(
   source: DatasetSource,
@@ -166,38 +167,35 @@ async function download(
   target: string,
   timeoutMs: number,
 ): Promise<void> {
-  await mkdir(dirname(target), { recursive: true });
-  const temp = `${target}.${process.pid}.${randomBytes(6).toString("hex")}.part`;
   const timeout = AbortSignal.timeout(timeoutMs);
-  const hash = createHash("sha256");
-  let bytes = 0;
-  let completed = false;
+  let response: Response;
   try {
-    let response: Response;
+    response = await fetch(url, { signal: timeout, redirect: "follow" });
+  } catch (error) {
+    throw unreachable(source, url, error, timeout.aborted);
+  }
+  const body = response.body;
+  if (!response.ok || !body) {
+    throw new DatasetError(
+      `could not download dataset "${source.id}" from ${url}: HTTP ${response.status}; download it yourself and pass --data-dir`,
+      url,
+    );
+  }
+  await writeFileAtomic(target, async (write) => {
+    const hash = createHash("sha256");
+    let bytes = 0;
     try {
-      response = await fetch(url, { signal: timeout, redirect: "follow" });
-    } catch (error) {
-      throw unreachable(source, url, error, timeout.aborted);
-    }
-    if (!response.ok || !response.body) {
-      throw new DatasetError(
-        `could not download dataset "${source.id}" from ${url}: HTTP ${response.status}; download it yourself and pass --data-dir`,
-        url,
-      );
-    }
-    const file = await open(temp, "wx");
-    try {
-      for await (const chunk of response.body) {
+      for await (const chunk of body) {
         bytes += chunk.byteLength;
         // Leaving the loop cancels the body: a server sending too much is not read to the end.
         if (bytes > source.bytes) break;
         hash.update(chunk);
-        await file.write(chunk);
+        await write(chunk);
       }
     } catch (error) {
+      // A full disk is not a network failure.
+      if (error instanceof FileAccessError) throw error;
       throw unreachable(source, url, error, timeout.aborted);
-    } finally {
-      await file.close();
     }
     const sha256 = bytes === source.bytes ? hash.digest("hex") : undefined;
     if (sha256 !== source.sha256) {
@@ -207,11 +205,7 @@ async function download(
         url,
       );
     }
-    await rename(temp, target);
-    completed = true;
-  } finally {
-    if (!completed) await rm(temp, { force: true });
-  }
+  });
 }
 
 /** Why a download failed, in a few words: "timed out", or the network error code (ECONNREFUSED, ...). */

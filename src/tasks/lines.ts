@@ -1,6 +1,8 @@
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, readSync } from "node:fs";
 import { InputError } from "../config/errors.js";
 import { decodeUtf8, describeFsError } from "../config/text.js";
+import { FileAccessError } from "../core/file-access-error.js";
+import { openRegularFileSync } from "../core/regular-file.js";
 
 const CHUNK_BYTES = 64 * 1024;
 const NEWLINE = 0x0a;
@@ -20,9 +22,10 @@ export interface TextLine {
 export function* readLinesSync(file: string, maxLineBytes: number): Generator<TextLine> {
   let fd: number;
   try {
-    fd = openSync(file, "r");
+    fd = openRegularFileSync(file);
   } catch (error) {
-    throw new InputError(describeFsError(error), { file });
+    if (error instanceof FileAccessError) throw new InputError(error.reason, { file });
+    throw error;
   }
   try {
     const chunk = Buffer.allocUnsafe(CHUNK_BYTES);

@@ -1,11 +1,12 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import pLimit, { type LimitFunction } from "p-limit";
 import { sha256Hex } from "../config/canonical.js";
 import { InputError } from "../config/errors.js";
 import { readInputFile } from "../config/text.js";
+import { replaceDirectoryAtomic } from "../core/atomic-write.js";
 import {
   DatasetError,
   type DatasetOptions,
@@ -116,7 +117,7 @@ export async function resolvePersonaGym(options: PersonaGymSourceOptions = {}): 
     );
   }
   const session = downloadSession(options);
-  await intoPlace(dir, async (temp) => {
+  await replaceDirectoryAtomic(dir, async (temp) => {
     const files = await fetchBenchmarkFiles(session);
     const digest = personaGymDigest(files);
     if (digest !== PERSONAGYM_DIGEST) {
@@ -166,7 +167,7 @@ export async function resolveUpstreamRubrics(
     );
   }
   const session = downloadSession(options);
-  await intoPlace(dir, async (temp) => {
+  await replaceDirectoryAtomic(dir, async (temp) => {
     const run = pLimit(PARALLEL_DOWNLOADS);
     const files = await allOrNothing(
       run,
@@ -334,26 +335,6 @@ async function fetchBytes(
     throw failed(networkReason(error, signal.aborted));
   }
   return Buffer.concat(chunks, bytes);
-}
-
-/**
- * Fills a fresh temporary folder next to `target` and only then renames it into place (replacing a stale copy),
- * so `target` is either absent, the old copy, or complete and verified. Any failure removes the temporary folder.
- */
-async function intoPlace(target: string, fill: (temp: string) => Promise<void>): Promise<void> {
-  await mkdir(dirname(target), { recursive: true });
-  const suffix = `${process.pid}.${randomBytes(6).toString("hex")}`;
-  const temp = `${target}.${suffix}.part`;
-  const stale = `${target}.${suffix}.old`;
-  await mkdir(temp);
-  try {
-    await fill(temp);
-    if (existsSync(target)) await rename(target, stale);
-    await rename(temp, target);
-  } finally {
-    await rm(temp, { recursive: true, force: true });
-    await rm(stale, { recursive: true, force: true });
-  }
 }
 
 function isDirectory(path: string): boolean {

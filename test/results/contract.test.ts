@@ -76,8 +76,21 @@ describe("results.json version 2", () => {
     const v1 = JSON.parse(readFileSync(v1File, "utf8")) as { tasks: { math500: Record<string, unknown> } };
     const old = v1.tasks.math500 as unknown as typeof math;
     expect(math.personas.map(({ outcomes: _o, ...rest }) => rest)).toEqual(old.personas);
-    const { intervals: _intervals, ...summary } = math.summary!;
-    expect(summary).toEqual(old.summary);
+    const { intervals: _intervals, expectedMaxAtK, lottery, ...summary } = math.summary!;
+    const { expectedMaxAtK: oldCurve, lottery: oldLottery, ...oldSummary } = old.summary!;
+    expect(summary).toEqual(oldSummary);
+    // The persona lottery is computed in shortfall form since version 2 (it can no longer exceed 1): the same
+    // figures up to the last bit, where it now rounds correctly (5/6 is 0.8333333333333334; version 1 wrote ...33).
+    const sameCurve = (curve: number[], oldOne: number[]) => {
+      expect(curve).toHaveLength(oldOne.length);
+      curve.forEach((value, k) => {
+        expect(value).toBeCloseTo(oldOne[k]!, 15);
+      });
+    };
+    sameCurve(expectedMaxAtK, oldCurve);
+    expect(lottery?.personas).toEqual(oldLottery?.personas);
+    sameCurve(lottery?.expectedMaxAtK ?? [], oldLottery?.expectedMaxAtK ?? []);
+    expect(expectedMaxAtK).toEqual([5 / 6, 23 / 24, 1]);
   });
 
   it("carries per-item verdicts that reproduce every per-persona count, accuracy and McNemar p-value", () => {

@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import type { ModelIdentity } from "../../src/models/types.js";
 import { Store, StoreError } from "../../src/store/store.js";
-import type { StoredGeneration } from "../../src/store/types.js";
+import { storedGeneration } from "../helpers/stored-generation.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const identity: ModelIdentity = {
@@ -13,45 +13,27 @@ const identity: ModelIdentity = {
   details: {},
 };
 
-function generation(key: string, text = `answer ${key}`): StoredGeneration {
-  return {
-    key,
-    modelKey: "mk",
-    request: {
-      messages: [{ role: "user", content: `q ${key}` }],
-      sampling: { temperature: 0, maxTokens: 10 },
-    },
-    text,
-    finishReason: "stop",
-    usage: { promptTokens: 3, completionTokens: 2 },
-    timing: { startedAt: "2026-01-01T00:00:00.000Z", totalMs: 5 },
-    served: { model: "m" },
-    attempts: 1,
-    createdAt: "2026-01-01T00:00:00.000Z",
-  };
-}
-
 describe("Store", () => {
   it("round-trips generations and reports which keys exist, across reopen", () => {
     const path = join(tempDir(), "nested", "store.sqlite");
     const store = Store.open(path);
-    store.addGeneration(generation("a"));
-    store.addGeneration(generation("b"));
+    store.addGeneration(storedGeneration("a"));
+    store.addGeneration(storedGeneration("b"));
     store.close();
 
     const reopened = Store.open(path);
     expect([...reopened.existingKeys(["a", "b", "c"])].sort()).toEqual(["a", "b"]);
     const got = reopened.getGenerations(["b"]).get("b");
-    expect(got).toEqual(generation("b"));
+    expect(got).toEqual(storedGeneration("b"));
     expect(reopened.integrityCheck()).toBe("ok");
     reopened.close();
   });
 
   it("never duplicates a generation and keeps the first answer for a key", () => {
     const store = Store.open(join(tempDir(), "s.sqlite"));
-    store.addGeneration(generation("k", "first"));
+    store.addGeneration(storedGeneration("k", "first"));
     store.flush();
-    store.addGeneration(generation("k", "second"));
+    store.addGeneration(storedGeneration("k", "second"));
     store.flush();
     expect(store.count("generations")).toBe(1);
     expect(store.getGenerations(["k"]).get("k")?.text).toBe("first");
@@ -60,7 +42,7 @@ describe("Store", () => {
 
   it("makes queued rows visible to lookups before they are flushed by size", () => {
     const store = Store.open(join(tempDir(), "s.sqlite"));
-    store.addGeneration(generation("queued"));
+    store.addGeneration(storedGeneration("queued"));
     expect(store.existingKeys(["queued"]).has("queued")).toBe(true);
     store.close();
   });
@@ -68,7 +50,7 @@ describe("Store", () => {
   it("handles lookups larger than one SQL statement can bind", () => {
     const store = Store.open(join(tempDir(), "s.sqlite"));
     const keys = Array.from({ length: 1200 }, (_, i) => `k${i}`);
-    for (const key of keys.slice(0, 700)) store.addGeneration(generation(key));
+    for (const key of keys.slice(0, 700)) store.addGeneration(storedGeneration(key));
     expect(store.existingKeys(keys).size).toBe(700);
     expect(store.getGenerations(keys).size).toBe(700);
     store.close();

@@ -2,10 +2,9 @@
  * The sha256 of a model file, computed once: a small JSON file in the cache remembers it by real path, size and
  * modification time, so a 5 GB model is hashed on its first run only. Any change of size or mtime rehashes.
  */
-import { randomBytes } from "node:crypto";
 import { readFileSync, realpathSync, statSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
+import { writeFileAtomic } from "../../core/atomic-write.js";
 import { hashFile } from "../../tasks/datasets.js";
 
 interface Entry {
@@ -38,9 +37,6 @@ export async function modelSha256(path: string, cacheDir: string, known?: string
   const sha256 = known ?? (await hashFile(real)).sha256;
   // Re-read before writing: another process may have added entries meanwhile. Last writer wins per entry.
   const entries = { ...readCache(file), [real]: { size, mtimeMs, sha256 } };
-  await mkdir(dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  await writeFile(temp, `${JSON.stringify(entries, null, 1)}\n`);
-  await rename(temp, file);
+  await writeFileAtomic(file, `${JSON.stringify(entries, null, 1)}\n`);
   return sha256;
 }
