@@ -74,8 +74,8 @@ export type Fault =
    * stops only when the client disconnects), `eventBytes` per streamed event (default 16, about a word per event as
    * real servers send them), or one JSON document when the request does not stream or `json` is set (a server that
    * ignores `stream: true`). `field: "reasoning"` sends it as reasoning (`reasoning_content` / `thinking`), with no
-   * answer text. A flood sent whole ends with finish "stop". The text is `floodText`; `stats.floodBytes` counts what
-   * reached the socket.
+   * answer text; `status` sends it as the message of an error body with that HTTP status. A flood sent whole ends
+   * with finish "stop". The text is `floodText`; `stats.floodBytes` counts what reached the socket.
    */
   | {
       fault: "flood";
@@ -83,6 +83,7 @@ export type Fault =
       eventBytes?: number;
       json?: boolean;
       field?: "content" | "reasoning";
+      status?: number;
     };
 
 export type RespondResult = string | Reply | Fault;

@@ -216,6 +216,16 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     if (isFault(answer) && answer.fault === "flood") {
       const field = answer.field === "reasoning" ? "thinking" : "content";
       const bytes = answer.bytes === undefined ? {} : { bytes: answer.bytes };
+      if (answer.status !== undefined) {
+        res.writeHead(answer.status, { "content-type": "application/json; charset=utf-8" });
+        const whole = await writeFlood(exchange, core.stats, {
+          ...bytes,
+          eventBytes: Number.POSITIVE_INFINITY,
+          ...aroundEmptyField(JSON.stringify({ error: "" }), "error"),
+        });
+        if (whole) res.end();
+        return;
+      }
       if (!stream || answer.json) {
         res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
         const document = {

@@ -138,6 +138,17 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     }
     if (isFault(answer) && answer.fault === "flood") {
       const field = answer.field === "reasoning" ? "reasoning_content" : "content";
+      if (answer.status !== undefined) {
+        res.writeHead(answer.status, { "content-type": "application/json; charset=utf-8" });
+        const error = { error: { code: answer.status, message: "", type: "server_error" } };
+        const whole = await writeFlood(exchange, core.stats, {
+          ...(answer.bytes === undefined ? {} : { bytes: answer.bytes }),
+          eventBytes: Number.POSITIVE_INFINITY,
+          ...aroundEmptyField(JSON.stringify(error), "message"),
+        });
+        if (whole) res.end();
+        return;
+      }
       if (!ctx.stream || answer.json) {
         res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
         const document = {

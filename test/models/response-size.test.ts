@@ -4,6 +4,9 @@
  * reports a token-limit stop. Through the CLI: one request per item (no retry), stored cut, counted as cut-off
  * answers. Every assertion counts bytes, events and requests; none measures time.
  */
+import { once } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
@@ -27,7 +30,7 @@ import {
 import { runArgs, runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
 import { readReport, writeBenchmark } from "../reliability/harness.js";
-import { request } from "./helpers.js";
+import { failure, request } from "./helpers.js";
 
 const MB = 1024 * 1024;
 const MAX_TOKENS = 256;
@@ -203,5 +206,56 @@ describe.each(Object.keys(dialects) as Dialect[])("through the CLI (%s)", (diale
     // Upper-case letters: answers that hit the token limit (the flood's "the answer is 42" reads as a wrong answer).
     for (const persona of section.personas) expect(persona.outcomes).toMatch(/^[CWN]$/);
     expect(section.personas.every((p) => p.truncated === 1)).toBe(true);
+  });
+});
+
+describe("other bodies a server can make endless", () => {
+  test.each(Object.keys(dialects) as Dialect[])(
+    "%s: an endless error body is read up to 64 KiB: the server sees the client leave",
+    async (dialect) => {
+      const { fake, adapter } = await dialects[dialect](() => ({ fault: "flood", status: 500 }));
+      try {
+        const error = await failure(adapter.complete(request({ timeouts: PATIENT })), "server");
+        expect(error.message).toMatch(/HTTP 500 .*So the answer is 42/);
+        await fake.waitFor((s) => s.inFlight === 0);
+        expect(fake.stats.disconnects).toBe(1);
+        expect(fake.stats.floodBytes).toBeLessThan(IN_FLIGHT_SLACK);
+      } finally {
+        await adapter.close?.();
+        await fake.close();
+      }
+    },
+  );
+
+  test("an identity probe's answer past 16 MiB fails as a protocol error instead of filling memory", async () => {
+    let written = 0;
+    const server = createServer((req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"object":"list","data":[');
+      const more = (): void => {
+        while (!res.destroyed) {
+          written += 64 * 1024;
+          if (!res.write(`"${"m".repeat(64 * 1024 - 3)}",`)) {
+            res.once("drain", more);
+            return;
+          }
+        }
+      };
+      more();
+      req.on("close", () => res.destroy());
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const { port } = server.address() as AddressInfo;
+    const adapter = createAdapter(`openai:m@http://127.0.0.1:${port}/v1`, {});
+    try {
+      const error = await failure(adapter.identify(), "protocol");
+      expect(error.message).toMatch(/larger than 16777216 bytes/);
+      expect(written).toBeLessThan(16 * MB + IN_FLIGHT_SLACK);
+    } finally {
+      await adapter.close?.();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
