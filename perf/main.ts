@@ -12,6 +12,7 @@ import { runGradingPerf } from "./grading.js";
 import { runHarnessPerf } from "./harness.js";
 import { runAutoPerf } from "./auto.js";
 import { runMemoryPerf, runPersonaGymMemoryPerf } from "./memory.js";
+import { runOversizePerf } from "./oversize.js";
 import { runCachedPerf, runStartupPerf } from "./startup.js";
 import { runThroughputPerf } from "./throughput.js";
 import { runViewerPerf } from "./viewer.js";
@@ -28,7 +29,7 @@ const { values } = parseArgs({
     samples: { type: "string" },
   },
 });
-const sections = values.only?.split(",") ?? ["grading", "harness", "viewer", "startup", "throughput", "cached", "auto", "memory", "personagym"];
+const sections = values.only?.split(",") ?? ["grading", "harness", "viewer", "startup", "throughput", "cached", "auto", "memory", "personagym", "oversize"];
 const stamp = new Date().toISOString().replace(/[:.]/g, "-");
 const outDir = resolve(repoRoot, "reports/perf");
 mkdirSync(outDir, { recursive: true });
@@ -81,6 +82,11 @@ if (sections.includes("memory")) {
 if (sections.includes("personagym")) {
   const result = await runPersonaGymMemoryPerf({ repoRoot, dataDir });
   figures.personagym = result.figures;
+  print(result.lines);
+}
+if (sections.includes("oversize")) {
+  const result = await runOversizePerf({ repoRoot, dataDir });
+  figures.oversize = result.figures;
   print(result.lines);
 }
 

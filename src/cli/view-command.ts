@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { isIPv6 } from "node:net";
 import { resolve } from "node:path";
 import { terminalText } from "../core/untrusted-text.js";
 import { loadResults } from "../results/load.js";
@@ -24,6 +25,10 @@ Options:
   --port <n>       port to listen on (default ${DEFAULT_VIEW_PORT}, or a free one when it is taken; 0 = any free port)
   --host <addr>    interface to listen on (default 127.0.0.1). Any other address makes every transcript
                    visible to the network.
+  --allow-host <name>
+                   a host name the page may be reached by besides localhost and the --host address, e.g.
+                   box.lan when --host 0.0.0.0 (repeatable; exact names, no port, no pattern). Requests
+                   naming any other host are refused (403), which stops DNS rebinding.
   --open           open the page in the browser (default when a desktop is available)
   --no-open        do not open a browser
 `;
@@ -34,6 +39,7 @@ export async function viewCommand(argv: string[], io: CliIo): Promise<ExitCode> 
     reports: { type: "string" },
     port: { type: "string" },
     host: { type: "string" },
+    "allow-host": { type: "string", multiple: true },
     open: { type: "boolean" },
     "no-open": { type: "boolean" },
     help: { type: "boolean", short: "h" },
@@ -48,6 +54,7 @@ export async function viewCommand(argv: string[], io: CliIo): Promise<ExitCode> 
       EXIT.badInput,
     );
   }
+  const allowedHosts = (values["allow-host"] ?? []).map(hostNameOption);
   const storePath = resolve(io.cwd, values.store ?? ".persona-bench/store.sqlite");
   if (!existsSync(storePath)) {
     throw new CliError(
@@ -67,7 +74,7 @@ export async function viewCommand(argv: string[], io: CliIo): Promise<ExitCode> 
   const data = new ViewerData(storePath, reportsDir, loadResults);
   let server: ViewerServer;
   try {
-    server = await listen(data, host, port);
+    server = await listen({ data, host, allowedHosts }, port);
   } catch (error) {
     data.close();
     throw new CliError(`view: cannot listen on ${host}: ${(error as Error).message}`, EXIT.badInput);
@@ -75,6 +82,7 @@ export async function viewCommand(argv: string[], io: CliIo): Promise<ExitCode> 
   io.stdout.write(
     `persona-bench view: ${terminalText(server.url)}  (store ${terminalText(storePath)}, read-only; Ctrl-C to stop)\n`,
   );
+  for (const name of allowedHosts) io.stdout.write(`  also as http://${terminalText(name)}:${server.port}/\n`);
   const open = values["no-open"] ? false : (values.open ?? desktopAvailable(io));
   if (open) openBrowser(server.url);
   await new Promise<void>((done) => {
@@ -89,14 +97,31 @@ export async function viewCommand(argv: string[], io: CliIo): Promise<ExitCode> 
   return EXIT.success;
 }
 
-async function listen(data: ViewerData, host: string, port: number | undefined): Promise<ViewerServer> {
-  if (port !== undefined) return startViewerServer({ data, host, port });
+async function listen(
+  options: { data: ViewerData; host: string; allowedHosts: string[] },
+  port: number | undefined,
+): Promise<ViewerServer> {
+  if (port !== undefined) return startViewerServer({ ...options, port });
   try {
-    return await startViewerServer({ data, host, port: DEFAULT_VIEW_PORT });
+    return await startViewerServer({ ...options, port: DEFAULT_VIEW_PORT });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
-    return startViewerServer({ data, host, port: 0 });
+    return startViewerServer({ ...options, port: 0 });
   }
+}
+
+const DNS_NAME =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+/** An --allow-host value: a host name or IP address as a Host header names it (IPv6 in brackets), lower-cased. */
+function hostNameOption(raw: string): string {
+  const name = raw.trim().toLowerCase();
+  const ipv6 = /^\[(.*)\]$/.exec(name);
+  if (ipv6 ? isIPv6(ipv6[1]!) : DNS_NAME.test(name)) return name;
+  throw new CliError(
+    `--allow-host: ${JSON.stringify(raw)} is not a host name (give the name alone, without scheme, port or pattern, e.g. box.lan; an IPv6 address in brackets)`,
+    EXIT.badInput,
+  );
 }
 
 function desktopAvailable(io: CliIo): boolean {

@@ -83,12 +83,23 @@ function headerView(raw: IncomingHttpHeaders): HeaderView & Headers {
 export interface StreamedResponse {
   status: number;
   contentType: string;
-  /** Every chunk re-arms the idle deadline. Read it to the end or let `finish()` discard the rest. */
+  /**
+   * Every chunk re-arms the idle deadline. Read it to the end or let `finish()` discard the rest. Ends early, after
+   * exactly `maxBodyBytes` bytes, when the body is longer.
+   */
   chunks(): AsyncIterable<Uint8Array>;
+  /** The body as text, up to `maxBodyBytes` (a character cut at the bound is dropped). */
   text(): Promise<string>;
   /** The server has sent the whole body (some of it may still be unread). */
   ended(): boolean;
+  /** The body went past `maxBodyBytes`: only that much was read, and the rest was abandoned (the socket closed). */
+  cut(): boolean;
 }
+
+/** What we read of an error response: its message is in the first few hundred bytes. */
+const ERROR_BODY_BYTES = 64 * 1024;
+/** What we read of an identity probe's answer (a model list, server properties): far more than any real one. */
+const PROBE_BODY_BYTES = 16 * 1024 * 1024;
 
 /** The reason an attempt's own controller aborts with once the attempt is over (no DOMException per request). */
 const FINISHED = new Error("attempt finished");
@@ -97,6 +108,8 @@ export interface AttemptInit {
   method?: "GET" | "POST";
   headers?: Record<string, string>;
   body?: string;
+  /** `send` only: read at most this many bytes of a 2xx body (see response-limit.ts); unbounded by default. */
+  maxBodyBytes?: number;
 }
 
 /**
@@ -170,7 +183,7 @@ export class Attempt {
     if (!response.ok) {
       let text: string;
       try {
-        text = await response.text();
+        text = await readPrefix(response.body as AsyncIterable<Uint8Array> | null, ERROR_BODY_BYTES);
       } catch (err) {
         throw this.error(err);
       }
@@ -182,7 +195,8 @@ export class Attempt {
         text,
       );
     }
-    const body = response.body === null ? null : this.observe(response.body as ReadableStream<Uint8Array>);
+    const body =
+      response.body === null ? null : this.observe(response.body as ReadableStream<Uint8Array>, url);
     return new Response(body, { status: response.status, headers: response.headers as unknown as Headers });
   }
 
@@ -218,43 +232,60 @@ export class Attempt {
           ? requestId
           : ((v) => (Array.isArray(v) ? v.join(", ") : (v ?? null)))(headers[name.toLowerCase()]),
     };
-    const readAll = async (): Promise<string> => {
-      const parts: Buffer[] = [];
-      for await (const chunk of body) parts.push(chunk as Buffer);
-      this.openBody = undefined;
-      return Buffer.concat(parts).toString("utf8");
-    };
     if (statusCode < 200 || statusCode >= 300) {
       let text: string;
       try {
-        text = await readAll();
+        text = await readPrefix(body, ERROR_BODY_BYTES);
       } catch (err) {
         throw this.error(err);
       }
       throw httpError(this.options.errors, url, statusCode, headerView(headers), text);
     }
     const idle = () => this.clock.activity();
+    const maxBytes = init.maxBodyBytes ?? Number.POSITIVE_INFINITY;
+    let read = 0;
+    let cut = false;
+    /** Closes the connection on a body cut at its bound, so the server sees the disconnect and stops. */
+    const abandon = () => {
+      cut = true;
+      body.destroy();
+      this.openBody = undefined;
+    };
     const release = () => {
       this.openBody = undefined;
     };
+    async function* bounded(): AsyncGenerator<Uint8Array> {
+      for await (const chunk of body) {
+        idle();
+        const bytes = chunk as Uint8Array;
+        if (read + bytes.length > maxBytes) {
+          const room = maxBytes - read;
+          read = maxBytes;
+          abandon();
+          if (room > 0) yield bytes.subarray(0, room);
+          return;
+        }
+        read += bytes.length;
+        yield bytes;
+      }
+      release();
+    }
     return {
       status: statusCode,
       contentType,
-      async *chunks() {
-        for await (const chunk of body) {
-          idle();
-          yield chunk as Uint8Array;
-        }
-        release();
-      },
+      chunks: bounded,
       text: async () => {
-        const text = await readAll();
-        idle();
-        return text;
+        const decoder = new TextDecoder();
+        const parts: string[] = [];
+        for await (const chunk of bounded()) parts.push(decoder.decode(chunk, { stream: true }));
+        // A character cut at the bound stays out (no flush); a complete body ends cleanly.
+        if (!cut) parts.push(decoder.decode());
+        return parts.join("");
       },
       ended: () =>
         body.readableEnded ||
         (body as unknown as { _readableState?: { ended?: boolean } })._readableState?.ended === true,
+      cut: () => cut,
     };
   }
 
@@ -289,8 +320,10 @@ export class Attempt {
     if (!this.controller.signal.aborted) this.controller.abort(FINISHED);
   }
 
-  private observe(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  /** A probe's body: every chunk re-arms the idle deadline; past PROBE_BODY_BYTES it fails as a protocol error. */
+  private observe(body: ReadableStream<Uint8Array>, url: string): ReadableStream<Uint8Array> {
     const reader = body.getReader();
+    let read = 0;
     return new ReadableStream<Uint8Array>(
       {
         pull: async (controller) => {
@@ -300,6 +333,17 @@ export class Attempt {
             return;
           }
           this.clock.activity();
+          read += value.length;
+          if (read > PROBE_BODY_BYTES) {
+            const error = makeError(
+              this.options.errors,
+              "protocol",
+              `protocol: the answer from ${url} is larger than ${PROBE_BODY_BYTES} bytes`,
+            );
+            await reader.cancel(error).catch(() => undefined);
+            controller.error(error);
+            return;
+          }
           controller.enqueue(value);
         },
         cancel: (reason) => reader.cancel(reason),
@@ -327,4 +371,20 @@ export class Attempt {
     this.clock.stop();
     this.controller.abort(reason);
   }
+}
+
+/** The first `maxBytes` of a body as text (an error message); the rest is not read, and the body is closed. */
+async function readPrefix(body: AsyncIterable<Uint8Array> | null, maxBytes: number): Promise<string> {
+  if (body === null) return "";
+  const decoder = new TextDecoder();
+  let text = "";
+  let read = 0;
+  for await (const chunk of body) {
+    const room = maxBytes - read;
+    text += decoder.decode(chunk.length > room ? chunk.subarray(0, room) : chunk, { stream: true });
+    read += chunk.length;
+    // Leaving the loop destroys the body (a Node stream, or a web stream cancelled by its iterator).
+    if (read >= maxBytes) break;
+  }
+  return text;
 }

@@ -8,6 +8,8 @@ import { Ollama } from "ollama";
 import { type ErrorContext, makeError, oneLine, payloadError } from "./errors.js";
 import { AgentPool, Attempt, type AttemptInit, PROBE_TIMEOUTS } from "./http.js";
 import { asNumber, asRecord, asString, compact, isRecord, type JsonRecord } from "./json.js";
+import { parseJsonPrefix } from "./json-prefix.js";
+import { AnswerText, responseLimits, SIZE_LIMIT_REASON } from "./response-limit.js";
 import type {
   CompletionRequest,
   CompletionResponse,
@@ -72,8 +74,11 @@ export class OllamaAdapter implements ModelAdapter {
       errors: this.errors,
     });
     const url = `${this.options.endpoint}/api/chat`;
-    let text = "";
+    const limits = responseLimits(sampling.maxTokens);
+    const answer = new AnswerText(limits.answerBytes);
     let final: JsonRecord | undefined;
+    // Cut at a size bound (response-limit.ts): a token-limit stop, never an error.
+    let cut = false;
     // The generation path speaks NDJSON itself over undici's request() (the ollama client adds WHATWG fetch, web
     // streams and a Response per request, and skips malformed lines with a console warning). Strict: a malformed
     // line, an error line or a missing done:true fails the stream; text before the failure is kept as partial.
@@ -96,7 +101,7 @@ export class OllamaAdapter implements ModelAdapter {
       const message = asRecord(record.message);
       const content = asString(message?.content) ?? "";
       if (content !== "" || asString(message?.thinking) || record.done === true) attempt.tokenArrived();
-      text += content;
+      answer.append(content);
       if (record.done === true) final = record;
     };
     try {
@@ -117,6 +122,7 @@ export class OllamaAdapter implements ModelAdapter {
             stop: sampling.stop,
           },
         }),
+        maxBodyBytes: limits.bodyBytes,
       });
       const decoder = new TextDecoder("utf-8", { fatal: true });
       // The kept buffer never holds a line end, so only new input is scanned (a long line costs linear time).
@@ -134,26 +140,37 @@ export class OllamaAdapter implements ModelAdapter {
       };
       for await (const chunk of response.chunks()) {
         feed(decoder.decode(chunk, { stream: true }));
+        if (answer.cut) break;
         if (final !== undefined && response.ended()) continue;
         if (final !== undefined) break;
       }
-      feed(decoder.decode());
-      if (final === undefined) line(buffer);
+      if (final === undefined && !answer.cut && response.cut()) {
+        // The bound fell inside a line (one huge line, or a body that is one JSON document): what arrived of it is
+        // a JSON prefix, read for the answer's text as far as it went.
+        answer.append(asString(asRecord(asRecord(parseJsonPrefix(buffer))?.message)?.content) ?? "");
+        cut = true;
+      } else if (!answer.cut) {
+        feed(decoder.decode());
+        if (final === undefined) line(buffer);
+      }
+      cut ||= answer.cut;
     } catch (err) {
-      throw attempt.error(err, text);
+      throw attempt.error(err, answer.text);
     } finally {
       attempt.finish();
     }
+    if (cut) return this.sizeLimited(answer.text, attempt);
     if (final === undefined) {
       throw makeError(
         this.errors,
         "protocol",
         `protocol: stream from ${url} ended without a done:true line`,
         {
-          partialText: text,
+          partialText: answer.text,
         },
       );
     }
+    const text = answer.text;
     const rawFinishReason = asString(final.done_reason);
     const server = compact({
       loadMs: nsToMs(final.load_duration),
@@ -179,6 +196,18 @@ export class OllamaAdapter implements ModelAdapter {
         model: asString(final.model),
         requestIdHeader: attempt.responseHeaders?.get("x-request-id") ?? undefined,
       }),
+    };
+  }
+
+  /** An answer cut at its size bound: a token-limit stop, without the counts and timings of the missing last line. */
+  private sizeLimited(text: string, attempt: Attempt): CompletionResponse {
+    return {
+      text,
+      finishReason: "length",
+      rawFinishReason: SIZE_LIMIT_REASON,
+      usage: {},
+      timing: { startedAt: attempt.startedAt, ttftMs: attempt.ttftMs, totalMs: attempt.elapsedMs },
+      served: compact({ requestIdHeader: attempt.responseHeaders?.get("x-request-id") ?? undefined }),
     };
   }
 

@@ -6,6 +6,8 @@
 import { type ErrorContext, makeError, oneLine, payloadError } from "./errors.js";
 import { AgentPool, Attempt, PROBE_TIMEOUTS, type StreamedResponse } from "./http.js";
 import { asNumber, asRecord, asString, compact, type JsonRecord } from "./json.js";
+import { parseJsonPrefix } from "./json-prefix.js";
+import { AnswerText, responseLimits, SIZE_LIMIT_REASON } from "./response-limit.js";
 import { type SseEvent, SseParser } from "./sse.js";
 import type {
   CompletionRequest,
@@ -34,12 +36,21 @@ const FINISH_REASONS: Record<string, FinishReason> = {
 
 /** What a stream or JSON body has told us so far. */
 class Accumulator {
-  text = "";
+  /** The answer, cut at its size bound. */
+  readonly answer: AnswerText;
   rawFinishReason: string | undefined;
   model: string | undefined;
   fingerprint: string | undefined;
   usage: Usage = {};
   server: { promptMs?: number; genMs?: number } | undefined;
+
+  constructor(answerBytes: number) {
+    this.answer = new AnswerText(answerBytes);
+  }
+
+  get text(): string {
+    return this.answer.text;
+  }
 
   /** Reads one chunk (`delta`) or full response (`message`); returns whether it carried generated output. */
   add(body: JsonRecord, field: "delta" | "message"): boolean {
@@ -61,7 +72,7 @@ class Accumulator {
     if (choice === undefined) return false;
     const part = asRecord(choice[field]) ?? {};
     const content = asString(part.content) ?? "";
-    this.text += content;
+    this.answer.append(content);
     const finish = asString(choice.finish_reason);
     if (finish !== undefined) this.rawFinishReason = finish;
     const reasoning = asString(part.reasoning_content) ?? asString(part.reasoning) ?? "";
@@ -103,7 +114,10 @@ export class OpenAIAdapter implements ModelAdapter {
       errors: this.#errors,
     });
     const url = `${this.options.endpoint}/chat/completions`;
-    const acc = new Accumulator();
+    const limits = responseLimits(sampling.maxTokens);
+    const acc = new Accumulator(limits.answerBytes);
+    // Cut at a size bound (response-limit.ts): a token-limit stop, never an error.
+    let cut: boolean;
     try {
       const response = await attempt.send(url, {
         method: "POST",
@@ -120,15 +134,17 @@ export class OpenAIAdapter implements ModelAdapter {
           seed: sampling.seed,
           stop: sampling.stop,
         }),
+        maxBodyBytes: limits.bodyBytes,
       });
-      if (response.contentType.includes("application/json")) await this.readJson(response, attempt, acc, url);
-      else await this.readStream(response, attempt, acc, url);
+      cut = response.contentType.includes("application/json")
+        ? await this.readJson(response, attempt, acc, url)
+        : await this.readStream(response, attempt, acc, url);
     } catch (err) {
       throw attempt.error(err, acc.text);
     } finally {
       attempt.finish();
     }
-    if (acc.rawFinishReason === "error") {
+    if (!cut && acc.rawFinishReason === "error") {
       throw makeError(
         this.#errors,
         "server",
@@ -138,12 +154,16 @@ export class OpenAIAdapter implements ModelAdapter {
         },
       );
     }
-    const finishReason =
-      acc.rawFinishReason === undefined ? "other" : (FINISH_REASONS[acc.rawFinishReason] ?? "other");
+    const rawFinishReason = cut ? SIZE_LIMIT_REASON : acc.rawFinishReason;
+    const finishReason = cut
+      ? "length"
+      : acc.rawFinishReason === undefined
+        ? "other"
+        : (FINISH_REASONS[acc.rawFinishReason] ?? "other");
     return {
       text: acc.text,
       finishReason,
-      ...(acc.rawFinishReason === undefined ? {} : { rawFinishReason: acc.rawFinishReason }),
+      ...(rawFinishReason === undefined ? {} : { rawFinishReason }),
       usage: acc.usage,
       timing: {
         startedAt: attempt.startedAt,
@@ -238,15 +258,23 @@ export class OpenAIAdapter implements ModelAdapter {
     }
   }
 
-  /** The server ignored `stream: true` and answered with one JSON document. */
+  /**
+   * The server ignored `stream: true` and answered with one JSON document. Returns whether it was cut at its size
+   * bound: then the part that arrived is read as a JSON prefix, keeping the answer's text as far as it went.
+   */
   private async readJson(
     response: StreamedResponse,
     attempt: Attempt,
     acc: Accumulator,
     url: string,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const text = await response.text();
     attempt.tokenArrived();
+    if (response.cut()) {
+      const record = asRecord(parseJsonPrefix(text));
+      if (record) acc.add(record, "message");
+      return true;
+    }
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -270,14 +298,16 @@ export class OpenAIAdapter implements ModelAdapter {
       );
     }
     acc.add(record, "message");
+    return acc.answer.cut;
   }
 
+  /** Reads the SSE stream; returns whether it was cut at a size bound (the answer's or the body's). */
   private async readStream(
     response: StreamedResponse,
     attempt: Attempt,
     acc: Accumulator,
     url: string,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const parser = new SseParser();
     let terminated = false;
     // After [DONE] the rest of a body the server has already finished is read out, so the connection goes back to
@@ -289,9 +319,16 @@ export class OpenAIAdapter implements ModelAdapter {
             terminated = true;
             break;
           }
+          if (acc.answer.cut) return true;
         }
       }
       if (terminated && !response.ended()) break;
+    }
+    if (!terminated && response.cut()) {
+      // The bound fell inside an event (one huge chunk, or a flood of events): what arrived of it is a JSON prefix.
+      const record = asRecord(parseJsonPrefix(parser.cutData() ?? ""));
+      if (record) acc.add(record, "delta");
+      return true;
     }
     if (!terminated) {
       for (const event of parser.end()) {
@@ -301,6 +338,7 @@ export class OpenAIAdapter implements ModelAdapter {
         }
       }
     }
+    if (acc.answer.cut) return true;
     if (!terminated && acc.rawFinishReason === undefined) {
       throw makeError(
         this.#errors,
@@ -309,6 +347,7 @@ export class OpenAIAdapter implements ModelAdapter {
         { partialText: acc.text },
       );
     }
+    return false;
   }
 
   /** Applies one SSE event; returns true at `[DONE]`. Throws for error events in every dialect. */

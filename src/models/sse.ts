@@ -34,6 +34,21 @@ export class SseParser {
     return last ? [...events, last] : events;
   }
 
+  /**
+   * For a body cut at its size bound (no more bytes will come): the data of the event being read when it was cut,
+   * its last `data:` line as far as it arrived, or undefined when the cut fell between events. Not dispatched:
+   * the data is a prefix, for a reader that can make sense of one.
+   */
+  cutData(): string | undefined {
+    const data = [...this.data];
+    const colon = this.buffer.indexOf(":");
+    if (colon !== -1 && this.buffer.slice(0, colon) === "data") {
+      const value = this.buffer.slice(colon + 1);
+      data.push(value.startsWith(" ") ? value.slice(1) : value);
+    }
+    return data.length > 0 ? data.join("\n") : undefined;
+  }
+
   private consume(text: string, final: boolean): SseEvent[] {
     let input = text;
     if (this.skipLeadingLf && input.startsWith("\n")) input = input.slice(1);

@@ -3,8 +3,10 @@ import { join } from "node:path";
 import type Database from "better-sqlite3";
 import type { Results } from "../results/types.js";
 import { parseVerdict } from "../scoring/judge/verdict.js";
-import { MATH_SCORER, type MathVerdict } from "../scoring/math500.js";
-import { type GenerationRow as GenerationDbRow, openStoreReadOnly } from "../store/store.js";
+import { MATH_SCORER } from "../scoring/math500.js";
+import { openStoreReadOnly } from "../store/store.js";
+import { type PartOf, PREVIEW_PART_BYTES, partColumns, partFromWindow, withoutText } from "./text-parts.js";
+import { parseJson, readTranscript, type Transcript } from "./transcript.js";
 import {
   buildVerdictIndex,
   type IndexQuery,
@@ -75,32 +77,6 @@ export const EXTRACTION_PATHS = ["boxed", "fbox", "answer_phrase", "truncated_bo
 /** Counting stops here so a filter over a million rows still answers at once; the page says "more than". */
 export const COUNT_CAP = 1_000;
 export const PAGE_SIZE_MAX = 200;
-
-/** A generation read for one run, without the scorer-independent parts trimmed. */
-export interface Transcript {
-  key: string;
-  run: string;
-  members: MemberView[];
-  generation: null | {
-    modelKey: string;
-    messages: { role: string; content: string }[];
-    sampling: unknown;
-    text: string;
-    finishReason: string;
-    rawFinishReason: string | null;
-    usage: unknown;
-    timing: unknown;
-    served: unknown;
-    attempts: number;
-    createdAt: string;
-  };
-  verdict: Verdict;
-  math: (MathVerdict & { scorer: string }) | null;
-  failure: { kind: string; message: string; attempts: number; createdAt: string } | null;
-  /** PersonaGym: the judges' verdicts on this answer, and the score examples they saw. */
-  judges: { stage: string; key: string; text: string; score: number | null; prompt: string | null }[];
-  examples: { key: string; text: string } | null;
-}
 
 export interface RunSummary {
   runId: string;
@@ -504,126 +480,19 @@ export class ViewerData {
     return { where: clauses.join(" AND "), params };
   }
 
-  /** One generation as the run used it: the request, the answer, its verdict, and for PersonaGym its judgements. */
-  transcript(runId: string, key: string): Transcript | undefined {
+  /** One generation as the run used it (its response: part `part`); undefined when the run does not use it. */
+  transcript(runId: string, key: string, part = 0): Transcript | undefined {
     if (!this.hasMembers) return undefined;
-    const members =
-      // Task by task, so the lookup uses the primary key (run_id, task_id, key).
-      this.distinct(runId, "task_id")
-        .flatMap(
-          (task) =>
-            this.prepared("SELECT * FROM run_members WHERE run_id = ? AND task_id = ? AND key = ?").all(
-              runId,
-              task,
-              key,
-            ) as MemberRow[],
-        )
-        .map((m) => ({
-          taskId: m.task_id,
-          stage: m.stage,
-          personaId: m.persona_id ?? null,
-          itemId: m.item_id ?? null,
-          sample: m.sample ?? null,
-          group: m.item_group ?? null,
-        }));
-    if (members.length === 0) return undefined;
-    const g = this.prepared("SELECT * FROM generations WHERE key = ?").get(key) as
-      | GenerationDbRow
-      | undefined;
-    const score = this.prepared("SELECT value_json FROM scores WHERE key = ? AND scorer = ?").get(
+    return readTranscript(
+      {
+        prepared: (sql) => this.prepared(sql),
+        taskIds: (run) => this.distinct(run, "task_id"),
+        hasMemberFacts: this.hasMemberFacts,
+      },
+      runId,
       key,
-      MATH_SCORER,
-    ) as { value_json: string } | undefined;
-    const failure = this.prepared("SELECT * FROM failures WHERE run_id = ? AND key = ?").get(runId, key) as
-      | { kind: string; message: string; attempts: number; created_at: string }
-      | undefined;
-    const math = score ? { ...(parseJson(score.value_json) as MathVerdict), scorer: MATH_SCORER } : null;
-    const verdict: Verdict = !g
-      ? failure
-        ? "failed"
-        : "missing"
-      : !math
-        ? "ungraded"
-        : math.correct
-          ? "correct"
-          : math.found
-            ? "wrong"
-            : "none";
-    const request = g
-      ? (parseJson(g.request_json) as { messages?: { role: string; content: string }[]; sampling?: unknown })
-      : null;
-    const member = members[0]!;
-    const related = this.related(runId, member);
-    return {
-      key,
-      run: runId,
-      members,
-      generation: g
-        ? {
-            modelKey: g.model_key,
-            messages: request?.messages ?? [],
-            sampling: request?.sampling ?? null,
-            text: g.text,
-            finishReason: g.finish_reason,
-            rawFinishReason: g.raw_finish_reason,
-            usage: parseJson(g.usage_json),
-            timing: parseJson(g.timing_json),
-            served: parseJson(g.served_json),
-            attempts: g.attempts,
-            createdAt: g.created_at,
-          }
-        : null,
-      verdict,
-      math,
-      failure: failure
-        ? {
-            kind: failure.kind,
-            message: failure.message,
-            attempts: failure.attempts,
-            createdAt: failure.created_at,
-          }
-        : null,
-      ...related,
-    };
-  }
-
-  /** PersonaGym: the judgements of a subject answer and the score examples of its question. */
-  private related(
-    runId: string,
-    member: Transcript["members"][number],
-  ): Pick<Transcript, "judges" | "examples"> {
-    if (!this.hasMemberFacts || member.itemId === null || !/ subject$/.test(member.stage))
-      return { judges: [], examples: null };
-    const rows = this.prepared(
-      `SELECT m.stage, m.key, g.text, g.request_json FROM run_members m JOIN generations g ON g.key = m.key
-       WHERE m.run_id = ? AND m.task_id = ? AND m.item_id = ? AND (m.stage LIKE '% judge %' OR m.stage LIKE '% examples')
-       ORDER BY m.rowid`,
-    ).all(runId, member.taskId, member.itemId) as {
-      stage: string;
-      key: string;
-      text: string;
-      request_json: string;
-    }[];
-    const judges: Transcript["judges"] = [];
-    let examples: Transcript["examples"] = null;
-    for (const row of rows) {
-      if (/ examples$/.test(row.stage)) {
-        examples = { key: row.key, text: row.text };
-        continue;
-      }
-      const verdict = parseVerdict(row.text);
-      const request = parseJson(row.request_json) as {
-        messages?: { role: string; content: string }[];
-      } | null;
-      judges.push({
-        stage: row.stage,
-        key: row.key,
-        text: row.text,
-        score: "score" in verdict ? verdict.score : null,
-        prompt: request?.messages?.map((m) => m.content).join("\n\n") ?? null,
-      });
-    }
-    return { judges, examples };
+      part,
+    );
   }
 
   /** One item of a run under every persona (subject stage), for the side-by-side view. */
@@ -634,11 +503,13 @@ export class ViewerData {
           ${VERDICT_SQL} AS verdict, json_extract(s.value_json, '$.extracted') AS extracted,
           json_extract(s.value_json, '$.path') AS path, json_extract(s.value_json, '$.gold') AS gold,
           g.finish_reason, json_extract(g.usage_json, '$.completionTokens') AS completion_tokens,
-          json_extract(g.timing_json, '$.totalMs') AS latency_ms, g.text AS full_text, g.request_json
+          json_extract(g.timing_json, '$.totalMs') AS latency_ms, g.request_json,
+          ${partColumns("g.text", "text", PREVIEW_PART_BYTES)}
         ${FROM} WHERE m.run_id = @run AND m.task_id = @task AND m.item_id = @item AND ${SUBJECT_STAGE}
         ORDER BY m.rowid`,
     ).all({ run: runId, task: taskId, item: itemId, scorer: MATH_SCORER }) as (RawRow & {
-      full_text: string | null;
+      text_window: Buffer | null;
+      text_bytes: number | null;
       gold: string | null;
       request_json: string | null;
     })[];
@@ -646,9 +517,14 @@ export class ViewerData {
       const request = row.request_json
         ? (parseJson(row.request_json) as { messages?: { role: string; content: string }[] } | null)
         : null;
+      const part =
+        row.text_bytes === null
+          ? null
+          : partFromWindow(row.text_window, row.text_bytes, 0, PREVIEW_PART_BYTES);
       return {
         ...rowFromRaw({ ...row, preview: "" }),
-        text: row.full_text,
+        text: part === null ? null : part.text,
+        textPart: part === null ? null : withoutText(part),
         gold: row.gold,
         system: request?.messages?.find((m) => m.role === "system")?.content ?? null,
         user:
@@ -664,7 +540,9 @@ export class ViewerData {
 }
 
 export interface CompareEntry extends GenerationRow {
+  /** The response's first part (PREVIEW_PART_BYTES); the transcript has the rest. */
   text: string | null;
+  textPart: PartOf | null;
   gold: string | null;
   system: string | null;
   user: string | null;
@@ -705,14 +583,6 @@ function rowFromRaw(row: RawRow): GenerationRow {
   };
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
 function statSafe(file: string): { mtimeMs: number } {
   try {
     return { mtimeMs: statSync(file).mtimeMs };
@@ -730,16 +600,6 @@ interface RunRow {
   model_spec: string;
   model_json: string;
   harness_version: string;
-}
-
-interface MemberRow {
-  task_id: string;
-  stage: string;
-  key: string;
-  persona_id?: string | null;
-  item_id?: string | null;
-  sample?: number | null;
-  item_group?: string | null;
 }
 
 interface RawRow {

@@ -23,8 +23,11 @@ export const VIEWER_CSP =
   "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /** The run report is a self-contained page with inline styles and no script at all: it gets no script. */
-const REPORT_CSP =
+export const REPORT_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** One part of a transcript's response as plain text: readable (and saved, searched) without any script. */
+const TEXT_PATH = "/transcript.txt";
 
 /** Client-side routes: each serves the same shell; assets/app.js renders the page from the URL. */
 const PAGES = new Set(["/", "/runs", "/generations", "/transcript", "/compare"]);
@@ -41,7 +44,10 @@ export interface ViewerServerOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
-  /** Extra Host header names accepted besides localhost names and the listening host (e.g. a LAN name). */
+  /**
+   * Extra Host header names accepted besides localhost names and the listening host (e.g. a LAN name): exact names,
+   * compared without case, never as a suffix or pattern.
+   */
   allowedHosts?: readonly string[];
 }
 
@@ -62,21 +68,17 @@ export async function startViewerServer(options: ViewerServerOptions): Promise<V
   const reportCache = new Map<string, { results: unknown; html: string }>();
   let port = 0;
 
+  const names = new Set(
+    ["127.0.0.1", "localhost", "[::1]", host, ...(options.allowedHosts ?? [])].map((n) => n.toLowerCase()),
+  );
+  if (host.includes(":")) names.add(`[${host.toLowerCase()}]`);
+  /** The Host header names this server exactly (a whole name from the set, and our port if it names one). */
   const allowedHost = (header: string | undefined): boolean => {
     if (!header) return false;
     const match = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d+))?$/i.exec(header.trim());
     if (!match) return false;
-    const name = match[1]!.toLowerCase();
     if (match[2] !== undefined && Number(match[2]) !== port) return false;
-    const names = new Set([
-      "127.0.0.1",
-      "localhost",
-      "[::1]",
-      host.toLowerCase(),
-      ...(options.allowedHosts ?? []),
-    ]);
-    if (host.includes(":")) names.add(`[${host.toLowerCase()}]`);
-    return names.has(name);
+    return names.has(match[1]!.toLowerCase());
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -93,19 +95,29 @@ export async function startViewerServer(options: ViewerServerOptions): Promise<V
         "method not allowed: this viewer is read-only\n",
       );
     }
-    const url = new URL(request.url ?? "/", "http://viewer.invalid");
-    const path = url.pathname;
     const head = request.method === "HEAD";
+    let url: URL;
+    try {
+      url = new URL(request.url ?? "/", "http://viewer.invalid");
+    } catch {
+      return send(response, 400, "text/plain; charset=utf-8", "bad request: unreadable URL\n", head);
+    }
+    const path = url.pathname;
     if (PAGES.has(path)) return send(response, 200, "text/html; charset=utf-8", shellHtml(), head);
     const asset = assets.get(path);
     if (asset) return send(response, 200, ASSETS[path]!, asset, head);
+    if (path === TEXT_PATH) {
+      const [status, body] = responseText(options.data, url.searchParams);
+      return send(response, status, "text/plain; charset=utf-8", body, head);
+    }
     if (path.startsWith("/api/")) {
       const [status, body] = api(options.data, path, url.searchParams);
       return sendJson(response, status, body, head);
     }
     const report = /^\/report\/([^/]+)$/.exec(path);
     if (report) {
-      const runId = decodeURIComponent(report[1]!);
+      const runId = decodeSegment(report[1]!);
+      if (runId === undefined) return send(response, 400, "text/plain; charset=utf-8", BAD_ESCAPE, head);
       const results = options.data.results(runId);
       if (!results)
         return send(response, 404, "text/plain; charset=utf-8", "no results.json for this run\n", head);
@@ -154,7 +166,9 @@ function api(data: ViewerData, path: string, query: URLSearchParams): [number, u
     if (path === "/api/runs") return [200, { runs: data.runs(), schemaVersion: data.version }];
     const run = /^\/api\/runs\/([^/]+)$/.exec(path);
     if (run) {
-      const facets = data.facets(decodeURIComponent(run[1]!));
+      const runId = decodeSegment(run[1]!);
+      if (runId === undefined) throw new BadRequest(BAD_ESCAPE.trim());
+      const facets = data.facets(runId);
       return facets ? [200, facets] : [404, { error: "no such run" }];
     }
     if (path === "/api/generations") {
@@ -170,7 +184,8 @@ function api(data: ViewerData, path: string, query: URLSearchParams): [number, u
       return [200, page];
     }
     if (path === "/api/transcript") {
-      const transcript = data.transcript(required(query, "run"), required(query, "key"));
+      const part = intParam(query, "part", 0, Number.MAX_SAFE_INTEGER) ?? 0;
+      const transcript = data.transcript(required(query, "run"), required(query, "key"), part);
       return transcript ? [200, transcript] : [404, { error: "this run has no such generation" }];
     }
     if (path === "/api/compare") {
@@ -183,7 +198,31 @@ function api(data: ViewerData, path: string, query: URLSearchParams): [number, u
   }
 }
 
+/** Part `part` of a transcript's response as [status, plain text]. */
+function responseText(data: ViewerData, query: URLSearchParams): [number, string] {
+  try {
+    const part = intParam(query, "part", 0, Number.MAX_SAFE_INTEGER) ?? 0;
+    const transcript = data.transcript(required(query, "run"), required(query, "key"), part);
+    if (!transcript?.generation) return [404, "this run has no such generation\n"];
+    return [200, transcript.generation.text];
+  } catch (error) {
+    if (error instanceof BadRequest) return [400, `bad request: ${error.message}\n`];
+    throw error;
+  }
+}
+
 class BadRequest extends Error {}
+
+const BAD_ESCAPE = "bad request: malformed %-escape in the URL path\n";
+
+/** A path segment with its %-escapes decoded; undefined when one is malformed (`%zz`, a cut UTF-8 sequence). */
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
 
 function required(query: URLSearchParams, name: string): string {
   const value = query.get(name);

@@ -2,7 +2,11 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildSyntheticStore } from "../../perf/viewer-store.js";
+import { loadResults } from "../../src/results/load.js";
 import { EXAMPLES_SYSTEM_PROMPT } from "../../src/scoring/judge/index.js";
+import { ViewerData } from "../../src/viewer/data.js";
+import { startViewerServer } from "../../src/viewer/server.js";
 import { SimulatedModel } from "../e2e/simulated-model.js";
 import { type FakeOllama, type RespondContext, type RespondResult, startFakeOllama } from "../fakes/index.js";
 import { type CliRun, runArgs, runCli, startCli } from "../helpers/cli.js";
@@ -41,6 +45,12 @@ function respondWith(sim: SimulatedModel) {
     );
     return `${steps.join("\n")}\n${answer}\n${HOSTILE_RESPONSE}`;
   };
+}
+
+/** What the inline-script probe uses of the DOM (the tests compile without the DOM library). */
+interface InlineScriptDocument {
+  createElement(tag: "script"): { textContent: string };
+  body: { append(node: unknown): void };
 }
 
 /** The few browser globals the page functions use (the tests compile without the DOM library). */
@@ -284,9 +294,23 @@ describe.skipIf(!haveChromium && process.env.CI !== "true")(
 
     it("links each run to its report page with the run report's charts, and fits a phone", async () => {
       const { page, problems } = await open();
-      await page.goto(`${base}report/${encodeURIComponent(runId)}`);
+      const report = await page.goto(`${base}report/${encodeURIComponent(runId)}`);
       expect(await page.locator("figure.chart svg").count()).toBeGreaterThan(0);
       expect(await page.evaluate('document.querySelectorAll("script").length')).toBe(0);
+      // The page's own policy allows no script, inline or not (default-src 'none', no script-src).
+      expect(report!.headers()["content-security-policy"]).toBe(
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      );
+      // Model text that reached the page as markup would be an inline script: the browser refuses to run one.
+      const ran = await page.evaluate(() => {
+        const doc = (globalThis as unknown as { document: InlineScriptDocument }).document;
+        const script = doc.createElement("script");
+        script.textContent = "globalThis.__inline = 'ran'";
+        doc.body.append(script);
+        return (globalThis as unknown as { __inline?: string }).__inline;
+      });
+      expect(ran).toBeUndefined();
+      problems.splice(0, problems.length, ...problems.filter((p) => !/Content Security Policy/.test(p)));
       expect(problems).toEqual([]);
       await page.context().close();
 
@@ -302,6 +326,65 @@ describe.skipIf(!haveChromium && process.env.CI !== "true")(
       await shot(phone.page, "compare-390");
       expect(phone.problems).toEqual([]);
       await phone.page.context().close();
+    });
+    it("pages a 1 MB response: parts behind plain links, a short first part in the compare column", async () => {
+      const longDir = newTempDir();
+      const store = join(longDir, "store.sqlite");
+      buildSyntheticStore(store, [
+        {
+          runId: "long",
+          personas: ["none", "rambler"],
+          problems: 1,
+          samples: 1,
+          suffixFor: { rambler: " and so on, and so forth".repeat(45_000) },
+        },
+      ]);
+      const data = new ViewerData(store, join(longDir, "reports"), loadResults);
+      const server = await startViewerServer({ data, port: 0 });
+      const { page, problems, foreign } = await open();
+      const sizes: number[] = [];
+      page.on("response", async (r) => {
+        if (r.url().includes("/api/")) sizes.push((await r.body()).length);
+      });
+      try {
+        await page.goto(`${server.url}transcript?run=long&key=long-1-0-0`);
+        await page.waitForSelector("nav.parts");
+        expect(await page.locator("nav.parts").first().textContent()).toMatch(/Part 1 of 9 · 1\.0 MB in all/);
+        await page.locator("nav.parts a", { hasText: "Later →" }).first().click();
+        await page.waitForURL(/part=1/);
+        await shown(page);
+        expect(await page.locator("nav.parts").first().textContent()).toMatch(/Part 2 of 9/);
+        // A part opened afresh, and as plain text with no script at all.
+        const href = await page
+          .locator("nav.parts a", { hasText: "plain text" })
+          .first()
+          .getAttribute("href");
+        expect(href).toMatch(/^\/transcript\.txt\?.*part=1/);
+        const noScript = await browser.newContext({ javaScriptEnabled: false });
+        const plain = await noScript.newPage();
+        await plain.goto(`${server.url}${href!.slice(1)}`);
+        const text = (await plain.locator("body").textContent()) ?? "";
+        expect(text.length).toBeGreaterThan(100_000);
+        expect(text.length).toBeLessThan(140_000);
+        await noScript.close();
+
+        await page.goto(
+          `${server.url}compare?run=long&task=math500&item=test%2Falgebra%2F0.json&personas=rambler`,
+        );
+        await page.waitForSelector('.compare .column[data-persona="rambler"] .part-note');
+        const note = page.locator('.compare .column[data-persona="rambler"] .part-note');
+        expect(await note.textContent()).toMatch(/first 16\.0 KB of 1\.0 MB/);
+        expect(await note.locator("a").getAttribute("href")).toBe("/transcript?run=long&key=long-1-0-0");
+        // No answer sent to the page holds the whole response.
+        expect(Math.max(...sizes)).toBeLessThan(200_000);
+        expect(problems).toEqual([]);
+        expect(foreign.filter((u) => !u.startsWith(server.url))).toEqual([]);
+      } finally {
+        await page.context().close();
+        await server.close();
+        data.close();
+        removeTempDir(longDir);
+      }
     });
   },
 );

@@ -68,7 +68,23 @@ export type Fault =
   /** Holds the headers until `until` resolves (default: until the client disconnects), then replies normally. */
   | { fault: "delay-headers"; until?: Promise<unknown> }
   /** Streams `text`, then sends nothing until the client disconnects. */
-  | { fault: "stall"; text?: string };
+  | { fault: "stall"; text?: string }
+  /**
+   * An answer far beyond any max_tokens, never held whole in memory: `bytes` bytes of text (endless without it: it
+   * stops only when the client disconnects), `eventBytes` per streamed event (default 16, about a word per event as
+   * real servers send them), or one JSON document when the request does not stream or `json` is set (a server that
+   * ignores `stream: true`). `field: "reasoning"` sends it as reasoning (`reasoning_content` / `thinking`), with no
+   * answer text; `status` sends it as the message of an error body with that HTTP status. A flood sent whole ends
+   * with finish "stop". The text is `floodText`; `stats.floodBytes` counts what reached the socket.
+   */
+  | {
+      fault: "flood";
+      bytes?: number;
+      eventBytes?: number;
+      json?: boolean;
+      field?: "content" | "reasoning";
+      status?: number;
+    };
 
 export type RespondResult = string | Reply | Fault;
 export type RespondHook = (ctx: RespondContext) => RespondResult | Promise<RespondResult>;
@@ -99,6 +115,8 @@ export interface FakeStats {
   queued: number;
   /** Responses the client abandoned before the server finished them. */
   disconnects: number;
+  /** Bytes of `flood` responses handed to the socket (what a client that stops reading could not stop). */
+  floodBytes: number;
 }
 
 export interface CapturedRequest {
@@ -157,6 +175,7 @@ export class FakeCore {
     maxGenerating: 0,
     queued: 0,
     disconnects: 0,
+    floodBytes: 0,
   };
   readonly requests: CapturedRequest[] = [];
   private readonly changes = new EventEmitter();
@@ -367,6 +386,61 @@ export async function writeChunk(
     await flushWrite(res, Buffer.of(byte));
     await new Promise((resolve) => setImmediate(resolve));
   }
+}
+
+const FLOOD_PATTERN = "So the answer is 42, and 42 it is. ";
+/** Writes of a flood are at most this big, so a huge event never sits whole in the server's memory. */
+const FLOOD_WRITE_BYTES = 64 * 1024;
+
+/** `length` characters of the flood's text from `offset` on (ASCII, needs no JSON escape): a pattern repeated. */
+export function floodText(offset: number, length: number): string {
+  const start = offset % FLOOD_PATTERN.length;
+  return FLOOD_PATTERN.repeat(Math.ceil((start + length) / FLOOD_PATTERN.length) + 1).slice(
+    start,
+    start + length,
+  );
+}
+
+/** A JSON text split around the empty string value of `field`: what goes before the flood's text, and after it. */
+export function aroundEmptyField(json: string, field: string): { head: string; tail: string } {
+  const marker = `"${field}":""`;
+  const at = json.indexOf(marker);
+  if (at === -1) throw new Error(`fake server: no empty "${field}" in ${json}`);
+  const split = at + marker.length - 1;
+  return { head: json.slice(0, split), tail: json.slice(split) };
+}
+
+/**
+ * Sends a flood: events of `head + text + tail` holding `eventBytes` bytes of text each, until `bytes` bytes of text
+ * are out (never, without `bytes`) or the client disconnects. Each write is awaited, so the server holds little and
+ * notices the disconnect. Returns whether the whole flood was sent (the caller then ends the response normally).
+ */
+export async function writeFlood(
+  exchange: Exchange,
+  stats: FakeStats,
+  flood: { bytes?: number; eventBytes: number; head: string; tail: string },
+): Promise<boolean> {
+  let gone = false;
+  void exchange.closed.then(() => {
+    gone = true;
+  });
+  const write = async (data: string): Promise<void> => {
+    await Promise.race([flushWrite(exchange.res, data), exchange.closed]);
+    if (!gone) stats.floodBytes += Buffer.byteLength(data);
+  };
+  const total = flood.bytes ?? Number.POSITIVE_INFINITY;
+  let sent = 0;
+  while (sent < total && !gone) {
+    await write(flood.head);
+    const end = Math.min(total, sent + flood.eventBytes);
+    while (sent < end && !gone) {
+      const length = Math.min(FLOOD_WRITE_BYTES, end - sent);
+      await write(floodText(sent, length));
+      sent += length;
+    }
+    if (!gone) await write(flood.tail);
+  }
+  return !gone;
 }
 
 /** Sends an HTTP error: objects as JSON, strings as HTML when they look like it, else plain text. */

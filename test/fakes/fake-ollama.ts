@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import {
+  aroundEmptyField,
   asReplyOrFault,
   type Exchange,
   FakeCore,
@@ -24,6 +25,7 @@ import {
   sendNotImplemented,
   tokenize,
   writeChunk,
+  writeFlood,
 } from "./core.js";
 
 export interface FakeOllamaModel {
@@ -209,6 +211,44 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     if (isFault(answer) && answer.fault === "half-json") {
       res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
       res.end('{"model":"x","created_at":"2025-01-01T00:00:00Z","message":{"role":"assist');
+      return;
+    }
+    if (isFault(answer) && answer.fault === "flood") {
+      const field = answer.field === "reasoning" ? "thinking" : "content";
+      const bytes = answer.bytes === undefined ? {} : { bytes: answer.bytes };
+      if (answer.status !== undefined) {
+        res.writeHead(answer.status, { "content-type": "application/json; charset=utf-8" });
+        const whole = await writeFlood(exchange, core.stats, {
+          ...bytes,
+          eventBytes: Number.POSITIVE_INFINITY,
+          ...aroundEmptyField(JSON.stringify({ error: "" }), "error"),
+        });
+        if (whole) res.end();
+        return;
+      }
+      if (!stream || answer.json) {
+        res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+        const document = {
+          ...finalObject(modelName, ctx, "", 0, "stop"),
+          message: { role: "assistant", [field]: "" },
+        };
+        const around = aroundEmptyField(JSON.stringify(document), field);
+        const whole = await writeFlood(exchange, core.stats, {
+          ...bytes,
+          eventBytes: Number.POSITIVE_INFINITY,
+          ...around,
+        });
+        if (whole) res.end();
+        return;
+      }
+      res.writeHead(200, { "content-type": "application/x-ndjson" });
+      const around = aroundEmptyField(line(modelName, { [field]: "" }), field);
+      const whole = await writeFlood(exchange, core.stats, {
+        ...bytes,
+        eventBytes: answer.eventBytes ?? 16,
+        ...around,
+      });
+      if (whole) res.end(`${JSON.stringify(finalObject(modelName, ctx, "", 0, "stop"))}\n`);
       return;
     }
     if (!stream || (isFault(answer) && answer.fault === "ignore-stream")) {

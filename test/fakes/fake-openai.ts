@@ -6,6 +6,7 @@
  * every fault of core.ts.
  */
 import {
+  aroundEmptyField,
   asReplyOrFault,
   type Exchange,
   FakeCore,
@@ -25,6 +26,7 @@ import {
   sendNotImplemented,
   tokenize,
   writeChunk,
+  writeFlood,
 } from "./core.js";
 
 export interface FakeOpenAIOptions extends FakeOptions {
@@ -132,6 +134,52 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     if (isFault(answer) && answer.fault === "half-json") {
       res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
       res.end(`{"id":"${id}","object":"chat.completion","choices":[{"index":0,"mess`);
+      return;
+    }
+    if (isFault(answer) && answer.fault === "flood") {
+      const field = answer.field === "reasoning" ? "reasoning_content" : "content";
+      if (answer.status !== undefined) {
+        res.writeHead(answer.status, { "content-type": "application/json; charset=utf-8" });
+        const error = { error: { code: answer.status, message: "", type: "server_error" } };
+        const whole = await writeFlood(exchange, core.stats, {
+          ...(answer.bytes === undefined ? {} : { bytes: answer.bytes }),
+          eventBytes: Number.POSITIVE_INFINITY,
+          ...aroundEmptyField(JSON.stringify(error), "message"),
+        });
+        if (whole) res.end();
+        return;
+      }
+      if (!ctx.stream || answer.json) {
+        res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+        const document = {
+          ...base,
+          object: "chat.completion",
+          choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", [field]: "" } }],
+        };
+        const around = aroundEmptyField(JSON.stringify(document), field);
+        const whole = await writeFlood(exchange, core.stats, {
+          ...(answer.bytes === undefined ? {} : { bytes: answer.bytes }),
+          eventBytes: Number.POSITIVE_INFINITY,
+          ...around,
+        });
+        if (whole) res.end();
+        return;
+      }
+      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+      const event = {
+        ...base,
+        object: "chat.completion.chunk",
+        choices: [{ index: 0, delta: { [field]: "" }, finish_reason: null }],
+      };
+      const around = aroundEmptyField(`data: ${JSON.stringify(event)}\n\n`, field);
+      const whole = await writeFlood(exchange, core.stats, {
+        ...(answer.bytes === undefined ? {} : { bytes: answer.bytes }),
+        eventBytes: answer.eventBytes ?? 16,
+        ...around,
+      });
+      if (!whole) return;
+      const finish = { ...event, choices: [{ index: 0, delta: {}, finish_reason: "stop" }] };
+      res.end(`data: ${JSON.stringify(finish)}\n\ndata: [DONE]\n\n`);
       return;
     }
     if (!ctx.stream || (isFault(answer) && answer.fault === "ignore-stream")) {

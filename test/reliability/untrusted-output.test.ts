@@ -1,11 +1,12 @@
 /**
  * Guarantee 5: what the model server sends and what a user's catalog says is data, never markup or formulas.
- * Responses of 10 MB, with control characters, lone surrogates, HTML and script, spreadsheet formulas and text
+ * Responses as large as max_tokens allows, with control characters, lone surrogates, HTML and script, spreadsheet formulas and text
  * imitating our own delimiters (SSE, NDJSON, Markdown tables, CSV) leave the figures unchanged; error bodies with
  * the same payloads and persona texts with HTML and formula payloads reach the reports only escaped.
  */
 import { readFileSync } from "node:fs";
 import { afterEach, expect, it } from "vitest";
+import { responseLimits } from "../../src/models/response-limit.js";
 import type { Results } from "../../src/results/types.js";
 import { type FakeOpenAI, faults, type RespondContext, startFakeOpenAI } from "../fakes/index.js";
 import { runArgs, runCli } from "../helpers/cli.js";
@@ -17,7 +18,11 @@ import { type CatalogPersona, problemOf, readReport, simulatedModel, writeBenchm
 const LIMIT = 6;
 
 const PAYLOADS = {
-  huge: `${"Ω".repeat(5 * 1024 * 1024)}`,
+  /**
+   * The longest answer the benchmark's max_tokens (512) keeps, less 4 KiB for the answer after it: longer ones are
+   * cut at the bound (src/models/response-limit.ts; a 50 MB answer is tested in test/models/response-size.test.ts).
+   */
+  huge: "Ω".repeat((responseLimits(512).answerBytes - 4096) / 2),
   control: "\u0000\u0001\u0007\b\u000b\f\u001b[2J\u001b]0;owned\u0007\u007f\u009b31m tail",
   surrogates: "lone \ud800 high, lone \udfff low, reversed \udc00\ud800 pair",
   html: `<script>alert("x")</script><img src=x onerror=alert(1)><a href="javascript:alert(2)">click</a>`,
@@ -83,7 +88,7 @@ it("hostile responses, error bodies and persona texts leave the figures intact a
   expect(reference.code).toBe(0);
   const expected = (JSON.parse(reference.stdout) as Results).tasks;
 
-  // One response of 10 MB (the first request); the other payloads take turns on the rest.
+  // One response at the size bound (the first request); the other payloads take turns on the rest.
   const { huge, ...small } = PAYLOADS;
   const smallPayloads = Object.values(small);
   let failing = true;

@@ -1,16 +1,24 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSyntheticStore, syntheticVerdict } from "../../perf/viewer-store.js";
 import { loadResults } from "../../src/results/load.js";
-import { COUNT_CAP, type GenerationPage, type Transcript, ViewerData } from "../../src/viewer/data.js";
+import { COUNT_CAP, type GenerationPage, ViewerData } from "../../src/viewer/data.js";
 import { startViewerServer, VIEWER_CSP, type ViewerServer } from "../../src/viewer/server.js";
+import { PREVIEW_PART_BYTES, TRANSCRIPT_PART_BYTES } from "../../src/viewer/text-parts.js";
+import type { Transcript } from "../../src/viewer/transcript.js";
+import { fixturesDir } from "../helpers/paths.js";
 import { newTempDir, removeTempDir } from "../helpers/tmp.js";
 
 const PERSONAS = ["none", "sailor", "hostile"];
 const HOSTILE = `<script>document.title='pwned'</script><img src=x onerror="alert(1)">`;
+/** A response of about 1 MB: multi-byte characters at every offset, and a NUL (SQLite's substr() stops at one). */
+const RAMBLING = ` Then é, 🙂 and ∑${"\u0000"} again.`.repeat(40_000);
+/** The run report fixture (a version-1 results.json): its run id names its report page. */
+const REPORT_RUN = "synthetic-bench--synthetic-1b--02b2ad06d838";
 
 interface Answer {
   status: number;
@@ -72,7 +80,19 @@ describe("the viewer's API over a store built in the test", () => {
         failedProblems: [3],
       },
       { runId: "r2", personas: ["none", "sailor"], problems: 4, samples: 1 },
+      {
+        runId: "r3",
+        personas: ["none", "o'brien", "rambler"],
+        problems: 3,
+        samples: 1,
+        suffixFor: { rambler: RAMBLING },
+      },
     ]);
+    mkdirSync(join(dir, "reports", REPORT_RUN), { recursive: true });
+    copyFileSync(
+      join(fixturesDir, "store", "v1-results.json"),
+      join(dir, "reports", REPORT_RUN, "results.json"),
+    );
     digest = createHash("sha256").update(readFileSync(storePath)).digest("hex");
     data = new ViewerData(storePath, join(dir, "reports"), loadResults);
     server = await startViewerServer({ data, port: 0 });
@@ -91,6 +111,7 @@ describe("the viewer's API over a store built in the test", () => {
     expect(runs.map((r) => [r.runId, r.members, r.tasks])).toEqual([
       ["r1", 180, ["math500"]],
       ["r2", 8, ["math500"]],
+      ["r3", 9, ["math500"]],
     ]);
     const facets = await json<{ personas: string[]; legacy: boolean }>(server, "/api/runs/r1");
     expect(facets.personas).toEqual(["none", "hostile", "sailor"]);
@@ -246,12 +267,127 @@ describe("the viewer's API over a store built in the test", () => {
       `evil.example:${server.port}`,
       `127.0.0.1:${server.port + 1}`,
       "localhost.evil.example",
+      // A name that merely ends (or starts) like ours is another host.
+      `evil-localhost:${server.port}`,
+      `evil.localhost:${server.port}`,
+      `evil.127.0.0.1:${server.port}`,
+      `127.0.0.1.evil:${server.port}`,
+      `xlocalhost`,
     ]) {
       const answer = await get(server, "/api/runs", { host });
       expect(answer.status, host).toBe(403);
     }
     for (const host of [`localhost:${server.port}`, `127.0.0.1:${server.port}`, "localhost"]) {
       expect((await get(server, "/api/runs", { host })).status, host).toBe(200);
+    }
+  });
+
+  it("accepts the names given with allowedHosts (--allow-host) exactly, in any case, and nothing like them", async () => {
+    const lan = await startViewerServer({ data, port: 0, allowedHosts: ["box.lan", "Other.Example"] });
+    try {
+      for (const host of [
+        `box.lan:${lan.port}`,
+        `BOX.lan:${lan.port}`,
+        "box.lan",
+        `other.example:${lan.port}`,
+      ]) {
+        expect((await get(lan, "/api/runs", { host })).status, host).toBe(200);
+      }
+      for (const host of [
+        `evilbox.lan:${lan.port}`,
+        `evil.box.lan:${lan.port}`,
+        `box.lan.evil.example:${lan.port}`,
+        `box.la:${lan.port}`,
+        `box.lan:${lan.port + 1}`,
+        `anotherother.example:${lan.port}`,
+      ]) {
+        expect((await get(lan, "/api/runs", { host })).status, host).toBe(403);
+      }
+    } finally {
+      await lan.close();
+    }
+  });
+
+  it("filters by persona as a bound value: an injection finds nothing, a quote finds its persona", async () => {
+    for (const path of ["/api/generations?run=r3", "/api/generations?run=r3&verdict=correct"]) {
+      const injected = await json<GenerationPage>(
+        server,
+        `${path}&persona=${encodeURIComponent("x' OR '1'='1")}`,
+      );
+      expect(injected.count, path).toBe(0);
+      expect(injected.rows, path).toEqual([]);
+    }
+    const obrien = await json<GenerationPage>(
+      server,
+      `/api/generations?run=r3&persona=${encodeURIComponent("o'brien")}`,
+    );
+    expect(obrien.count).toBe(3);
+    expect(obrien.rows.every((r) => r.personaId === "o'brien")).toBe(true);
+    const quoted = await json<GenerationPage>(
+      server,
+      `/api/generations?run=r3&verdict=correct&persona=${encodeURIComponent("o'brien")}`,
+    );
+    expect(quoted.rows.every((r) => r.personaId === "o'brien" && r.verdict === "correct")).toBe(true);
+  });
+
+  it("sends a long response in parts that join to the whole, and only a short first part beside others", async () => {
+    const key = "r3-2-0-0";
+    const db = new Database(storePath, { readonly: true });
+    const whole = (db.prepare("SELECT text FROM generations WHERE key = ?").get(key) as { text: string })
+      .text;
+    db.close();
+    const totalBytes = Buffer.byteLength(whole);
+    expect(totalBytes).toBeGreaterThan(3 * 128 * 1024);
+    const parts = Math.ceil(totalBytes / TRANSCRIPT_PART_BYTES);
+    const texts: string[] = [];
+    for (let part = 0; part < parts; part++) {
+      const answer = await get(server, `/api/transcript?run=r3&key=${key}&part=${part}`);
+      expect(answer.status).toBe(200);
+      // One part (128 KiB) and the page around it, never the whole response.
+      expect(Buffer.byteLength(answer.body)).toBeLessThan(192 * 1024);
+      const t = JSON.parse(answer.body) as Transcript;
+      expect(t.generation!.textPart).toEqual({ part, parts, partBytes: TRANSCRIPT_PART_BYTES, totalBytes });
+      const bytes = Buffer.byteLength(t.generation!.text);
+      expect(bytes).toBeGreaterThan(part < parts - 1 ? TRANSCRIPT_PART_BYTES - 4 : 0);
+      expect(bytes).toBeLessThan(TRANSCRIPT_PART_BYTES + 4);
+      expect(t.generation!.text).not.toContain("\uFFFD");
+      texts.push(t.generation!.text);
+    }
+    expect(texts.join("") === whole, "the parts join to the stored response").toBe(true);
+    // Each part as plain text, for reading without script.
+    const plain = await get(server, `/transcript.txt?run=r3&key=${key}&part=1`);
+    expect(plain.status).toBe(200);
+    expect(plain.headers["content-type"]).toBe("text/plain; charset=utf-8");
+    expect(plain.body === texts[1]).toBe(true);
+    expect((await get(server, `/transcript.txt?run=r2&key=${key}`)).status).toBe(404);
+    expect((await get(server, `/transcript.txt?run=r3&key=${key}&part=x`)).status).toBe(400);
+    // A part past the end shows the last one; the part must be a whole number.
+    const past = await json<Transcript>(server, `/api/transcript?run=r3&key=${key}&part=${parts + 5}`);
+    expect(past.generation!.textPart.part).toBe(parts - 1);
+    expect((await get(server, `/api/transcript?run=r3&key=${key}&part=-1`)).status).toBe(400);
+    // The compare page: every answer's first part only.
+    const compare = await get(
+      server,
+      `/api/compare?run=r3&task=math500&item=${encodeURIComponent("test/algebra/0.json")}`,
+    );
+    expect(compare.status).toBe(200);
+    // Three answers, the long one's first 16 KiB only.
+    expect(Buffer.byteLength(compare.body)).toBeLessThan(24 * 1024);
+    const entries = (
+      JSON.parse(compare.body) as { entries: { key: string; text: string; textPart: { parts: number } }[] }
+    ).entries;
+    const rambler = entries.find((e) => e.key === key)!;
+    expect(whole.startsWith(rambler.text)).toBe(true);
+    expect(Buffer.byteLength(rambler.text)).toBeGreaterThan(PREVIEW_PART_BYTES - 4);
+    expect(rambler.textPart.parts).toBe(Math.ceil(totalBytes / PREVIEW_PART_BYTES));
+    const short = entries.find((e) => e.key === "r3-0-0-0")!;
+    expect(short.textPart.parts).toBe(1);
+  });
+
+  it("answers 400, not 500, to a malformed %-escape or URL", async () => {
+    for (const path of ["/report/%zz", "/report/%E0%A4%A", "/api/runs/%zz", "/api/runs/%C3", "//["]) {
+      const answer = await get(server, path);
+      expect(answer.status, path).toBe(400);
     }
   });
 
@@ -266,5 +402,21 @@ describe("the viewer's API over a store built in the test", () => {
   it("serves a run's report page from its results.json, with a no-script policy", async () => {
     expect((await get(server, "/report/r1")).status).toBe(404);
     expect((await get(server, "/report/..%2F..%2Fetc")).status).toBe(404);
+    const report = await get(server, `/report/${REPORT_RUN}`);
+    expect(report.status).toBe(200);
+    expect(report.body).toMatch(/<svg/);
+    const policy = report.headers["content-security-policy"] as string;
+    expect(policy).toBe(
+      "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
+    // No script at all: no script-src, so default-src 'none' governs scripts.
+    const directives = new Map(
+      policy
+        .split(";")
+        .map((d) => d.trim().split(/\s+/))
+        .map(([n, ...v]) => [n, v]),
+    );
+    expect(directives.get("script-src") ?? directives.get("default-src")).toEqual(["'none'"]);
+    expect(report.body).not.toMatch(/<script/i);
   });
 });

@@ -102,6 +102,53 @@ function shortKey(key) {
   return key.length > 12 ? `${key.slice(0, 10)}…` : key;
 }
 
+function formatBytes(n) {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${n} bytes`;
+}
+
+/**
+ * Long texts come in parts (the server never sends a 50 MB response in one page). Says how much of a text is shown,
+ * with a link to the rest (a plain link: it opens in a new tab and can be shared).
+ */
+function partNote(part, rest) {
+  if (!part || part.parts <= 1) return null;
+  return el(
+    "p",
+    { class: "note part-note" },
+    `Only the first ${formatBytes(part.partBytes)} of ${formatBytes(part.totalBytes)} is shown here. `,
+    rest,
+  );
+}
+
+/** Links to the other parts of a transcript's response. */
+function partsNav(run, key, part) {
+  if (!part || part.parts <= 1) return null;
+  const to = (index, label) =>
+    link(url("/transcript", { run, key, part: index > 0 ? index : undefined }), label);
+  const off = (label) => el("span", { class: "disabled" }, label);
+  const last = part.parts - 1;
+  return el(
+    "nav",
+    { class: "pager parts", "aria-label": "Parts of the response" },
+    part.part > 0 ? to(0, "« First part") : off("« First part"),
+    part.part > 0 ? to(part.part - 1, "← Earlier") : off("← Earlier"),
+    el(
+      "span",
+      { class: "sub" },
+      `Part ${part.part + 1} of ${part.parts} · ${formatBytes(part.totalBytes)} in all`,
+    ),
+    part.part < last ? to(part.part + 1, "Later →") : off("Later →"),
+    part.part < last ? to(last, "Last part »") : off("Last part »"),
+    el(
+      "a",
+      { href: url("/transcript.txt", { run, key, part: part.part }), class: "secondary" },
+      "This part as plain text",
+    ),
+  );
+}
+
 function personaName(id) {
   return id === "none" ? "none (control)" : (id ?? "—");
 }
@@ -458,14 +505,21 @@ function responseBlock(text, extracted) {
   return box;
 }
 
-function message(role, content) {
+function message(role, content, part) {
   const long = content.split("\n").length > 12 || content.length > 1200;
   const body = el("pre", { class: "text" }, content);
-  if (!long) return el("section", { class: `msg msg-${role}` }, el("h3", {}, role), body);
+  const cut = partNote(part, null);
+  if (!long) return el("section", { class: `msg msg-${role}` }, el("h3", {}, role), body, cut);
   return el(
     "section",
     { class: `msg msg-${role}` },
-    el("details", {}, el("summary", {}, `${role} (${content.length.toLocaleString("en")} characters)`), body),
+    el(
+      "details",
+      {},
+      el("summary", {}, `${role} (${content.length.toLocaleString("en")} characters)`),
+      body,
+      cut,
+    ),
   );
 }
 
@@ -487,7 +541,7 @@ async function transcriptPage(query) {
   const run = query.get("run");
   const key = query.get("key");
   if (!run || !key) return runsPage();
-  const t = await api("/api/transcript", { run, key });
+  const t = await api("/api/transcript", { run, key, part: query.get("part") ?? undefined });
   const m = t.members[0];
   document.title = `${m.itemId ?? shortKey(key)} · ${m.personaId ?? ""} · persona-bench view`;
   setCrumbs(
@@ -583,7 +637,12 @@ async function transcriptPage(query) {
   // Usage comes last, after the judges: what was said matters more than what it cost.
   const usage = [];
   if (g) {
-    parts.push(el("h2", {}, "Conversation"), ...g.messages.map((msg) => message(msg.role, msg.content)));
+    parts.push(
+      el("h2", {}, "Conversation"),
+      ...g.messages.map((msg) => message(msg.role, msg.content, msg.contentPart)),
+    );
+    // The extracted answer is marked in the last part (graders read the end of a response).
+    const lastPart = g.textPart.part === g.textPart.parts - 1;
     parts.push(
       el(
         "section",
@@ -594,7 +653,9 @@ async function transcriptPage(query) {
           "response",
           g.finishReason !== "stop" ? el("span", { class: "badge warn" }, `finish: ${g.finishReason}`) : null,
         ),
-        responseBlock(g.text, t.math?.found ? t.math.extracted : null),
+        partsNav(run, key, g.textPart),
+        responseBlock(g.text, lastPart && t.math?.found ? t.math.extracted : null),
+        partsNav(run, key, g.textPart),
       ),
     );
     usage.push(
@@ -644,6 +705,10 @@ async function transcriptPage(query) {
             el("span", { class: "badge score" }, judge.score === null ? "unparsed" : `score ${judge.score}`),
           ),
           el("pre", { class: "text" }, judge.text),
+          partNote(
+            judge.textPart,
+            link(url("/transcript", { run, key: judge.key }), "Read the whole verdict"),
+          ),
           judge.prompt
             ? el(
                 "details",
@@ -660,6 +725,7 @@ async function transcriptPage(query) {
     parts.push(
       el("h2", {}, "Score examples the judges saw"),
       el("pre", { class: "text panel" }, t.examples.text),
+      partNote(t.examples.textPart, link(url("/transcript", { run, key: t.examples.key }), "Read them all")),
     );
   }
   show(main, ...parts, ...usage);
@@ -759,7 +825,13 @@ async function comparePage(query) {
               link(url("/transcript", { run, key: e.key }), "transcript"),
             ),
           ),
-          e.text === null ? el("p", { class: "sub" }, "no response") : responseBlock(e.text, e.extracted),
+          e.text === null
+            ? el("p", { class: "sub" }, "no response")
+            : responseBlock(e.text, e.textPart.parts > 1 ? null : e.extracted),
+          partNote(
+            e.textPart,
+            link(url("/transcript", { run, key: e.key }), "Read it all in the transcript"),
+          ),
         ),
       ),
     );
