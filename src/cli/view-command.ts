@@ -82,7 +82,8 @@ export async function viewCommand(argv: string[], io: CliIo): Promise<ExitCode> 
   io.stdout.write(
     `persona-bench view: ${terminalText(server.url)}  (store ${terminalText(storePath)}, read-only; Ctrl-C to stop)\n`,
   );
-  for (const name of allowedHosts) io.stdout.write(`  also as http://${terminalText(name)}:${server.port}/\n`);
+  for (const name of allowedHosts)
+    io.stdout.write(`  also as http://${terminalText(name)}:${server.port}/\n`);
   const open = values["no-open"] ? false : (values.open ?? desktopAvailable(io));
   if (open) openBrowser(server.url);
   await new Promise<void>((done) => {
