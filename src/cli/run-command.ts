@@ -190,7 +190,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
         judges.push({ ...judge, identity: placeholderIdentity(judge.spec) });
       }
     }
-    const store = identity && existsSync(storePath) ? Store.open(storePath) : undefined;
+    const store = identity && existsSync(storePath) ? Store.openReadOnly(storePath) : undefined;
     try {
       const stages = dryRun(
         prepared,

@@ -3,8 +3,8 @@
  * quick benchmark runs and a second run makes no generation; with no model named, the default model is only
  * downloaded with --yes (here from a loopback hub through HF_ENDPOINT), then runs from the cache.
  */
-import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_GGUF } from "../../src/models/gguf/spec.js";
@@ -50,6 +50,39 @@ describe("persona-bench run --model gguf:<file> (in-process llama.cpp)", () => {
     expect((JSON.parse(second.stdout) as Results).usage).toMatchObject({ modelCalls: 0, cachedCalls: 27 });
     // The figure quoted in the issue's closing note; generous bound so a slow CI machine does not flake.
     expect(firstMs).toBeLessThan(30_000);
+  });
+
+  it("keeps a signed download URL's query out of the output, results.json and the store", async () => {
+    const secret = `sig${randomBytes(12).toString("hex")}`;
+    const server = await startFileServer({ "/tiny.gguf": { body: syntheticGguf({ contextLength: 8192 }) } });
+    try {
+      const spec = `gguf:${server.url}/tiny.gguf?X-Amz-Signature=${secret}`;
+      const offline = runArgs("benchmarks/math500-quick.yaml", spec, dir, [
+        "--limit",
+        "1",
+        "--json",
+        ...LOCAL,
+      ]);
+      const refused = await runCli(offline, { env: { PERSONA_BENCH_CACHE_DIR: join(dir, "cache") } });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/tiny\.gguf/);
+      expect(refused.stderr).not.toContain(secret);
+      const args = offline.filter((a) => a !== "--no-download");
+      const run = await runCli(args, { env: { PERSONA_BENCH_CACHE_DIR: join(dir, "cache") } });
+      expect(run.code, run.stderr).toBe(0);
+      // The download itself used the signed URL.
+      expect(server.requests.some((r) => r.method === "GET" && r.path === "/tiny.gguf")).toBe(true);
+      const results = JSON.parse(run.stdout) as Results;
+      expect(results.model.details).toMatchObject({ url: expect.stringContaining("/tiny.gguf") });
+      const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+      expect(files.length).toBeGreaterThan(3);
+      for (const text of [run.stdout, run.stderr]) expect(text).not.toContain(secret);
+      for (const file of files) {
+        expect(readFileSync(join(file.parentPath, file.name)).includes(secret), file.name).toBe(false);
+      }
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -31,6 +31,14 @@ describe("a version-1 store (made by persona-bench before run membership)", () =
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it("is read by a dry run as it is: every generation counted as cached, the file not migrated or changed", async () => {
+    const stored = readFileSync(path);
+    const dry = await runCli(syntheticRunArgs(syntheticBench, fake.url, dir, ["--dry-run"]));
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/already cached: 32\nto do: 0/);
+    expect(readFileSync(path).equals(stored)).toBe(true);
+  });
+
   it("is migrated on open, keeping every run and generation", () => {
     const before = new Database(path, { readonly: true });
     const version = before.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as {

@@ -11,6 +11,7 @@ import { availableParallelism } from "node:os";
 import { basename, resolve } from "node:path";
 import { defaultCacheDir } from "../../tasks/datasets.js";
 import { onAbort } from "../abort.js";
+import { redactUrl } from "../credentials.js";
 import { DEADLINE_LABELS, DeadlineClock, type DeadlineName } from "../deadline-clock.js";
 import { oneLine } from "../errors.js";
 import { compact } from "../json.js";
@@ -237,7 +238,7 @@ export class GgufAdapter implements ModelAdapter {
           file: basename(file.path),
           bytes: statSync(file.path).size,
           sha256,
-          ...(file.url ? { url: file.url } : {}),
+          ...(file.url ? { url: redactUrl(file.url) } : {}),
           architecture,
           ggufName: general.name,
           quantization:

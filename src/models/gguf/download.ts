@@ -11,6 +11,7 @@ import { mkdir, open, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../../config/errors.js";
 import { defaultCacheDir, isFile, networkReason } from "../../tasks/datasets.js";
+import { redactUrl } from "../credentials.js";
 import type { GgufSource, RemoteSource } from "./spec.js";
 
 export const DEFAULT_HF_ENDPOINT = "https://huggingface.co";
@@ -129,7 +130,8 @@ export function needsDownload(
 
 function describe(source: GgufSource): string {
   if (source.kind === "hf") return `hf:${source.owner}/${source.repo}/${source.file}`;
-  return source.kind === "url" ? source.url : source.path;
+  // A signed URL's query (or userinfo) is a credential: messages name the file without it.
+  return source.kind === "url" ? redactUrl(source.url) : source.path;
 }
 
 interface Published {
