@@ -79,6 +79,30 @@ const ADVERSARIAL = [
   { gold: "1", response: `{"answer": "${"\\\\".repeat(100_000)}"}` },
 ];
 
+/** Inputs built against the rules for answers stated in words (issue 25): each must be graded, quickly. */
+const ADVERSARIAL_STATED = [
+  { gold: "7", response: ".".repeat(200_000) },
+  { gold: "7", response: `Answer${" ".repeat(200_000)}x` },
+  { gold: "7", response: `answer${" **".repeat(70_000)}` },
+  { gold: "7", response: "### Final Answer\n".repeat(12_000) },
+  { gold: "7", response: "**".repeat(100_000) },
+  { gold: "7", response: `So the total is **${"1".repeat(200_000)}**` },
+  { gold: "7", response: "\nHuman:".repeat(30_000) },
+  { gold: "7", response: "<think>".repeat(30_000) },
+  { gold: "7", response: "</think>".repeat(25_000) },
+  { gold: "7", response: `${"#### ".repeat(40_000)}\n#### 8` },
+  { gold: "7", response: "答案是".repeat(60_000) },
+  { gold: "7", response: `So the total is **8**${" \t".repeat(100_000)}` },
+];
+
+async function readResponses(path: string): Promise<{ gold: string; response: string; correct: boolean }[]> {
+  return (await readJsonl(path)).map((r, k) => ({
+    gold: str(r.gold, `${path}:${k + 1} gold`),
+    response: str(r.response, `${path}:${k + 1} response`),
+    correct: r.correct === true,
+  }));
+}
+
 async function readPairs(path: string): Promise<{ gold: string; pred: string; equal: boolean }[]> {
   return (await readJsonl(path)).map((r, k) => ({
     gold: str(r.gold, `${path}:${k + 1} gold`),
@@ -96,6 +120,14 @@ export async function runGradingPerf(opts: { dataDir: string; fixturesDir: strin
   const independent = await readPairs(resolve(opts.fixturesDir, "grading/independent.jsonl"));
   const recall = await readPairs(resolve(opts.fixturesDir, "grading/recall.jsonl"));
   const blind = await readPairs(resolve(opts.fixturesDir, "grading/blind-recall.jsonl"));
+  const issue25 = await readPairs(resolve(opts.fixturesDir, "grading/issue25.jsonl"));
+  const responses = (
+    await Promise.all(
+      ["independent-extraction", "blind-recall-extraction", "recall-extraction", "issue25-extraction"].map((name) =>
+        readResponses(resolve(opts.fixturesDir, `grading/${name}.jsonl`)),
+      ),
+    )
+  ).flat();
   // One warm-up pass so the figures measure steady state rather than JIT compilation.
   for (const p of problems) grade(p.answer, p.solution);
   for (const p of pairs) isEquivalent(p.gold, p.pred);
@@ -110,7 +142,10 @@ export async function runGradingPerf(opts: { dataDir: string; fixturesDir: strin
     timeEach("independent fixtures (gold vs pred)", independent, (p) => isEquivalent(p.gold, p.pred) === p.equal),
     timeEach("recall fixtures (gold vs pred)", recall, (p) => isEquivalent(p.gold, p.pred) === p.equal),
     timeEach("blind recall fixtures (gold vs pred)", blind, (p) => isEquivalent(p.gold, p.pred) === p.equal),
+    timeEach("issue 25 fixtures (gold vs pred)", issue25, (p) => isEquivalent(p.gold, p.pred) === p.equal),
+    timeEach("labeled responses (extract + grade)", responses, (r) => grade(r.gold, r.response).correct === r.correct),
     timeEach("adversarial inputs (huge, nested, towering)", ADVERSARIAL, (p) => grade(p.gold, p.response).correct === false),
+    timeEach("adversarial inputs for answers stated in words", ADVERSARIAL_STATED, (p) => grade(p.gold, p.response).correct === false),
   ];
   return ["Grading performance (one core, after one warm-up pass; per pair the fastest of 3 runs)", ...results.map(summarize)];
 }

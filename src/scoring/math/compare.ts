@@ -335,7 +335,18 @@ function compareNormalized(g: string, p: string): boolean {
   }
 }
 
+/**
+ * `\frac{14}{3} \approx 4.67` -> `\frac{14}{3}`: an exact value followed by its rounding is that exact value. Only
+ * one `\approx`, with something on both sides; anything else is kept whole (and a lone approximation is compared as
+ * written, so it is rejected for an exact gold).
+ */
+function exactPart(pred: string): string {
+  if (!pred.includes("\\approx")) return pred;
+  const parts = splitTopLevel(pred, ["\\approx"]);
+  return parts.length === 2 && parts[0]!.length > 0 && parts[1]!.length > 0 ? parts[0]! : pred;
+}
+
 /** True when `pred` is an acceptable answer for `gold` under the policy in docs/grading.md. */
 export function isEquivalent(gold: string, pred: string): boolean {
-  return compareNormalized(normalizeLatex(gold), normalizeLatex(pred));
+  return compareNormalized(normalizeLatex(gold), exactPart(normalizeLatex(pred)));
 }

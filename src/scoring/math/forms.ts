@@ -152,3 +152,43 @@ export function dropSpaceSeparators(s: string): string {
     num.replace(/ /g, ""),
   );
 }
+
+const VULGAR_FRACTIONS: Record<string, string> = {
+  "½": "1/2",
+  "⅓": "1/3",
+  "⅔": "2/3",
+  "¼": "1/4",
+  "¾": "3/4",
+  "⅕": "1/5",
+  "⅖": "2/5",
+  "⅗": "3/5",
+  "⅘": "4/5",
+  "⅙": "1/6",
+  "⅚": "5/6",
+  "⅐": "1/7",
+  "⅛": "1/8",
+  "⅜": "3/8",
+  "⅝": "5/8",
+  "⅞": "7/8",
+  "⅑": "1/9",
+  "⅒": "1/10",
+};
+const SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+
+/**
+ * Unicode number forms as LaTeX: vulgar fractions (`½` -> `\frac{1}{2}`, so `2½` is the mixed number 5/2), the
+ * fraction slash (`3⁄4` -> `3/4`) and superscript exponents (`x²` -> `x^{2}`, `10⁻³` -> `10^{-3}`).
+ */
+export function unicodeNumbers(s: string): string {
+  if (!/[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅐⅛⅜⅝⅞⅑⅒⁄⁰¹²³⁴⁵⁶⁷⁸⁹⁻]/.test(s)) return s;
+  return s
+    .replace(/[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅐⅛⅜⅝⅞⅑⅒]/g, (ch) => {
+      const [n, d] = VULGAR_FRACTIONS[ch]!.split("/");
+      return `\\frac{${n}}{${d}}`;
+    })
+    .replace(/⁄/g, "/")
+    .replace(/⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+/g, (sup) => {
+      const digits = [...sup].map((ch) => (ch === "⁻" ? "-" : String(SUPERSCRIPTS.indexOf(ch)))).join("");
+      return `^{${digits}}`;
+    });
+}

@@ -5,4 +5,4 @@ export { type GradeResult, grade, gradePrediction, isEquivalent } from "./grade.
 export { type BadLineHandler, type GradeJsonlSummary, gradeJsonl } from "./grade-jsonl.js";
 
 /** Part of the score cache key: bump whenever any verdict can change. */
-export const GRADER_VERSION = "math-grader-3";
+export const GRADER_VERSION = "math-grader-4";

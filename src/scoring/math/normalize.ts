@@ -1,5 +1,17 @@
 /** LaTeX cleanup that never changes a value: spacing, sizing, fraction styles, delimiters. */
-import { dropSpaceSeparators, infixFractions, plainTextMath, unwrapDecorations } from "./forms.js";
+import {
+  dropSpaceSeparators,
+  infixFractions,
+  plainTextMath,
+  unicodeNumbers,
+  unwrapDecorations,
+} from "./forms.js";
+
+/**
+ * What an escaped dollar (`\$5.40`) becomes: a mark the parser skips (it carries no value) but that names the unit
+ * of a single value, so that `\$5.40` is not `5.4 \text{ cents}`. (An unescaped `$` is a math delimiter.)
+ */
+export const CURRENCY = "¤";
 
 const SPACING =
   /(?<!\\)\\(?:[,;:! ]|quad|qquad|displaystyle|textstyle|scriptstyle|limits|nolimits|thinspace|medspace|thickspace|enspace)(?![a-zA-Z])|~/g;
@@ -11,9 +23,15 @@ const DEGREE = /\^\s*\{?\s*\\circ\s*\}?|\\degree(?![a-zA-Z])|°/g;
 const PERCENT_WORD = /\\text\{\s*per\s?cent\s*\}|(?<=[\d}])\s*per\s?cent(?![a-zA-Z])/g;
 const DEGREE_WORDS = /\\text\{\s*(?:degrees?|deg)\s*\}|(?<=[\d}\s])(?:degrees?)(?![a-zA-Z])/g;
 
+/**
+ * Unicode roots: in plain text the radical covers the whole number after it (`√51` is √(51), `3√13` is 3√(13)); only
+ * TeX's `\sqrt51` takes one digit.
+ */
+const ROOTS: Record<string, string> = { "√": "\\sqrt", "∛": "\\sqrt[3]", "∜": "\\sqrt[4]" };
+
 /** Replaces `\dfrac`-style commands and unifies relation spellings. */
 function unifyCommands(s: string): string {
-  if (!/[\\<>≤≥×·∙−–π∞√]/.test(s)) return s;
+  if (!/[\\<>≤≥×·∙−–π∞√∛∜≈]/.test(s)) return s;
   return s
     .replace(/\\text\{\s*,?\s*(or|and)\s*,?\s*\}/g, " $1 ")
     .replace(/\\[dt]frac(?![a-zA-Z])/g, "\\frac")
@@ -36,23 +54,51 @@ function unifyCommands(s: string): string {
     .replace(/−|–/g, "-")
     .replace(/π/g, "\\pi ")
     .replace(/∞/g, "\\infty ")
-    .replace(/√/g, "\\sqrt")
+    .replace(/([√∛∜])\s*(\d+(?:\.\d+)?)/g, (_m, root: string, n: string) => `${ROOTS[root]}{${n}}`)
+    .replace(/[√∛∜]/g, (root) => ROOTS[root]!)
+    .replace(/≈/g, "\\approx ")
     .replace(/\\infin(?![a-zA-Z])/g, "\\infty ")
     .replace(/\\(?:lor|vee)(?![a-zA-Z])/g, " or ")
     .replace(/\\(?:land|wedge)(?![a-zA-Z])/g, " and ")
     .replace(/\\colon(?![a-zA-Z])/g, ":");
 }
 
-/** Removes thousands separators: `10,\!080`, `58,500`, `1{,}000`, `1\,000` but never a list such as `3,5,7`. */
+/**
+ * Removes thousands separators: `10,\!080`, `58,500`, `1{,}000`, `1\,000` but never a list such as `3,5,7`. A plain
+ * comma is a separator only in a number written alone: inside brackets (`(3,100)`, `[1,234)`, `\{1,100\}`) it
+ * separates the elements of a tuple, interval or set.
+ */
 function dropThousandsSeparators(s: string): string {
-  let out = s
+  const out = s
     .replace(/(\d)\{,\}(?=\d{3}(?!\d))/g, "$1")
     .replace(/(\d),\\!\s*(?=\d{3}(?!\d))/g, "$1")
     .replace(/(?<![\w^_.\\])\d{1,3}(?:\\[,!]\s*\d{3})+(?!\d)/g, (num) => num.replace(/\\[,!]\s*/g, ""));
-  out = out.replace(/(^|[^\d.,])(\d{1,3}(?:,\d{3})+)(?![\d,])/g, (_m, pre: string, num: string) => {
-    return pre + num.replace(/,/g, "");
-  });
-  return out;
+  if (!/\d,\d{3}/.test(out)) return out;
+  const depth = bracketDepths(out);
+  return out.replace(
+    /(^|[^\d.,])(\d{1,3}(?:,\d{3})+)(?![\d,])/g,
+    (whole, pre: string, num: string, at: number) =>
+      depth[at + pre.length]! > 0 ? whole : pre + num.replace(/,/g, ""),
+  );
+}
+
+/** For each index, how many tuple, interval or set brackets (`(`, `[`, `\{`) are open there; TeX groups `{}` are not. */
+function bracketDepths(s: string): Int32Array {
+  const depth = new Int32Array(s.length + 1);
+  let d = 0;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    depth[i] = d;
+    if (ch === "\\") {
+      const next = s[i + 1];
+      if (next === "{") d++;
+      else if (next === "}" && d > 0) d--;
+      if (next === "{" || next === "}") depth[++i] = d;
+    } else if (ch === "(" || ch === "[") d++;
+    else if ((ch === ")" || ch === "]") && d > 0) d--;
+  }
+  depth[s.length] = d;
+  return depth;
 }
 
 /** Inputs longer than this are compared as normalized strings only (bounds the work). */
@@ -87,7 +133,12 @@ function repeatingDecimals(s: string): string {
 /** The first cleanup every answer goes through; the result still is LaTeX. */
 export function normalizeLatex(input: string): string {
   let s = input.trim();
-  s = s.replace(/\\\$/g, "").replace(/\$/g, "");
+  // `**210**`: a Markdown bold answer (`**` inside an answer is a power: `x**2`).
+  const bold = s.startsWith("**") ? /^\*\*([^*]+)\*\*$/.exec(s) : null;
+  if (bold) s = bold[1]!.trim();
+  s = s.replace(/\\\$/g, CURRENCY).replace(/\$/g, "");
+  if (s.includes("¢")) s = s.replace(/\\text\{\s*¢\s*\}|¢/g, "\\text{ cents}");
+  s = unicodeNumbers(s);
   s = s.replace(/^\\\[|\\\]$/g, "").replace(/^\\\(|\\\)$/g, "");
   s = s.replace(/\\%/g, "%");
   s = s.replace(/,\s*\\!/g, ",\\!");

@@ -1,4 +1,5 @@
 /** A small parser from (normalized) LaTeX math to an expression tree. Throws ParseError on anything it does not know. */
+import { CURRENCY } from "./normalize.js";
 import { parseDecimal, type Rational } from "./rational.js";
 
 export type Node =
@@ -62,7 +63,8 @@ function tokenize(src: string): Token[] {
   let i = 0;
   while (i < src.length) {
     const ch = src[i]!;
-    if (ch === " " || ch === "\t" || ch === "\n") {
+    // The currency mark (normalize.ts) names a unit and carries no value.
+    if (ch === " " || ch === "\t" || ch === "\n" || ch === CURRENCY) {
       i++;
     } else if (/[0-9.]/.test(ch)) {
       const m = /^(?:\d+\.?\d*|\.\d+)/.exec(src.slice(i, i + 5000));

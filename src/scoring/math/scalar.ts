@@ -2,14 +2,17 @@
 
 import { asRational, type Value, valuesEqual } from "./evaluate.js";
 import { expressionsEqual, tryEvaluate, tryParse } from "./expressions.js";
-import { LIST_SEPARATORS, splitTopLevel, stripOuterBraces } from "./normalize.js";
+import { CURRENCY, LIST_SEPARATORS, splitTopLevel, stripOuterBraces } from "./normalize.js";
 import { numberFromWords } from "./number-words.js";
 import * as Q from "./rational.js";
+import { canonicalUnit } from "./units.js";
 
 interface Decorated {
   core: string;
   degrees: boolean;
   percent: boolean;
+  /** An escaped dollar before the number (`\$36`): the answer names dollars. */
+  currency: boolean;
   base?: string;
 }
 
@@ -38,7 +41,8 @@ export function rightHandSide(s: string): string {
 }
 
 function decorate(s: string): Decorated {
-  let core = stripOuterBraces(s);
+  const currency = s.includes(CURRENCY);
+  let core = stripOuterBraces(s.replaceAll(CURRENCY, ""));
   const degrees = core.includes("°");
   core = core.replace(/°/g, "").trim();
   const percent = /%$/.test(core);
@@ -46,8 +50,8 @@ function decorate(s: string): Decorated {
   const base = BASE_NUMBER.exec(core);
   const digits = base && (base[1] ?? base[2] ?? base[3])!;
   if (base && digits && !/^[a-zA-Z]$/.test(digits))
-    return { core: digits.toUpperCase(), degrees, percent, base: base[4]! };
-  return { core: stripOuterBraces(core), degrees, percent };
+    return { core: digits.toUpperCase(), degrees, percent, currency, base: base[4]! };
+  return { core: stripOuterBraces(core), degrees, percent, currency };
 }
 
 /** Words after a number that change its value: "5 million" is not 5. */
@@ -62,17 +66,25 @@ const SCALE_WORDS: Record<string, string> = {
 const RADIAN_WORD = /(?<![a-zA-Z])rad(?:ians?)?(?![a-zA-Z])/;
 
 /**
- * `15 \text{ cm}^2` -> `15`; only trailing words of two letters or more (a lone `x` is a variable). A scale word
- * is multiplied in instead: `2.5 \text{ million}` -> `2.5\cdot 10^{6}`.
+ * `15 \text{ cm}^2` -> value `15`, unit `cm^2`; only trailing words of two letters or more (a lone `x` is a
+ * variable). A scale word is multiplied in instead: `2.5 \text{ million}` -> `2.5\cdot 10^{6}`.
  */
-function withoutUnits(s: string): string {
+function splitUnits(s: string): { value: string; unit: string | undefined } {
   const tail = UNIT_TAIL.exec(s);
-  if (!tail) return s;
+  if (!tail) return { value: s, unit: undefined };
   const stripped = s.slice(0, tail.index).trim();
-  if (stripped.length === 0 || !/[\d}]$|\\pi$/.test(stripped)) return s;
+  if (stripped.length === 0 || !/[\d}]$|\\pi$/.test(stripped)) return { value: s, unit: undefined };
   const firstWord = /[a-zA-Z]{2,}/.exec(tail[0].replace(/\\text\{/g, ""))?.[0].toLowerCase();
   const scale = firstWord === undefined ? undefined : SCALE_WORDS[firstWord];
-  return scale === undefined ? stripped : `${stripped}\\cdot ${scale}`;
+  const unit = canonicalUnit(tail[0], false);
+  return { value: scale === undefined ? stripped : `${stripped}\\cdot ${scale}`, unit };
+}
+
+const withoutUnits = (s: string): string => splitUnits(s).value;
+
+/** The unit a single value names (`\$36` names dollars), or undefined. */
+function unitOf(d: Decorated, split = splitUnits(d.core)): string | undefined {
+  return d.currency ? canonicalUnit(split.unit ?? "", true) : split.unit;
 }
 
 const constantCache = new Map<string, Value | undefined>();
@@ -123,9 +135,16 @@ export function scalarEqual(goldRaw: string, predRaw: string): boolean {
   const g = decorate(goldRaw);
   const p = decorate(numberWord(rightHandSide(predRaw)));
   if (g.base !== undefined || p.base !== undefined) return g.base !== undefined && baseEqual(g, p);
+  // Both name a unit: it must be the same one (`\$5.40` is not `5.4 \text{ cents}`; no conversion is made).
+  const gSplit = splitUnits(g.core);
+  const gUnit = unitOf(g, gSplit);
+  if (gUnit !== undefined) {
+    const pUnit = unitOf(p);
+    if (pUnit !== undefined && pUnit !== gUnit) return false;
+  }
   if (p.degrees && !g.degrees && /\\pi/.test(g.core)) return false;
   if (g.degrees && (/\\pi/.test(p.core) || RADIAN_WORD.test(p.core)) && !/\\pi/.test(g.core)) return false;
-  const gCore = withoutUnits(g.core);
+  const gCore = gSplit.value;
   const pCore = p.core.replace(E_NOTATION, "$1\\cdot 10^{$2}");
   if (g.percent === p.percent) return coreEqual(gCore, pCore);
   if (g.percent) return coreEqual(gCore, pCore) || sameNumberScaled(gCore, withoutUnits(pCore), 100n);

@@ -42,6 +42,10 @@ describe("grade", () => {
   it("exposes a version string for the score cache key", () => {
     expect(GRADER_VERSION).toMatch(/^math-grader-\d+$/);
   });
+
+  it("is version 4 since issue 25 changed verdicts (stored verdicts of version 3 are graded again)", () => {
+    expect(GRADER_VERSION).toBe("math-grader-4");
+  });
 });
 
 describe("bounded work on adversarial inputs", () => {

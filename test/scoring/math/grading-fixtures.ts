@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { grade, isEquivalent } from "../../../src/scoring/math/index.js";
 import { fixturesDir } from "../../helpers/paths.js";
 
 /** A labeled pair of fixtures/grading: is `pred` equal to `gold`? */
@@ -40,6 +41,25 @@ export function readGradingJsonl<T>(name: string, required: readonly (keyof T)[]
       if (missing !== undefined) throw new Error(`${name}:${n}: missing field "${String(missing)}"`);
       return row;
     });
+}
+
+/** Each pair the grader does not judge as labeled, named as a false negative or a FALSE POSITIVE. */
+export function pairDisagreements(pairs: readonly PairCase[]): string[] {
+  return pairs
+    .filter((p) => isEquivalent(p.gold, p.pred) !== p.equal)
+    .map((p) => `${p.equal ? "false negative" : "FALSE POSITIVE"}: ${p.gold} vs ${p.pred} (${p.why})`);
+}
+
+/** Each response whose `found` or `correct` from grade() differs from its label. */
+export function responseDisagreements(responses: readonly ResponseCase[]): string[] {
+  return responses.flatMap((r) => {
+    const got = grade(r.gold, r.response);
+    if (got.found === r.found && got.correct === r.correct) return [];
+    return [
+      `${JSON.stringify(r.response)}: expected found=${r.found} correct=${r.correct}, got found=${got.found} ` +
+        `correct=${got.correct} extracted=${JSON.stringify(got.extracted)} (${r.why})`,
+    ];
+  });
 }
 
 /** The fields every labeled pair and every labeled response must have. */

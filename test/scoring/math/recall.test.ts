@@ -4,7 +4,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { extractAnswer, grade, isEquivalent } from "../../../src/scoring/math/index.js";
-import { type PairCase, type ResponseCase, readGradingJsonl } from "./grading-fixtures.js";
+import {
+  type PairCase,
+  pairDisagreements,
+  type ResponseCase,
+  readGradingJsonl,
+  responseDisagreements,
+} from "./grading-fixtures.js";
 
 const pairs = readGradingJsonl<PairCase>("recall.jsonl");
 const responses = readGradingJsonl<ResponseCase>("recall-extraction.jsonl");
@@ -28,22 +34,13 @@ describe("recall pairs (own set)", () => {
   });
 
   it("grades every pair as labeled", () => {
-    const wrong = pairs
-      .filter((p) => isEquivalent(p.gold, p.pred) !== p.equal)
-      .map((p) => `${p.equal ? "false negative" : "FALSE POSITIVE"}: ${p.gold} vs ${p.pred} (${p.why})`);
-    expect(wrong).toEqual([]);
+    expect(pairDisagreements(pairs)).toEqual([]);
   });
 });
 
 describe("recall extraction (own set)", () => {
   it("agrees with grade() on found and correct", () => {
-    const wrong = responses.flatMap((r) => {
-      const got = grade(r.gold, r.response);
-      return got.found === r.found && got.correct === r.correct
-        ? []
-        : [`${JSON.stringify(r.response)}: got found=${got.found} correct=${got.correct} (${r.why})`];
-    });
-    expect(wrong).toEqual([]);
+    expect(responseDisagreements(responses)).toEqual([]);
   });
 
   it("joins boxes only across separators, and keeps their names", () => {
@@ -81,6 +78,7 @@ describe("bounded work on the new forms", () => {
       isEquivalent("(-\\infty, 1) \\cup (2, \\infty)", s);
       grade("1", s);
     }
-    expect(performance.now() - start).toBeLessThan(500);
+    // A generous budget that only catches a hang (a quadratic pattern takes minutes here), not a loaded machine.
+    expect(performance.now() - start).toBeLessThan(10_000);
   });
 });
