@@ -22,6 +22,7 @@ import {
   transportError,
   withPartialText,
 } from "./errors.js";
+import { observed } from "./request-events.js";
 import { AdapterError, type Timeouts } from "./types.js";
 
 /** Options for the dispatcher: undici's own header/body timers off, connect bounded. */
@@ -114,13 +115,16 @@ export interface AttemptInit {
 
 /**
  * Deadlines, cancellation and error mapping for one request (or a short series of probe requests).
- * The first-token deadline runs from construction until `tokenArrived()`; after that the idle deadline is
- * re-armed by every body chunk. Call `finish()` in a `finally`.
+ * The first-token and total deadlines run from when the request was written to the socket; the first-token one
+ * until `tokenArrived()`, after which the idle deadline runs from the last chunk received. Call `finish()` in a
+ * `finally`.
  */
 export class Attempt {
   readonly startedAt = new Date().toISOString();
   private readonly controller = new AbortController();
   private readonly clock: DeadlineClock;
+  /** The agent, reporting when the request left and when bytes arrived: the deadlines run from those moments. */
+  private readonly dispatcher: Dispatcher;
   private failure: AdapterError | undefined;
   private headersSeen = false;
   private url = "";
@@ -138,6 +142,10 @@ export class Attempt {
   constructor(private readonly options: AttemptOptions) {
     const { timeouts, signal } = options;
     this.clock = new DeadlineClock(timeouts, (which, ms) => this.deadline(which, ms));
+    this.dispatcher = observed(options.agent, {
+      sent: () => this.clock.start(),
+      received: () => this.clock.activity(),
+    });
     if (signal?.aborted) this.onCallerAbort();
     else if (signal) this.unsubscribe = onAbort(signal, this.onCallerAbort);
   }
@@ -173,7 +181,7 @@ export class Attempt {
         headers: init.headers,
         body: init.body,
         signal: this.controller.signal,
-        dispatcher: this.options.agent,
+        dispatcher: this.dispatcher,
       } satisfies UndiciRequestInit);
     } catch (err) {
       throw this.error(err);
@@ -215,7 +223,7 @@ export class Attempt {
         ...(init.headers ? { headers: init.headers } : {}),
         ...(init.body === undefined ? {} : { body: init.body }),
         signal: this.controller.signal,
-        dispatcher: this.options.agent,
+        dispatcher: this.dispatcher,
       });
     } catch (err) {
       throw this.error(err);

@@ -27,9 +27,9 @@ export interface Timeouts {
   connectMs: number;
   /** From sending the request to the first generated content (includes model load and queueing). */
   firstTokenMs: number;
-  /** Longest silence allowed between two chunks once the stream has started. */
+  /** Longest silence allowed between two chunks received, once the first token has arrived. */
   idleMs: number;
-  /** Whole attempt. */
+  /** From sending the request to the end of the answer. */
   totalMs: number;
 }
 

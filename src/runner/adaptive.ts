@@ -3,7 +3,9 @@
  * multiplicative decrease (AIMD, as TCP does). The signal is the server itself: a 429 or 503 (a server that rejects
  * above its capacity), or a first token that arrives much later than the fastest one seen (a server that queues
  * above its slots: llama-server, Ollama). Each round of `limit` answers either grows the limit (doubling until the
- * first sign of congestion, then by one) or shrinks it by a quarter.
+ * first sign of congestion, then by one) or shrinks it by a quarter; a 429 or 503 shrinks it at once, once per
+ * congestion event (the rejections of requests sent before a decrease are that decrease's event, as TCP counts
+ * losses once per window).
  */
 
 export interface AimdOptions {
@@ -30,7 +32,13 @@ export class AimdController {
   private minLatency = Number.POSITIVE_INFINITY;
   private count = 0;
   private latencySum = 0;
-  private congested = false;
+  /** Requests sent so far; a request's number is this count when it was sent. */
+  private sent = 0;
+  /**
+   * Rejections of requests sent before this number belong to the congestion the last decrease answered: they were
+   * sent under the higher limit. One congestion event shrinks the limit once, however many of its requests fail.
+   */
+  private recoverFrom = 0;
 
   constructor(private readonly options: AimdOptions = DEFAULT_AIMD) {
     this.limit = options.initial;
@@ -45,11 +53,22 @@ export class AimdController {
       this.endRound(this.latencySum / this.count > this.minLatency * this.options.tolerance);
   }
 
-  /** The server said it is over capacity (429, 503): shrink at once, once per round. */
-  onOverload(): void {
-    if (this.congested) return;
-    this.congested = true;
+  /** A request goes out under the limit: its number, to hand back if the server rejects it. */
+  send(): number {
+    return this.sent++;
+  }
+
+  /**
+   * The server said it is over capacity (429, 503) to request number `request`: shrink at once, unless a decrease
+   * since that request was sent has answered this congestion already. Returns whether the rejection is the
+   * controller's own doing (it had the limit above the server's capacity, and has shrunk for it), as opposed to a
+   * server that rejects even at the smallest limit.
+   */
+  onOverload(request: number): boolean {
+    if (request < this.recoverFrom) return true;
+    if (this.limit <= this.options.min) return false;
     this.endRound(true);
+    return true;
   }
 
   /** Where the limit settled: the median of the second half of the rounds (the initial ramp left out). */
@@ -63,8 +82,8 @@ export class AimdController {
     if (congestion) {
       this.slowStart = false;
       this.limit = Math.max(this.options.min, Math.floor(this.limit * this.options.decrease));
+      this.recoverFrom = this.sent;
     } else {
-      this.congested = false;
       this.limit = Math.min(this.options.max, this.slowStart ? this.limit * 2 : this.limit + 1);
     }
     this.history.push(this.limit);
@@ -78,6 +97,11 @@ export interface Limiter {
   <T>(task: () => Promise<T>): Promise<T>;
   /** The most requests it can ever have in flight (sizes the runner's window). */
   readonly concurrency: number;
+  /**
+   * Whether a task's failure is the limiter's own doing: a server's "over capacity" while the limiter was probing
+   * above it. The runner does not charge such a failure to the request's retry cap.
+   */
+  causedByProbing?(error: unknown): boolean;
 }
 
 /**
@@ -92,6 +116,7 @@ export function adaptiveLimit<R>(
 ): Limiter {
   let active = 0;
   const queue: Array<() => void> = [];
+  const probing = new WeakSet<object>();
   const next = () => {
     while (active < controller.limit && queue.length > 0) {
       active++;
@@ -101,6 +126,7 @@ export function adaptiveLimit<R>(
   const limiter = <T>(task: () => Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       queue.push(() => {
+        const request = controller.send();
         const t0 = performance.now();
         task().then(
           (result) => {
@@ -110,7 +136,13 @@ export function adaptiveLimit<R>(
             resolve(result);
           },
           (error: unknown) => {
-            if (overloaded(error)) controller.onOverload();
+            if (
+              overloaded(error) &&
+              controller.onOverload(request) &&
+              typeof error === "object" &&
+              error !== null
+            )
+              probing.add(error);
             active--;
             next();
             reject(error);
@@ -120,5 +152,8 @@ export function adaptiveLimit<R>(
       next();
     });
   Object.defineProperty(limiter, "concurrency", { value: bound });
+  Object.defineProperty(limiter, "causedByProbing", {
+    value: (error: unknown) => typeof error === "object" && error !== null && probing.has(error),
+  });
   return limiter as Limiter;
 }

@@ -136,7 +136,8 @@ async function runItem(
     } catch (caught) {
       const error = asAdapterError(caught);
       if (error.kind === "aborted" || options.signal?.aborted) return;
-      const decision = decideRetry(error, tally.record(error), options.retry, options.random);
+      const charged = options.limit.causedByProbing?.(caught) !== true;
+      const decision = decideRetry(error, tally.record(error, charged), options.retry, options.random);
       if (!decision.retry) {
         counts.failed++;
         options.store.recordFailure({

@@ -58,10 +58,14 @@ export class FailureTally {
   private readonly byClass = new Map<string, number>();
   private total = 0;
 
-  /** Counts this failure; returns the attempt number it ended and how many failures of its class there were. */
-  record(error: AdapterError): FailureCount {
+  /**
+   * Counts this failure; returns the attempt number it ended and how many failures of its class there were.
+   * A failure the client caused (`charged` false: an overload met while `--concurrency auto` probed above the
+   * server's capacity) counts towards the total bound only, never towards its kind's cap.
+   */
+  record(error: AdapterError, charged = true): FailureCount {
     const key = failureClass(error);
-    const ofKind = (this.byClass.get(key) ?? 0) + 1;
+    const ofKind = (this.byClass.get(key) ?? 0) + (charged ? 1 : 0);
     this.byClass.set(key, ofKind);
     this.total++;
     return { attempt: this.total, ofKind };

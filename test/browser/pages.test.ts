@@ -4,6 +4,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeOllama } from "../fakes/index.js";
 import { runCli } from "../helpers/cli.js";
+import { HANG_MS } from "../helpers/hang.js";
 import { repoRoot } from "../helpers/paths.js";
 import { newTempDir, removeTempDir } from "../helpers/tmp.js";
 import {
@@ -32,6 +33,7 @@ describe.skipIf(!haveChromium && process.env.CI !== "true")(
         throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (CI installs it in .ci/run)`);
       ({ fake } = await startSimulatedServer());
       browser = await chromium.launch({
+        timeout: HANG_MS,
         executablePath: CHROMIUM,
         args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
       });
@@ -50,6 +52,8 @@ describe.skipIf(!haveChromium && process.env.CI !== "true")(
     ): Promise<{ page: Page; problems: string[]; requests: string[] }> {
       const context = await browser.newContext({ viewport: { width, height: 900 } });
       const page = await context.newPage();
+      // Playwright's 30 s default fails a slow machine; only a hang should fail.
+      context.setDefaultTimeout(HANG_MS);
       const problems: string[] = [];
       const requests: string[] = [];
       page.on("console", (m) => {

@@ -10,6 +10,7 @@ import { startViewerServer } from "../../src/viewer/server.js";
 import { SimulatedModel } from "../e2e/simulated-model.js";
 import { type FakeOllama, type RespondContext, type RespondResult, startFakeOllama } from "../fakes/index.js";
 import { type CliRun, runArgs, runCli, startCli } from "../helpers/cli.js";
+import { HANG_MS } from "../helpers/hang.js";
 import { repoRoot } from "../helpers/paths.js";
 import { newTempDir, removeTempDir } from "../helpers/tmp.js";
 import { HOSTILE_SCRIPT, LIMIT, MODELS, writeBenchmark } from "../leaderboard/site-fixture.js";
@@ -109,6 +110,7 @@ describe.skipIf(!haveChromium && process.env.CI !== "true")(
         viewer.done.then((r) => reject(new Error(`view exited: ${r.stderr}`)));
       });
       browser = await chromium.launch({
+        timeout: HANG_MS,
         executablePath: CHROMIUM,
         args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
       });
@@ -127,6 +129,8 @@ describe.skipIf(!haveChromium && process.env.CI !== "true")(
     async function open(width = 1280): Promise<{ page: Page; problems: string[]; foreign: string[] }> {
       const context = await browser.newContext({ viewport: { width, height: 900 } });
       const page = await context.newPage();
+      // Playwright's 30 s default fails a slow machine; only a hang should fail.
+      context.setDefaultTimeout(HANG_MS);
       const problems: string[] = [];
       const foreign: string[] = [];
       page.on("console", (m) => {

@@ -32,9 +32,7 @@ describe("persona-bench run --model gguf:<file> (in-process llama.cpp)", () => {
       "--json",
       ...LOCAL,
     ]);
-    const started = performance.now();
     const first = await runCli(args, { env });
-    const firstMs = performance.now() - started;
     expect(first.code, first.stderr).toBe(0);
     const results = JSON.parse(first.stdout) as Results;
     const sha256 = createHash("sha256")
@@ -48,8 +46,6 @@ describe("persona-bench run --model gguf:<file> (in-process llama.cpp)", () => {
     const second = await runCli(args, { env });
     expect(second.code, second.stderr).toBe(0);
     expect((JSON.parse(second.stdout) as Results).usage).toMatchObject({ modelCalls: 0, cachedCalls: 27 });
-    // The figure quoted in the closing note; generous bound so a slow CI machine does not flake.
-    expect(firstMs).toBeLessThan(30_000);
   });
 
   it("keeps a signed download URL's query out of the output, results.json and the store", async () => {

@@ -7,6 +7,7 @@ import { createHash, randomInt } from "node:crypto";
 import { EventEmitter, once } from "node:events";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { HANG_MS } from "../helpers/hang.js";
 
 export interface SeenMessage {
   role: string;
@@ -162,8 +163,8 @@ export function sendNotImplemented(res: ServerResponse): void {
   res.end("Unsupported method");
 }
 
-/** How long `waitFor` waits by default: well under the test timeout, so the wait's own message is what fails. */
-export const DEFAULT_WAIT_MS = 15_000;
+/** How long `waitFor` waits by default: only a hang ends it (under the test timeout, so its message shows). */
+export const DEFAULT_WAIT_MS = HANG_MS;
 
 export class FakeCore {
   readonly stats: FakeStats = {

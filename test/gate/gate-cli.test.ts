@@ -80,7 +80,7 @@ describe("persona-bench gate (end to end through the CLI)", () => {
     await run("noisyBaseline", "noisy:7b", ["--seed", "1"]);
     await run("noisyCandidate", "noisy:7b", ["--seed", "2"]);
     await run("fewer", "sim:7b", ["--seed", "2", "--limit", "20", "--personas", "math-expert,toddler"]);
-  }, 600_000);
+  });
 
   afterAll(async () => {
     await fake?.close();

@@ -1,7 +1,8 @@
 /**
  * A loopback file server for model downloads, shaped like the Hugging Face hub where it matters: HEAD on a file
- * answers with `X-Linked-Etag` (the sha256) and `X-Linked-Size`; GET honours `Range: bytes=N-` with 206; and it
- * can cut the connection after some bytes, to test resuming.
+ * answers with `X-Linked-Etag` (the sha256) and `X-Linked-Size`; GET honours `Range: bytes=N-` with 206 (unless
+ * the file is served by a server that ignores ranges); and it can cut the connection after some bytes, to test
+ * resuming.
  */
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -11,6 +12,8 @@ export interface ServedFile {
   body: Buffer;
   /** The sha256 to publish; default the body's real one; null publishes none. */
   sha256?: string | null;
+  /** Answer every GET with the whole body (200), ignoring `Range`, as some servers and proxies do. */
+  ignoresRange?: boolean;
 }
 
 export interface FileServer {
@@ -47,7 +50,7 @@ export async function startFileServer(files: Record<string, ServedFile>): Promis
       res.writeHead(200, { ...headers, "content-length": String(file.body.length) }).end();
       return;
     }
-    const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? "");
+    const range = file.ignoresRange ? null : /^bytes=(\d+)-$/.exec(req.headers.range ?? "");
     const start = range ? Number(range[1]) : 0;
     if (start >= file.body.length && range) {
       res.writeHead(416, { "content-range": `bytes */${file.body.length}` }).end();

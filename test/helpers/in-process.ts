@@ -4,10 +4,11 @@ import { type BenchmarkOutcome, prepareBenchmark, runBenchmark } from "../../src
 import { DEFAULT_RETRY_POLICY } from "../../src/runner/retry.js";
 import { Store } from "../../src/store/store.js";
 import type { DatasetOptions } from "../../src/tasks/datasets.js";
+import { HANG_MS } from "./hang.js";
 
 /**
  * A benchmark run through the library in this process (where a test has registered a task kind or dataset that a
- * CLI child process would not see): short deadlines, no backoff, the store closed afterwards.
+ * CLI child process would not see): deadlines only a hang reaches, no backoff, the store closed afterwards.
  */
 export async function runInProcess(
   benchmarkFile: string,
@@ -27,7 +28,7 @@ export async function runInProcess(
       judges: [],
       store,
       concurrency: 2,
-      timeouts: { connectMs: 5000, firstTokenMs: 5000, idleMs: 5000, totalMs: 10_000 },
+      timeouts: { connectMs: HANG_MS, firstTokenMs: HANG_MS, idleMs: HANG_MS, totalMs: HANG_MS },
       retry: { ...DEFAULT_RETRY_POLICY, baseDelayMs: 0 },
     });
   } finally {

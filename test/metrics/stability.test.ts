@@ -139,6 +139,38 @@ describe("personaStability (hand-computed)", () => {
     expect([s.flipRate, s.consistencyRate]).toEqual([1, 0]);
   });
 
+  it("with several samples, tests each persona by the sign-flip test on mean@S differences, and reports pass@k", () => {
+    const samples = (codes: string[]) =>
+      codes.map((pair) => [...pair].map((c) => (c === "c" ? right : wrong)));
+    const [control, persona] = personaStability(
+      [
+        { id: "none", lottery: false, generations: samples(["cc", "cc", "cc", "cc", "cw"]) },
+        { id: "A", lottery: false, generations: samples(["ww", "ww", "ww", "cw", "cc"]) },
+      ],
+      settings,
+    ).conditions;
+    // Differences of mean@2, persona minus control: -1, -1, -1, -0.5, +0.5 (sum -3). Of the 32 sign patterns,
+    // |sum| >= 3 needs the three 1s alike (2 ways) and the two halves not both against them (3 of 4): 6 / 32.
+    expect(persona!.deltaVsControl).toBeCloseTo(-0.6, 12);
+    expect(persona!.pValue).toBe(6 / 32);
+    expect(persona!.pValueHolm).toBe(6 / 32);
+    // pass@1 is the mean of c/2 per problem, pass@2 the share of problems with a correct sample.
+    expect(persona!.passAtK).toEqual({ "1": 0.3, "2": 0.4 });
+    expect(control!.passAtK).toEqual({ "1": 0.9, "2": 1 });
+    expect(control!.pValue).toBeNull();
+  });
+
+  it("with one sample, reports no pass@k and tests by exact McNemar, however many pairs are discordant", () => {
+    const [, persona] = personaStability(
+      [condition("none", "c".repeat(20)), condition("A", `${"w".repeat(17)}ccc`)],
+      settings,
+    ).conditions;
+    // 17 discordant pairs, all against the persona: 2 * (1/2)^17, exact (a sampled test could not go below
+    // 1 / 20,001).
+    expect(persona!.pValue).toBe(2 ** -16);
+    expect(persona!.passAtK).toBeUndefined();
+  });
+
   it("has no summary when no persona has a graded answer", () => {
     expect(personaStability([condition("none", "cc"), condition("A", "ff")], settings).summary).toBeNull();
   });

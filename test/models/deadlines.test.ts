@@ -7,9 +7,10 @@ import { type FakeServer, type RespondResult, startFakeOllama, startFakeOpenAI }
 import { failure, request } from "./helpers.js";
 
 /**
- * Short deadlines keep the suite fast; each test makes exactly one deadline the shortest. The idle clock only
- * starts after a token, so it can be tiny; the first-token and total clocks start before the request is sent
- * and get a little more room so the request reaches the fake first even on a busy machine.
+ * Short deadlines keep the suite fast; each test makes exactly one deadline the shortest, and the fake stalls for
+ * ever, so the deadline fires however slow the machine is. Every clock starts once the request has been written
+ * to the socket (test/models/deadline-clock.test.ts); the first-token and total ones get a little more room so
+ * the fake has usually read the request before the client gives up.
  */
 const SHORT = 30;
 const FROM_START = 150;
@@ -44,7 +45,8 @@ afterAll(async () => {
 
 /**
  * Runs the call; if the request reached the fake, waits until the fake has seen the client disconnect (a
- * request still unanswered would otherwise keep generating). Only a starved machine can abort before sending.
+ * request still unanswered would otherwise keep generating). On a starved machine the client can give up before
+ * the fake has read the request.
  */
 async function expectDisconnect(b: Backend, run: () => Promise<AdapterError>): Promise<AdapterError> {
   const { disconnects, requests } = b.fake.stats;

@@ -39,6 +39,7 @@ describe("gguf: model files", () => {
       "/models/tiny.gguf": { body: BODY },
       "/models/wrong.gguf": { body: BODY, sha256: "0".repeat(64) },
       "/models/unpublished.gguf": { body: BODY, sha256: null },
+      "/models/no-ranges.gguf": { body: BODY, ignoresRange: true },
       "/Org/Repo-GGUF/resolve/main/tiny-q4.gguf": { body: BODY },
       "/Org/Repo-GGUF/resolve/main/no-hash.gguf": { body: BODY, sha256: null },
     });
@@ -87,6 +88,19 @@ describe("gguf: model files", () => {
     expect(gets().at(-1)!.range).toBe("bytes=100000-");
     expect(progress.at(-1)).toMatchObject({ resumedFrom: 100_000, received: BODY.length, done: true });
     expect(notices.join(" ")).toMatch(/resuming tiny\.gguf from byte 100000/);
+  });
+
+  it("starts again from byte 0, hash included, when the server ignores Range and sends the whole file", async () => {
+    server.cutNextAfter(100_000);
+    const target = cachedModelPath(url("no-ranges.gguf"), cacheDir);
+    await rejection(resolveModelFile(url("no-ranges.gguf"), { cacheDir }));
+    expect(statSync(`${target}.part`).size).toBe(100_000);
+
+    const file = await resolveModelFile(url("no-ranges.gguf"), { cacheDir });
+    expect(gets().at(-1)!.range).toBe("bytes=100000-");
+    expect(file.verifiedSha256).toBe(SHA);
+    expect(readFileSync(target).equals(BODY)).toBe(true);
+    expect(existsSync(`${target}.part`)).toBe(false);
   });
 
   it("refuses a file whose sha256 differs from the published or pinned one, and removes it", async () => {

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createAdapter } from "../../src/models/registry.js";
 import { type FakeServer, startFakeOllama, startFakeOpenAI } from "../fakes/index.js";
+import { HANG_MS } from "../helpers/hang.js";
 
-const TIMEOUTS = { connectMs: 2_000, firstTokenMs: 5_000, idleMs: 5_000, totalMs: 10_000 };
+const TIMEOUTS = { connectMs: HANG_MS, firstTokenMs: HANG_MS, idleMs: HANG_MS, totalMs: HANG_MS };
 
 describe("identity probes against a server that only has its chat endpoint", () => {
   let fake: FakeServer | undefined;

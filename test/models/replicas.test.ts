@@ -7,14 +7,21 @@ import {
   type ModelAdapter,
 } from "../../src/models/types.js";
 
-/** An in-memory replica whose next answers are scripted: "ok" or a connection failure. */
-function replica(endpoint: string, script: ("ok" | "down")[] = []): ModelAdapter & { calls: number } {
+/**
+ * An in-memory replica whose next answers are scripted: "ok" or a connection failure. `digest` is the weights
+ * digest it reports (none by default, as an OpenAI-compatible server).
+ */
+function replica(
+  endpoint: string,
+  script: ("ok" | "down")[] = [],
+  digest?: string,
+): ModelAdapter & { calls: number } {
   return {
     provider: "openai",
     spec: `openai:m@${endpoint}`,
     calls: 0,
     async identify() {
-      return { provider: "openai", name: "m", endpoint, details: {} };
+      return { provider: "openai", name: "m", endpoint, ...(digest ? { digest } : {}), details: {} };
     },
     async complete(): Promise<CompletionResponse> {
       this.calls++;
@@ -69,6 +76,33 @@ describe("ReplicaSetAdapter", () => {
       { endpoint: "http://a/v1", served: 1 },
       { endpoint: "http://b/v1", served: 2 },
     ]);
+  });
+
+  it("refuses a replica that reports no digest beside one that does, naming it", async () => {
+    const digest = "a".repeat(64);
+    const set = (...digests: (string | undefined)[]) =>
+      new ReplicaSetAdapter({
+        provider: "ollama",
+        spec: "s",
+        name: "m",
+        replicas: digests.map((d, i) => ({
+          endpoint: `http://r${i}:11434`,
+          adapter: replica(`http://r${i}:11434`, [], d),
+        })),
+      });
+    const error = await set(digest, undefined, digest)
+      .identify()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(AdapterError);
+    expect((error as AdapterError).message).toBe(
+      `replicas serve different weights: http://r1:11434 reports no digest, while http://r0:11434, http://r2:11434 report ${digest}; every replica must serve the same model (drop the odd one out)`,
+    );
+    // Replicas that all report the same digest, or none at all, are one model.
+    expect((await set(digest, digest).identify()).digest).toBe(digest);
+    expect((await set(undefined, undefined).identify()).digest).toBeUndefined();
   });
 
   it("passes the connection error to the runner's retry policy when every replica is down", async () => {

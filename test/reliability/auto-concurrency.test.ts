@@ -1,7 +1,10 @@
 /**
- * `--concurrency auto` through the CLI: against a server that answers 429 to anything above 4 in flight, the run
- * completes with the fault-free figures and reports where the limit settled. (Where it settles for k = 4 and 32 on
- * queueing and rejecting servers is measured by `npm run perf`; the controller itself is tested in test/runner.)
+ * `--concurrency auto` through the CLI: against a server that answers 429 to anything above 2 in flight, the run
+ * completes with the fault-free figures and reports where the limit settled. The search starts at 4, and the
+ * first answers wait until the first 4 requests have arrived, so the server rejects some on every machine, fast
+ * or slow. The 429s the controller's probing causes are not charged to the requests' retry caps, so none fails.
+ * (Where it settles for k = 4 and 32 on queueing and rejecting servers is measured by `npm run perf`; the
+ * controller itself is tested in test/runner.)
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { Results } from "../../src/results/types.js";
@@ -11,7 +14,9 @@ import { tempDir } from "../helpers/tmp.js";
 import { simulatedModel, writeBenchmark } from "./harness.js";
 
 const LIMIT = 20;
-const K = 4;
+const K = 2;
+/** Where `--concurrency auto` starts (src/cli/run-command.ts). */
+const INITIAL = 4;
 
 describe("--concurrency auto", () => {
   const servers: FakeServer[] = [];
@@ -36,8 +41,9 @@ describe("--concurrency auto", () => {
         }
         return model.respond(ctx);
       },
-      // Paced answers (a few ms a token) so requests overlap and the limit's growth meets the 429s.
-      tokenDelayMs: 2,
+      // The first burst overlaps for certain: no first token before the first INITIAL requests have arrived.
+      beforeToken: (_, index) =>
+        index === 0 ? fake.waitFor((stats) => stats.generations >= INITIAL) : undefined,
     });
     servers.push(fake);
     const clean = await startFakeOpenAI({ respond: model.respond });

@@ -30,8 +30,18 @@ describe("crashes and interruptions through the CLI", () => {
   const argsFor = (dir: string, bench: string) =>
     runArgs(bench, `openai:sim@${fake.baseUrl}`, dir, ["--json", "--concurrency", String(CONCURRENCY)]);
 
+  /**
+   * Requests from this index on get no answer (the CLI is about to be stopped): what a run can finish before its
+   * signal lands is fixed by the test, not by how fast this machine reacts to the fake's counters.
+   */
+  let holdFrom = Number.POSITIVE_INFINITY;
+  const never = new Promise<void>(() => {});
+
   beforeAll(async () => {
-    fake = await startFakeOpenAI({ respond: model.respond });
+    fake = await startFakeOpenAI({
+      respond: model.respond,
+      beforeToken: (ctx, index) => (index === 0 && ctx.requestIndex >= holdFrom ? never : undefined),
+    });
     referenceDir = newTempDir();
     const reference = await runCli(argsFor(referenceDir, writeBenchmark(referenceDir, { limit: LIMIT })));
     expect(reference.code).toBe(0);
@@ -52,6 +62,7 @@ describe("crashes and interruptions through the CLI", () => {
     while (kills < KILLS) {
       // 0 kills while the CLI starts up or right as the first request goes out.
       const target = fake.stats.generations + rng.nextInt(6);
+      holdFrom = target;
       const run = startCli(args);
       const reached = fake.waitFor((s) => s.generations >= target).then(() => "reached" as const);
       const outcome = await Promise.race([reached, run.done.then(() => "finished" as const)]);
@@ -67,6 +78,7 @@ describe("crashes and interruptions through the CLI", () => {
     const kept = inspectStore(store).generations;
     expect(kept).toBeGreaterThan(0);
 
+    holdFrom = Number.POSITIVE_INFINITY;
     const final = await runCli(args);
     expect(final.code).toBe(0);
     const results = JSON.parse(final.stdout) as Results;
@@ -82,6 +94,7 @@ describe("crashes and interruptions through the CLI", () => {
     const dir = tempDir();
     const args = argsFor(dir, writeBenchmark(dir, { limit: LIMIT }));
     const start = fake.stats.generations;
+    holdFrom = start + PLAN / 2;
     const run = startCli(args);
     await fake.waitFor((s) => s.generations >= start + PLAN / 2);
     run.child.kill("SIGINT");
@@ -97,6 +110,7 @@ describe("crashes and interruptions through the CLI", () => {
     expect(fake.stats.generations - start - kept.generations).toBeLessThanOrEqual(CONCURRENCY);
 
     const before = fake.stats.generations;
+    holdFrom = Number.POSITIVE_INFINITY;
     const resumed = await runCli(args);
     expect(resumed.code).toBe(0);
     const results = JSON.parse(resumed.stdout) as Results;

@@ -9,9 +9,9 @@ function queueingRound(controller: AimdController, k: number): void {
 
 /** A round against a server that answers 429 to everything above k in flight. */
 function rejectingRound(controller: AimdController, k: number): void {
-  const c = controller.limit;
-  if (c > k) controller.onOverload();
-  for (let i = 0; i < Math.min(c, k); i++) controller.onSuccess(50);
+  const sent = Array.from({ length: controller.limit }, () => controller.send());
+  for (const request of sent.slice(k)) controller.onOverload(request);
+  for (let i = 0; i < Math.min(sent.length, k); i++) controller.onSuccess(50);
 }
 
 describe("AIMD concurrency", () => {
@@ -34,10 +34,48 @@ describe("AIMD concurrency", () => {
     queueingRound(controller, 100);
     queueingRound(controller, 100);
     expect(controller.limit).toBe(8);
-    controller.onOverload();
+    controller.onOverload(controller.send());
     expect(controller.limit).toBe(6);
     queueingRound(controller, 100);
     expect(controller.limit).toBe(7);
+  });
+
+  it("shrinks once for the rejections of requests sent before the decrease, again for one sent after it", () => {
+    const controller = new AimdController({ ...DEFAULT_AIMD, initial: 8 });
+    const round = Array.from({ length: 8 }, () => controller.send());
+    // Three 429s of one round, sent under the limit of 8: one congestion event, one decrease by a quarter.
+    expect(round.slice(5).map((request) => controller.onOverload(request))).toEqual([true, true, true]);
+    expect(controller.limit).toBe(6);
+    expect(controller.history).toEqual([6]);
+    // A request sent under the new limit is rejected too: 6 was still too many.
+    expect(controller.onOverload(controller.send())).toBe(true);
+    expect(controller.limit).toBe(4);
+  });
+
+  it("at the smallest limit a rejection is the server's own, not the controller's probing", () => {
+    const controller = new AimdController({ ...DEFAULT_AIMD, initial: 2 });
+    const early = controller.send();
+    expect(controller.onOverload(controller.send())).toBe(true);
+    expect(controller.limit).toBe(1);
+    expect(controller.onOverload(early)).toBe(true); // sent at 2, answered by that decrease
+    expect(controller.onOverload(controller.send())).toBe(false);
+    expect(controller.limit).toBe(1);
+  });
+
+  it("the limiter names the rejections its probing caused, and only those", async () => {
+    const controller = new AimdController({ ...DEFAULT_AIMD, initial: 2 });
+    const limit = adaptiveLimit<number>(
+      controller,
+      (r) => r,
+      (error) => error instanceof Error && error.message === "429",
+      1024,
+    );
+    const rejected = () => limit(() => Promise.reject(new Error("429")));
+    const probing = await rejected().catch((e: unknown) => e);
+    expect(controller.limit).toBe(1);
+    const own = await rejected().catch((e: unknown) => e);
+    const other = await limit(() => Promise.reject(new Error("500"))).catch((e: unknown) => e);
+    expect([probing, own, other].map((e) => limit.causedByProbing!(e))).toEqual([true, false, false]);
   });
 
   it("the limiter never runs more tasks at once than the controller's limit", async () => {

@@ -1,14 +1,22 @@
 import pLimit from "p-limit";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAdapter } from "../../src/models/registry.js";
-import type { Timeouts } from "../../src/models/types.js";
+import {
+  AdapterError,
+  type CompletionResponse,
+  type ModelAdapter,
+  type Timeouts,
+} from "../../src/models/types.js";
 import type { WorkItem } from "../../src/plan/types.js";
+import { AimdController, adaptiveLimit, DEFAULT_AIMD } from "../../src/runner/adaptive.js";
 import { executePlan, type RunnerEvent } from "../../src/runner/execute.js";
 import { DEFAULT_RETRY_POLICY } from "../../src/runner/retry.js";
 import { Store } from "../../src/store/store.js";
 import { type FakeOpenAI, faults, type RespondHook, startFakeOpenAI } from "../fakes/index.js";
+import { HANG_MS } from "../helpers/hang.js";
 
-const TIMEOUTS: Timeouts = { connectMs: 2_000, firstTokenMs: 10_000, idleMs: 10_000, totalMs: 20_000 };
+/** Deadlines no healthy answer can miss, however loaded the machine: only a hang reaches them. */
+const TIMEOUTS: Timeouts = { connectMs: HANG_MS, firstTokenMs: HANG_MS, idleMs: HANG_MS, totalMs: HANG_MS };
 const RETRY = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 0 };
 
 function items(n: number): WorkItem[] {
@@ -122,5 +130,58 @@ describe("executePlan against a real adapter and a fake server", () => {
     expect(store.count("generations")).toBe(2);
     expect(store.failures("r")).toEqual([]);
     await fake!.waitFor((s) => s.disconnects === 4);
+  });
+});
+
+describe("executePlan under --concurrency auto", () => {
+  it("does not charge a request for the 429s the controller's probing caused: every request completes", async () => {
+    // A server that takes one request at a time and answers 429 to any other, and a limit that starts at 8. The
+    // controller shrinks towards 1 and probes upwards again; meanwhile requests meet more 429s than the cap of 3
+    // allows, none of them their own.
+    let inFlight = 0;
+    const rejectedOf = new Map<string, number>();
+    const server: ModelAdapter = {
+      provider: "fake",
+      spec: "fake:one-slot",
+      identify: async () => ({ provider: "fake", name: "m", endpoint: "fake", details: {} }),
+      async complete(request): Promise<CompletionResponse> {
+        if (inFlight >= 1) {
+          const key = request.messages[0]!.content;
+          rejectedOf.set(key, (rejectedOf.get(key) ?? 0) + 1);
+          throw new AdapterError("rate_limited", "rate_limited: 429", { status: 429, retryAfterMs: 0 });
+        }
+        inFlight++;
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight--;
+        return {
+          text: "ok",
+          finishReason: "stop",
+          usage: {},
+          timing: { startedAt: "", totalMs: 1 },
+          served: {},
+        };
+      },
+    };
+    const controller = new AimdController({ ...DEFAULT_AIMD, initial: 8 });
+    const limit = adaptiveLimit<CompletionResponse>(
+      controller,
+      () => 1, // no latency signal: only the 429s move the limit
+      (error) => error instanceof AdapterError && error.kind === "rate_limited",
+      DEFAULT_AIMD.max,
+    );
+    const store = Store.open(":memory:");
+    const result = await executePlan(items(16), 16, {
+      runId: "r",
+      adapter: server,
+      modelKey: "m",
+      store,
+      limit,
+      timeouts: TIMEOUTS,
+      retry: { ...RETRY, maxAttempts: 3 },
+    });
+    expect(result).toMatchObject({ completed: 16, failed: 0 });
+    expect(store.failures("r")).toEqual([]);
+    expect(Math.max(...rejectedOf.values())).toBeGreaterThanOrEqual(3);
+    expect(controller.history[0]).toBe(6);
   });
 });

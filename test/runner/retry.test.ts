@@ -103,6 +103,22 @@ describe("attempt caps count failures of their own kind", () => {
     expect(decideRetry(e502, tally.record(e502), policy, () => 0).retry).toBe(false);
   });
 
+  it("a failure the client caused counts towards the total bound only, not towards its kind's cap", () => {
+    const tally = new FailureTally();
+    for (let i = 0; i < 10; i++)
+      expect(decideRetry(e429, tally.record(e429, false), policy, () => 0).retry).toBe(true);
+    for (let i = 0; i < policy.maxAttempts - 1; i++)
+      expect(decideRetry(e429, tally.record(e429), policy, () => 0).retry).toBe(true);
+    expect(decideRetry(e429, tally.record(e429), policy, () => 0)).toEqual({
+      retry: false,
+      reason: "gave up after 15 attempts (5 of them rate_limited)",
+    });
+    const uncharged = new FailureTally();
+    let attempts = 0;
+    while (decideRetry(e429, uncharged.record(e429, false), policy, () => 0).retry) attempts++;
+    expect(attempts + 1).toBe(policy.maxAttempts * 4);
+  });
+
   it("the policy's maxAttempts caps each kind, and a cycle through every kind still ends", () => {
     const tally = new FailureTally();
     const small = { ...policy, maxAttempts: 2 };

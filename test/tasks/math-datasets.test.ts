@@ -87,6 +87,20 @@ describe("the registered math datasets, from ../shared/data with their digests",
   });
 });
 
+describe("gsm8k rows", () => {
+  it("takes the gold after the last ####, when a worked solution has two", () => {
+    const file = join(tempDir(), "test.jsonl");
+    const answer = "Half of 6 is 3.\n#### 3\nBut she buys 2 more: 3 + 2 = 5.\n#### 1,005";
+    writeFileSync(file, `${JSON.stringify({ question: "How many apples?", answer })}\n`);
+    const [problem] = loadMathProblems(file, findMathDataset("gsm8k")!.readRow);
+    expect(problem).toMatchObject({
+      problem: "How many apples?",
+      answer: "1005",
+      solution: "Half of 6 is 3.\n#### 3\nBut she buys 2 more: 3 + 2 = 5.",
+    });
+  });
+});
+
 describe("bad dataset files", () => {
   it("names the file, line and field of a row that cannot be read", () => {
     const dir = tempDir();

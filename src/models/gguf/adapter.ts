@@ -122,6 +122,11 @@ class Deadlines {
     return this.clock.ttftMs;
   }
 
+  /** Generation begins (a sequence was free): the first-token and total deadlines run from now. */
+  start(): void {
+    this.clock.start();
+  }
+
   /** A token arrived: the first stops the first-token clock, every later one re-arms the idle clock. */
   token(): void {
     if (this.clock.ttftMs === undefined) this.clock.firstToken();
@@ -290,6 +295,7 @@ export class GgufAdapter implements ModelAdapter {
     const lib = shared.lib;
     try {
       sequence = await shared.acquire(sampling.contextLength ?? DEFAULT_CONTEXT, deadlines.signal);
+      deadlines.start();
       const chatHistory = history(request.messages);
       const promptTokens = shared.chatWrapper
         .generateContextState({ chatHistory })
