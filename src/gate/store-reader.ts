@@ -1,4 +1,5 @@
 import { chunks } from "../iterables.js";
+import { type MemberRow, memberFromRow } from "../store/rows.js";
 import { openStoreReadOnly } from "../store/store.js";
 import type { FailureRecord, RunMember, RunRecord } from "../store/types.js";
 
@@ -45,24 +46,8 @@ export function openStoreForReading(path: string): GateStoreReader {
         .prepare(
           `SELECT task_id, stage, key, ${facts} FROM run_members WHERE run_id = ? ORDER BY task_id, stage, rowid`,
         )
-        .all(runId) as {
-        task_id: string;
-        stage: string;
-        key: string;
-        persona_id: string | null;
-        item_id: string | null;
-        sample: number | null;
-        item_group: string | null;
-      }[];
-      return rows.map((row) => ({
-        taskId: row.task_id,
-        stage: row.stage,
-        key: row.key,
-        ...(row.persona_id === null ? {} : { personaId: row.persona_id }),
-        ...(row.item_id === null ? {} : { itemId: row.item_id }),
-        ...(row.sample === null ? {} : { sample: row.sample }),
-        ...(row.item_group === null ? {} : { group: row.item_group }),
-      }));
+        .all(runId) as MemberRow[];
+      return rows.map(memberFromRow);
     },
     getScores: <T>(keys: readonly string[], scorer: string) => {
       const result = new Map<string, T>();

@@ -1,5 +1,5 @@
 /** Rows of the store's tables as SQLite returns them, and the records made from them. */
-import type { RunRecord, StoredGeneration } from "./types.js";
+import type { RunMember, RunRecord, StoredGeneration } from "./types.js";
 
 export interface RunRow {
   run_id: string;
@@ -37,6 +37,19 @@ export interface MemberRow {
   item_id: string | null;
   sample: number | null;
   item_group: string | null;
+}
+
+/** A run member from its row; a version-2 row has no persona, item, sample or group, and none is invented. */
+export function memberFromRow(row: MemberRow): RunMember {
+  return {
+    taskId: row.task_id,
+    stage: row.stage,
+    key: row.key,
+    ...(row.persona_id === null ? {} : { personaId: row.persona_id }),
+    ...(row.item_id === null ? {} : { itemId: row.item_id }),
+    ...(row.sample === null ? {} : { sample: row.sample }),
+    ...(row.item_group === null ? {} : { group: row.item_group }),
+  };
 }
 
 export interface FailureRow {

@@ -10,6 +10,7 @@ import {
   type GenerationRow,
   generationFromRow,
   type MemberRow,
+  memberFromRow,
   type RunRow,
   runFromRow,
 } from "./rows.js";
@@ -157,15 +158,7 @@ export class Store {
 
   /** Every generation key a run used, with its task and stage (and persona, item, sample when recorded). */
   runMembers(runId: string): RunMember[] {
-    return (this.statement("membersOfRun").all(runId) as MemberRow[]).map((row) => ({
-      taskId: row.task_id,
-      stage: row.stage,
-      key: row.key,
-      ...(row.persona_id === null ? {} : { personaId: row.persona_id }),
-      ...(row.item_id === null ? {} : { itemId: row.item_id }),
-      ...(row.sample === null ? {} : { sample: row.sample }),
-      ...(row.item_group === null ? {} : { group: row.item_group }),
-    }));
+    return (this.statement("membersOfRun").all(runId) as MemberRow[]).map(memberFromRow);
   }
 
   /** Which of these cache keys already hold a finished generation. */
