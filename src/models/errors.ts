@@ -2,6 +2,7 @@
  * Turns HTTP failures, error payloads (before or during a stream) and transport errors into classified
  * AdapterErrors with one-line messages that name the URL and status and never contain a secret.
  */
+import { REDACTED } from "./credentials.js";
 import { isRecord } from "./json.js";
 import { AdapterError, type AdapterErrorDetails, type AdapterErrorKind } from "./types.js";
 
@@ -45,7 +46,7 @@ export function oneLine(text: string, max: number): string {
 export function redact(text: string, secrets: readonly string[] | undefined): string {
   let out = text;
   for (const secret of secrets ?? []) {
-    if (secret.length > 0) out = out.split(secret).join("[redacted]");
+    if (secret.length > 0) out = out.split(secret).join(REDACTED);
   }
   return out;
 }
