@@ -28,6 +28,9 @@ import type {
 
 export { type GenerationRow, openStoreReadOnly, StoreError };
 
+/** How long opening or writing waits for another process's lock before the store gives up. */
+const LOCK_WAIT_MS = 10_000;
+
 /** Scores (cheap to recompute) are written in batches of this size, each batch in one transaction. */
 const BATCH_ROWS = 64;
 /** SQLite's default limit on bound parameters is 32766; lookups stay far below it. */
@@ -74,8 +77,8 @@ export class Store {
   static open(path: string): Store {
     try {
       if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-      const db = new Database(path, { timeout: 10_000 });
-      db.pragma("journal_mode = WAL");
+      const db = new Database(path, { timeout: LOCK_WAIT_MS });
+      whileLocked(() => db.pragma("journal_mode = WAL"));
       db.pragma("synchronous = NORMAL");
       db.pragma("foreign_keys = ON");
       migrate(db, path);
@@ -138,21 +141,23 @@ export class Store {
     members: readonly (string | MemberInput)[],
   ): void {
     this.write(() =>
-      this.db.transaction(() => {
-        for (const member of members) {
-          const m: MemberInput = typeof member === "string" ? { key: member } : member;
-          this.statement("insertMember").run(
-            runId,
-            taskId,
-            stage,
-            m.key,
-            m.personaId ?? null,
-            m.itemId ?? null,
-            m.sample ?? null,
-            m.group ?? null,
-          );
-        }
-      })(),
+      this.db
+        .transaction(() => {
+          for (const member of members) {
+            const m: MemberInput = typeof member === "string" ? { key: member } : member;
+            this.statement("insertMember").run(
+              runId,
+              taskId,
+              stage,
+              m.key,
+              m.personaId ?? null,
+              m.itemId ?? null,
+              m.sample ?? null,
+              m.group ?? null,
+            );
+          }
+        })
+        .immediate(),
     );
   }
 
@@ -330,31 +335,33 @@ export class Store {
     const scores = this.pendingScores.splice(0);
     try {
       this.write(() =>
-        this.db.transaction(() => {
-          for (const g of generations) {
-            this.statement("insertGeneration").run({
-              key: g.key,
-              modelKey: g.modelKey,
-              request: JSON.stringify(g.request),
-              text: g.text,
-              finishReason: g.finishReason,
-              rawFinishReason: g.rawFinishReason ?? null,
-              usage: JSON.stringify(g.usage),
-              timing: JSON.stringify(g.timing),
-              served: JSON.stringify(g.served),
-              attempts: g.attempts,
-              createdAt: g.createdAt,
-            });
-          }
-          for (const s of scores) {
-            this.statement("insertScore").run({
-              key: s.key,
-              scorer: s.scorer,
-              value: JSON.stringify(s.value),
-              createdAt: new Date().toISOString(),
-            });
-          }
-        })(),
+        this.db
+          .transaction(() => {
+            for (const g of generations) {
+              this.statement("insertGeneration").run({
+                key: g.key,
+                modelKey: g.modelKey,
+                request: JSON.stringify(g.request),
+                text: g.text,
+                finishReason: g.finishReason,
+                rawFinishReason: g.rawFinishReason ?? null,
+                usage: JSON.stringify(g.usage),
+                timing: JSON.stringify(g.timing),
+                served: JSON.stringify(g.served),
+                attempts: g.attempts,
+                createdAt: g.createdAt,
+              });
+            }
+            for (const s of scores) {
+              this.statement("insertScore").run({
+                key: s.key,
+                scorer: s.scorer,
+                value: JSON.stringify(s.value),
+                createdAt: new Date().toISOString(),
+              });
+            }
+          })
+          .immediate(),
       );
     } catch (error) {
       this.failed = { error };
@@ -398,23 +405,50 @@ export class Store {
   }
 }
 
+/**
+ * Runs `step` again while another process holds the lock it needs, for up to LOCK_WAIT_MS. Switching a new file to
+ * WAL fails at once with SQLITE_BUSY when another process is switching it too: SQLite does not call the busy
+ * handler there (seen as "database is locked" when two runs start on one new store).
+ */
+function whileLocked<T>(step: () => T): T {
+  const giveUpAt = Date.now() + LOCK_WAIT_MS;
+  for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+    try {
+      return step();
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== "SQLITE_BUSY" || Date.now() >= giveUpAt) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause);
+    }
+  }
+}
+
 function migrate(db: Database.Database, path: string): void {
   db.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-  const version = readSchemaVersion(db, path);
-  if (version > STORE_SCHEMA_VERSION) {
-    throw new StoreError(
-      `store ${path} has schema version ${version}, newer than this persona-bench (${STORE_SCHEMA_VERSION}); upgrade persona-bench or use another --store`,
-    );
-  }
-  if (version === STORE_SCHEMA_VERSION) return;
+  if (checkedVersion(db, path) === STORE_SCHEMA_VERSION) return;
+  // Two processes may open one older store at the same moment. The version is read again inside a write
+  // transaction taken up front (IMMEDIATE waits on the lock), so only the first migrates and the other finds the
+  // work done; reading it before a deferred transaction let both run ALTER TABLE and the second fail.
   db.transaction(() => {
+    const version = checkedVersion(db, path);
+    if (version === STORE_SCHEMA_VERSION) return;
     if (version === 0) db.exec(STORE_SCHEMA_V1);
     for (let next = Math.max(version, 1) + 1; next <= STORE_SCHEMA_VERSION; next++)
       db.exec(STORE_MIGRATIONS[next]!);
     db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(
       String(STORE_SCHEMA_VERSION),
     );
-  })();
+  }).immediate();
+}
+
+/** The store's schema version, refusing one newer than this persona-bench writes. */
+function checkedVersion(db: Database.Database, path: string): number {
+  const version = readSchemaVersion(db, path);
+  if (version > STORE_SCHEMA_VERSION) {
+    throw new StoreError(
+      `store ${path} has schema version ${version}, newer than this persona-bench (${STORE_SCHEMA_VERSION}); upgrade persona-bench or use another --store`,
+    );
+  }
+  return version;
 }
 
 function placeholders(n: number): string {
