@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { quantile } from "../src/metrics/index.js";
 import { grade, isEquivalent } from "../src/scoring/math/index.js";
-import { loadMath500 } from "../src/tasks/math500.js";
+import { loadMath500 } from "../src/task-kinds/math/problems.js";
 
 interface Timing {
   label: string;

@@ -4,7 +4,7 @@
  * Shared by the viewer's tests and `npm run perf`.
  */
 import Database from "better-sqlite3";
-import { MATH_SCORER } from "../src/scoring/math500.js";
+import { MATH_SCORER } from "../src/task-kinds/math/score.js";
 import { Store } from "../src/store/store.js";
 
 export interface SyntheticRun {

@@ -1,6 +1,6 @@
 /** persona-bench as a library: the same pipeline the CLI runs. */
-export { applyOverrides, type BenchmarkDefinition, loadBenchmark } from "./config/benchmark.js";
-export { InputError } from "./config/errors.js";
+export { applyOverrides, type BenchmarkDefinition, loadBenchmark } from "./benchmark/benchmark.js";
+export { InputError } from "./core/input-error.js";
 export {
   type GatePolicy,
   type GateReport,
@@ -17,7 +17,6 @@ export { ModelSpecError, parseModelSpec } from "./models/spec.js";
 export * from "./models/types.js";
 export { loadCatalog, type Persona, type PersonaCatalog, selectPersonas } from "./personas/catalog.js";
 export { type BenchmarkOutcome, dryRun, prepareBenchmark, runBenchmark, runIdFor } from "./pipeline/run.js";
-export type { Endpoint } from "./pipeline/stage.js";
 export { writeReports } from "./report/write.js";
 export { validateResults } from "./results/assemble.js";
 export { loadResults, parseResults } from "./results/load.js";
@@ -42,6 +41,7 @@ export {
 } from "./results/types.js";
 export { decodeJudgements, decodeMathOutcomes } from "./results/verdicts.js";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./runner/retry.js";
+export type { Endpoint } from "./runner/stage.js";
 export { GRADER_VERSION, grade, isEquivalent } from "./scoring/math/index.js";
 export { Store } from "./store/store.js";
 export { registeredTaskKinds, registerTaskKind, unregisterTaskKind } from "./task-kinds/registry.js";

@@ -1,13 +1,13 @@
 import { appendFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../core/atomic-write.js";
+import { packageRoot } from "../core/package-root.js";
 import { jsonText, terminalText } from "../core/untrusted-text.js";
 import { gate } from "../gate/gate.js";
 import { loadPolicy } from "../gate/policy.js";
 import { renderJunit, renderMarkdown, renderTerminal } from "../gate/render.js";
 import { loadSides } from "../gate/sources.js";
 import type { RuleOutcome } from "../gate/types.js";
-import { packageRoot } from "../package-root.js";
 import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
 import { parseCommandArgs } from "./options.js";
 import type { CliIo } from "./run-command.js";

@@ -4,11 +4,11 @@
  */
 import type { Writable } from "node:stream";
 import { terminalText } from "../core/untrusted-text.js";
+import { defaultCacheDir } from "../datasets/datasets.js";
 import type { DownloadProgress } from "../models/gguf/download.js";
 import { cachedModelPath, needsDownload, sourceUrl } from "../models/gguf/download.js";
 import { DEFAULT_GGUF, parseGgufSpec } from "../models/gguf/spec.js";
 import type { AdapterOptions } from "../models/registry.js";
-import { defaultCacheDir } from "../tasks/datasets.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { integerOption } from "./options.js";
 import { formatDuration } from "./progress.js";

@@ -1,5 +1,5 @@
-import { InputError } from "../config/errors.js";
 import { FileAccessError } from "../core/file-access-error.js";
+import { InputError } from "../core/input-error.js";
 import { terminalLines, terminalText } from "../core/untrusted-text.js";
 import { ModelSpecError } from "../models/spec.js";
 import { AdapterError } from "../models/types.js";

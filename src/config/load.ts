@@ -1,9 +1,9 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { sha256Hex } from "./canonical.js";
-import { type DataPath, type ParsedDocument, parseConfigText } from "./document.js";
-import { InputError, type InputLocation } from "./errors.js";
+import { sha256Hex } from "../core/canonical.js";
+import { type DataPath, type ParsedDocument, parseConfigText } from "../core/document.js";
+import { InputError, type InputLocation } from "../core/input-error.js";
+import { decodeUtf8, readInputFile } from "../core/input-text.js";
 import { getValidator } from "./schemas.js";
-import { decodeUtf8, readInputFile } from "./text.js";
 
 export interface LoadedConfig<T> {
   value: T;

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { packageRoot } from "../package-root.js";
+import { packageRoot } from "../core/package-root.js";
 
 export const schemaDir = `${join(packageRoot, "schemas")}/`;
 

@@ -1,5 +1,5 @@
-import { canonicalJson } from "../config/canonical.js";
-import { InputError } from "../config/errors.js";
+import { canonicalJson } from "../core/canonical.js";
+import { InputError } from "../core/input-error.js";
 import {
   isMathSection,
   isPersonaGymSection,

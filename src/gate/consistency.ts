@@ -1,4 +1,4 @@
-import { InputError } from "../config/errors.js";
+import { InputError } from "../core/input-error.js";
 import { isMathSection, isPersonaGymSection, type TaskSection } from "../results/types.js";
 import type { Side } from "./compare.js";
 import { mathFiguresFromOutcomes, member, personaGymFiguresFromVerdicts } from "./recompute.js";

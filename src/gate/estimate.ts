@@ -1,4 +1,4 @@
-import { InputError } from "../config/errors.js";
+import { InputError } from "../core/input-error.js";
 import {
   type BootstrapInterval,
   type ConditionDrop,

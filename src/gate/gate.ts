@@ -1,5 +1,5 @@
-import { canonicalJson, sha256Hex } from "../config/canonical.js";
-import { InputError } from "../config/errors.js";
+import { canonicalJson, sha256Hex } from "../core/canonical.js";
+import { InputError } from "../core/input-error.js";
 import { isMathSection, isPersonaGymSection, type Results } from "../results/types.js";
 import { compareRuns, requirePairable, type Side } from "./compare.js";
 import { requireConsistent } from "./consistency.js";

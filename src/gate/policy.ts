@@ -1,5 +1,5 @@
-import { InputError } from "../config/errors.js";
 import { loadValidated } from "../config/load.js";
+import { InputError } from "../core/input-error.js";
 import type { GatePolicy, GateRule } from "./types.js";
 
 /** The policy file as written (schemas/gate-policy.schema.json). */

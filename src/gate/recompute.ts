@@ -1,4 +1,4 @@
-import { InputError } from "../config/errors.js";
+import { InputError } from "../core/input-error.js";
 import { aggregatePersonaGym, type JudgeScore, personaStability } from "../metrics/index.js";
 import { mathHeadline, personaGymHeadline } from "../results/headline.js";
 import type { MathSection, PersonaGymSection } from "../results/types.js";

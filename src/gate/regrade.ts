@@ -1,13 +1,13 @@
-import { InputError } from "../config/errors.js";
+import { InputError } from "../core/input-error.js";
+import { type DatasetOptions, resolveDataset } from "../datasets/datasets.js";
 import type { GenerationState } from "../metrics/index.js";
 import { isMathSection, type MathSection, type Results } from "../results/types.js";
 import { decodeMathOutcomes, encodeGeneration } from "../results/verdicts.js";
 import { GRADER_VERSION, grade } from "../scoring/math/index.js";
-import { MATH_SCORER, type MathVerdict } from "../scoring/math500.js";
 import type { Store } from "../store/store.js";
 import type { RunMember } from "../store/types.js";
-import { type DatasetOptions, resolveDataset } from "../tasks/datasets.js";
-import { findMathDataset, loadMathProblems } from "../tasks/math-datasets.js";
+import { MATH_SCORER, type MathVerdict } from "../task-kinds/math/score.js";
+import { findMathDataset, loadMathProblems } from "../task-kinds/math/sources.js";
 import { mathFiguresFromOutcomes } from "./recompute.js";
 
 /** What re-grading a run's math sections did, one line per section, for the user. */

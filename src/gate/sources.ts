@@ -1,10 +1,10 @@
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { InputError } from "../config/errors.js";
+import { InputError } from "../core/input-error.js";
+import { type DatasetOptions, hashFile } from "../datasets/datasets.js";
 import { loadResults } from "../results/load.js";
 import { isMathSection } from "../results/types.js";
 import { Store } from "../store/store.js";
-import { type DatasetOptions, hashFile } from "../tasks/datasets.js";
 import type { Side } from "./compare.js";
 import { regradeStoredRun } from "./regrade.js";
 import { checkAgainstStore } from "./store-check.js";

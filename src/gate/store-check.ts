@@ -1,7 +1,7 @@
-import { InputError } from "../config/errors.js";
+import { InputError } from "../core/input-error.js";
 import { isMathSection, isPersonaGymSection, type MathSection } from "../results/types.js";
 import { encodeGeneration } from "../results/verdicts.js";
-import type { MathVerdict } from "../scoring/math500.js";
+import type { MathVerdict } from "../task-kinds/math/score.js";
 import type { Side } from "./compare.js";
 import { member } from "./recompute.js";
 import type { GateStoreReader } from "./store-reader.js";

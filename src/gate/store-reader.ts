@@ -1,4 +1,4 @@
-import { chunks } from "../iterables.js";
+import { chunks } from "../core/iterables.js";
 import { type MemberRow, memberFromRow } from "../store/rows.js";
 import { openStoreReadOnly } from "../store/store.js";
 import type { FailureRecord, RunMember, RunRecord } from "../store/types.js";

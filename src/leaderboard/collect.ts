@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { oneLine } from "../config/errors.js";
 import { FileAccessError } from "../core/file-access-error.js";
+import { oneLine } from "../core/input-error.js";
 import { parseResults, readResultsFile } from "../results/load.js";
 import type { Results } from "../results/types.js";
 

@@ -1,4 +1,4 @@
-import { pct, scoreText } from "../report/format.js";
+import { pct, scoreText } from "../core/number-format.js";
 import { cellInterval, cellValue } from "./build.js";
 import type { LeaderboardColumn, LeaderboardRow } from "./types.js";
 

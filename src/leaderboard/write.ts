@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { writeFileAtomic } from "../core/atomic-write.js";
-import { leaderboardHtml } from "../report/html/leaderboard-page.js";
+import { leaderboardHtml } from "./page.js";
 import { leaderboardCsv, leaderboardMarkdown } from "./render.js";
 import type { Leaderboard } from "./types.js";
 import { validateLeaderboard } from "./validate.js";

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
-import { InputError, type InputLocation } from "../config/errors.js";
 import { loadValidated } from "../config/load.js";
+import { InputError, type InputLocation } from "../core/input-error.js";
 
 export interface Persona {
   id: string;

@@ -1,18 +1,18 @@
-import type { BenchmarkDefinition } from "../config/benchmark.js";
-import { sha256Hex } from "../config/canonical.js";
+import type { BenchmarkDefinition } from "../benchmark/benchmark.js";
+import { sha256Hex } from "../core/canonical.js";
+import type { DatasetOptions } from "../datasets/datasets.js";
 import type { ModelIdentity, Timeouts } from "../models/types.js";
 import { modelCacheKey } from "../plan/keys.js";
 import { assembleResults } from "../results/assemble.js";
 import type { Results } from "../results/types.js";
 import type { RunnerCounts } from "../runner/execute.js";
 import type { RetryPolicy } from "../runner/retry.js";
+import { type Endpoint, type PipelineEvent, StageContext } from "../runner/stage.js";
 import type { Store } from "../store/store.js";
 import type { RunStatus } from "../store/types.js";
 import { taskKindFor } from "../task-kinds/registry.js";
 import type { PreparedTask, StageCount, TaskModels } from "../task-kinds/types.js";
-import type { DatasetOptions } from "../tasks/datasets.js";
 import { HARNESS_VERSION } from "../version.js";
-import { type Endpoint, type PipelineEvent, StageContext } from "./stage.js";
 
 export type { PreparedTask, StageCount };
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { sha256Hex } from "../config/canonical.js";
+import { sha256Hex } from "../core/canonical.js";
 import type { ChatMessage, ModelIdentity, Sampling } from "../models/types.js";
 
 /** Bump when the meaning of a cached generation changes; old rows then stop matching instead of lying. */

@@ -1,10 +1,10 @@
 import chalk from "chalk";
+import { pct, scoreText } from "../core/number-format.js";
 import { markdownCell, terminalText } from "../core/untrusted-text.js";
 import type { HeadlineMetric, TaskSection } from "../results/types.js";
-import { pct, scoreText } from "./format.js";
-import { mathRenderer } from "./math.js";
-import { personaGymRenderer } from "./personagym.js";
-import type { AnySectionRenderer, SectionRenderer } from "./renderer.js";
+import { mathRenderer } from "../task-kinds/math/render.js";
+import { personaGymRenderer } from "../task-kinds/personagym/render.js";
+import type { AnySectionRenderer, SectionRenderer } from "../task-kinds/renderer.js";
 
 /** Renderers by section kind. A kind without one (a plugin's) is shown through its headline metrics. */
 const RENDERERS = new Map<string, AnySectionRenderer>([

@@ -1,4 +1,4 @@
-import type { BenchmarkDefinition } from "../config/benchmark.js";
+import type { BenchmarkDefinition } from "../benchmark/benchmark.js";
 import { getValidator } from "../config/schemas.js";
 import type { AdapterErrorKind, ModelIdentity } from "../models/types.js";
 import type { FailureRecord, RunRecord, RunStatus } from "../store/types.js";

@@ -1,6 +1,6 @@
-import { InputError } from "../config/errors.js";
 import { getValidator } from "../config/schemas.js";
 import { FileAccessError } from "../core/file-access-error.js";
+import { InputError } from "../core/input-error.js";
 import { readRegularFileSync } from "../core/regular-file.js";
 import { RESULTS_SCHEMA_VERSION, type Results } from "./types.js";
 import { upgradeV1 } from "./upgrade-v1.js";

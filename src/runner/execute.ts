@@ -1,4 +1,4 @@
-import { chunks } from "../iterables.js";
+import { chunks } from "../core/iterables.js";
 import { AdapterError, type CompletionResponse, type ModelAdapter, type Timeouts } from "../models/types.js";
 import type { WorkItem } from "../plan/types.js";
 import type { Store } from "../store/store.js";

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { chunks } from "../iterables.js";
+import { chunks } from "../core/iterables.js";
 import type { AdapterErrorKind } from "../models/types.js";
 import { StoreError, storeWriteError } from "./errors.js";
 import { openStoreReadOnly } from "./read-only.js";

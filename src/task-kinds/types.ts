@@ -1,10 +1,10 @@
-import type { DataPath } from "../config/document.js";
-import type { InputLocation } from "../config/errors.js";
+import type { DataPath } from "../core/document.js";
+import type { InputLocation } from "../core/input-error.js";
+import type { DatasetOptions } from "../datasets/datasets.js";
 import type { PersonaSelector } from "../personas/catalog.js";
-import type { Endpoint, StageContext } from "../pipeline/stage.js";
 import type { TaskSection } from "../results/types.js";
+import type { Endpoint, StageContext } from "../runner/stage.js";
 import type { Store } from "../store/store.js";
-import type { DatasetOptions } from "../tasks/datasets.js";
 
 /** What every resolved task block has; each kind adds its own settings. */
 export interface TaskConfigBase {

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import type Database from "better-sqlite3";
 import type { Results } from "../results/types.js";
 import { parseVerdict } from "../scoring/judge/verdict.js";
-import { MATH_SCORER } from "../scoring/math500.js";
 import { openStoreReadOnly } from "../store/store.js";
+import { MATH_SCORER } from "../task-kinds/math/score.js";
 import { type PartOf, PREVIEW_PART_BYTES, partColumns, partFromWindow, withoutText } from "./text-parts.js";
 import { parseJson, readTranscript, type Transcript } from "./transcript.js";
 import {

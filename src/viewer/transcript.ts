@@ -3,8 +3,8 @@
  * text-parts.ts), verdict or failure, and for a PersonaGym answer the judges' verdicts and the score examples.
  */
 import type Database from "better-sqlite3";
-import { MATH_SCORER, type MathVerdict } from "../scoring/math500.js";
 import type { GenerationRow as GenerationDbRow } from "../store/store.js";
+import { MATH_SCORER, type MathVerdict } from "../task-kinds/math/score.js";
 import type { MemberView, Verdict } from "./data.js";
 import {
   firstPart,

@@ -4,7 +4,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSyntheticStore } from "../../perf/viewer-store.js";
 import { loadResults } from "../../src/results/load.js";
-import { EXAMPLES_SYSTEM_PROMPT } from "../../src/scoring/judge/index.js";
+import { EXAMPLES_SYSTEM_PROMPT } from "../../src/task-kinds/personagym/judge/index.js";
 import { ViewerData } from "../../src/viewer/data.js";
 import { startViewerServer } from "../../src/viewer/server.js";
 import { SimulatedModel } from "../e2e/simulated-model.js";

@@ -8,7 +8,7 @@ import {
   loadBenchmark,
   type Math500TaskConfig,
   type PersonaGymTaskConfig,
-} from "../../src/config/benchmark.js";
+} from "../../src/benchmark/benchmark.js";
 import { thrown } from "../helpers/errors.js";
 import { fixturesDir, repoRoot } from "../helpers/paths.js";
 

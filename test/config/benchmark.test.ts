@@ -6,7 +6,7 @@ import {
   type BenchmarkDefinition,
   loadBenchmark,
   type Math500TaskConfig,
-} from "../../src/config/benchmark.js";
+} from "../../src/benchmark/benchmark.js";
 import { loadCatalog } from "../../src/personas/catalog.js";
 import { thrown } from "../helpers/errors.js";
 import { fixturesDir } from "../helpers/paths.js";

@@ -1,9 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "../../src/config/canonical.js";
-import { InputError } from "../../src/config/errors.js";
 import { loadValidated } from "../../src/config/load.js";
+import { sha256Hex } from "../../src/core/canonical.js";
+import { InputError } from "../../src/core/input-error.js";
 import { fixturesDir } from "../helpers/paths.js";
 import { tempDir } from "../helpers/tmp.js";
 

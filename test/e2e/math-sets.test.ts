@@ -14,7 +14,7 @@ import {
   registerMathDataset,
   requiredString,
   unregisterMathDataset,
-} from "../../src/tasks/math-datasets.js";
+} from "../../src/task-kinds/math/sources.js";
 import { type FakeOllama, type RespondContext, startFakeOllama } from "../fakes/index.js";
 import { runCli } from "../helpers/cli.js";
 import { runInProcess } from "../helpers/in-process.js";

@@ -4,12 +4,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Results } from "../../src/results/types.js";
 import { decodeJudgements } from "../../src/results/verdicts.js";
-import { EXAMPLES_SYSTEM_PROMPT, JUDGE_SYSTEM_PROMPT } from "../../src/scoring/judge/index.js";
+import { EXAMPLES_SYSTEM_PROMPT, JUDGE_SYSTEM_PROMPT } from "../../src/task-kinds/personagym/judge/index.js";
 import {
   loadPersonaGym,
   PERSONAGYM_TASK_LABELS,
   type PersonaGymQuestion,
-} from "../../src/tasks/personagym.js";
+} from "../../src/task-kinds/personagym/personas.js";
 import {
   type FakeOllama,
   type FakeOpenAI,

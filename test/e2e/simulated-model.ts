@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { loadMath500, type MathProblem } from "../../src/tasks/math500.js";
+import { loadMath500, type MathProblem } from "../../src/task-kinds/math/problems.js";
 import type { RespondContext, RespondResult } from "../fakes/index.js";
 import { sharedDataDir } from "../helpers/paths.js";
 

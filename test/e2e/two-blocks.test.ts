@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadBenchmark } from "../../src/config/benchmark.js";
+import { loadBenchmark } from "../../src/benchmark/benchmark.js";
 import type { Results } from "../../src/results/types.js";
 import { Store } from "../../src/store/store.js";
 import { type FakeOllama, startFakeOllama } from "../fakes/index.js";

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { InputError } from "../../src/config/errors.js";
+import { InputError } from "../../src/core/input-error.js";
 
 /** The InputError `fn` throws; fails the test if it throws nothing or something else. */
 export function thrown(fn: () => unknown): InputError {

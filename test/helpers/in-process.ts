@@ -1,9 +1,9 @@
-import { loadBenchmark } from "../../src/config/benchmark.js";
+import { loadBenchmark } from "../../src/benchmark/benchmark.js";
+import type { DatasetOptions } from "../../src/datasets/datasets.js";
 import { createAdapter } from "../../src/models/registry.js";
 import { type BenchmarkOutcome, prepareBenchmark, runBenchmark } from "../../src/pipeline/run.js";
 import { DEFAULT_RETRY_POLICY } from "../../src/runner/retry.js";
 import { Store } from "../../src/store/store.js";
-import type { DatasetOptions } from "../../src/tasks/datasets.js";
 import { HANG_MS } from "./hang.js";
 
 /**

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { buildLeaderboard } from "../../src/leaderboard/build.js";
 import type { LoadedRun } from "../../src/leaderboard/collect.js";
-import { leaderboardHtml } from "../../src/report/html/leaderboard-page.js";
+import { leaderboardHtml } from "../../src/leaderboard/page.js";
 import { type FakeRun, fakeResults } from "./results-factory.js";
 
 const CREATED = "2026-02-03T04:05:06.000Z";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { EXAMPLES_SYSTEM_PROMPT } from "../../src/scoring/judge/index.js";
+import { EXAMPLES_SYSTEM_PROMPT } from "../../src/task-kinds/personagym/judge/index.js";
 import { SimulatedModel } from "../e2e/simulated-model.js";
 import { type FakeOllama, type RespondContext, type RespondResult, startFakeOllama } from "../fakes/index.js";
 import { runArgs, runCli } from "../helpers/cli.js";

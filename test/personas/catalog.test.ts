@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "../../src/config/canonical.js";
+import { sha256Hex } from "../../src/core/canonical.js";
 import {
   CONTROL_PERSONA_ID,
   loadCatalog,

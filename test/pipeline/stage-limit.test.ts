@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from "vitest";
 import type { CompletionResponse, ModelAdapter, ModelIdentity, Timeouts } from "../../src/models/types.js";
-import { StageContext } from "../../src/pipeline/stage.js";
 import type { WorkItem } from "../../src/plan/types.js";
 import { DEFAULT_RETRY_POLICY } from "../../src/runner/retry.js";
+import { StageContext } from "../../src/runner/stage.js";
 import { Store } from "../../src/store/store.js";
 
 const TIMEOUTS: Timeouts = { connectMs: 1_000, firstTokenMs: 5_000, idleMs: 5_000, totalMs: 10_000 };

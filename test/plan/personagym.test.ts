@@ -1,7 +1,11 @@
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { PersonaGymTaskConfig } from "../../src/config/benchmark.js";
+import type { PersonaGymTaskConfig } from "../../src/benchmark/benchmark.js";
 import { deriveSeed, generationKey } from "../../src/plan/keys.js";
+import { buildExampleMessages } from "../../src/task-kinds/personagym/judge/examples.js";
+import { buildJudgeMessages } from "../../src/task-kinds/personagym/judge/prompt.js";
+import { rubricTextsFor } from "../../src/task-kinds/personagym/judge/rubrics.js";
+import { loadPersonaGym, selectPersonaGymPersonas } from "../../src/task-kinds/personagym/personas.js";
 import {
   PERSONAGYM_TASK,
   type PersonaGymWorkItem,
@@ -9,11 +13,7 @@ import {
   planPersonaGymJudgements,
   planPersonaGymSubjects,
   renderPersonaGymSystemPrompt,
-} from "../../src/plan/personagym.js";
-import { buildExampleMessages } from "../../src/scoring/judge/examples.js";
-import { buildJudgeMessages } from "../../src/scoring/judge/prompt.js";
-import { rubricTextsFor } from "../../src/scoring/judge/rubrics.js";
-import { loadPersonaGym, selectPersonaGymPersonas } from "../../src/tasks/personagym.js";
+} from "../../src/task-kinds/personagym/plan.js";
 import { fixturesDir, requireSharedData } from "../helpers/paths.js";
 
 const task: PersonaGymTaskConfig = {

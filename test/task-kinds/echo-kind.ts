@@ -1,6 +1,6 @@
-import { countCached } from "../../src/pipeline/stage.js";
 import { generationKey, modelCacheKey } from "../../src/plan/keys.js";
 import type { WorkItem } from "../../src/plan/types.js";
+import { countCached } from "../../src/runner/stage.js";
 import type { TaskConfigBase, TaskKind, TaskModels } from "../../src/task-kinds/types.js";
 
 /**

@@ -3,7 +3,7 @@
  * fields through the CLI against a simulated model; these pin each statistic to a number written down here.
  */
 import { describe, expect, it } from "vitest";
-import type { Math500TaskConfig } from "../../src/config/benchmark.js";
+import type { Math500TaskConfig } from "../../src/benchmark/benchmark.js";
 import {
   bootstrapMeanInterval,
   comparePaired,
@@ -11,10 +11,10 @@ import {
   wilsonInterval,
 } from "../../src/metrics/index.js";
 import type { PersonaCatalog } from "../../src/personas/catalog.js";
-import { planMath500 } from "../../src/plan/math500.js";
-import type { MathVerdict } from "../../src/scoring/math500.js";
+import { planMath500 } from "../../src/task-kinds/math/plan.js";
+import type { MathProblem } from "../../src/task-kinds/math/problems.js";
+import type { MathVerdict } from "../../src/task-kinds/math/score.js";
 import { buildMathSection, MATH_BOOTSTRAP } from "../../src/task-kinds/math/section.js";
-import type { MathProblem } from "../../src/tasks/math500.js";
 
 const catalog: PersonaCatalog = {
   id: "c",

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadBenchmark } from "../../src/config/benchmark.js";
+import { loadBenchmark } from "../../src/benchmark/benchmark.js";
 import { writeReports } from "../../src/report/write.js";
 import { loadResults } from "../../src/results/load.js";
 import { Store } from "../../src/store/store.js";

@@ -10,7 +10,7 @@ import {
   getDatasetSource,
   resolveDataset,
   verifyDataset,
-} from "../../src/tasks/datasets.js";
+} from "../../src/datasets/datasets.js";
 import { filesUnder, rejection } from "../helpers/errors.js";
 import { requireSharedData } from "../helpers/paths.js";
 import { tempDir } from "../helpers/tmp.js";

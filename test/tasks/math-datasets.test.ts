@@ -1,9 +1,9 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { DatasetError, resolveDataset } from "../../src/datasets/datasets.js";
 import { grade } from "../../src/scoring/math/index.js";
-import { DatasetError, resolveDataset } from "../../src/tasks/datasets.js";
-import { findMathDataset, loadMathProblems, mappedRowReader } from "../../src/tasks/math-datasets.js";
+import { findMathDataset, loadMathProblems, mappedRowReader } from "../../src/task-kinds/math/sources.js";
 import { rejection, thrown } from "../helpers/errors.js";
 import { requireSharedData } from "../helpers/paths.js";
 import { tempDir } from "../helpers/tmp.js";

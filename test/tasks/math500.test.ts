@@ -1,7 +1,12 @@
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadMath500, MAX_LINE_BYTES, renderMathPrompt, selectProblems } from "../../src/tasks/math500.js";
+import {
+  loadMath500,
+  MAX_LINE_BYTES,
+  renderMathPrompt,
+  selectProblems,
+} from "../../src/task-kinds/math/problems.js";
 import { thrown } from "../helpers/errors.js";
 import { fixturesDir, requireSharedData } from "../helpers/paths.js";
 import { tempDir } from "../helpers/tmp.js";

@@ -4,8 +4,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { DatasetError } from "../../src/tasks/datasets.js";
-import { loadPersonaGym, PERSONAGYM_TASKS } from "../../src/tasks/personagym.js";
+import { DatasetError } from "../../src/datasets/datasets.js";
+import { loadPersonaGym, PERSONAGYM_TASKS } from "../../src/task-kinds/personagym/personas.js";
 import {
   PERSONAGYM_COMMIT,
   PERSONAGYM_DIGEST,
@@ -13,7 +13,7 @@ import {
   type PersonaGymSourceOptions,
   resolvePersonaGym,
   resolveUpstreamRubrics,
-} from "../../src/tasks/personagym-source.js";
+} from "../../src/task-kinds/personagym/source.js";
 import { filesUnder, rejection } from "../helpers/errors.js";
 import { fixturesDir, requireSharedData } from "../helpers/paths.js";
 import { tempDir } from "../helpers/tmp.js";

@@ -11,8 +11,8 @@ import {
   personaGymDigest,
   personaGymPersonaId,
   selectPersonaGymPersonas,
-} from "../../src/tasks/personagym.js";
-import { PERSONAGYM_DIGEST } from "../../src/tasks/personagym-source.js";
+} from "../../src/task-kinds/personagym/personas.js";
+import { PERSONAGYM_DIGEST } from "../../src/task-kinds/personagym/source.js";
 import { thrown } from "../helpers/errors.js";
 import { fixturesDir, requireSharedData } from "../helpers/paths.js";
 

@@ -9,8 +9,8 @@ import { createHash } from "node:crypto";
 import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
 import { mkdir, open, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { InputError } from "../../config/errors.js";
-import { defaultCacheDir, isFile, networkReason } from "../../tasks/datasets.js";
+import { InputError } from "../../core/input-error.js";
+import { defaultCacheDir, isFile, networkReason } from "../../datasets/datasets.js";
 import { redactUrl } from "../credentials.js";
 import type { GgufSource, RemoteSource } from "./spec.js";
 

@@ -5,7 +5,7 @@
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../../core/atomic-write.js";
-import { hashFile } from "../../tasks/datasets.js";
+import { hashFile } from "../../datasets/datasets.js";
 
 interface Entry {
   size: number;

@@ -1,7 +1,7 @@
+import { pct, pValueText, scoreText, signedPoints } from "../../core/number-format.js";
 import { escapeHtml } from "../../core/untrusted-text.js";
 import type { MathSection, PersonaGymSection, Results, TaskSection } from "../../results/types.js";
 import { isMathSection, isPersonaGymSection } from "../../results/types.js";
-import { pct, pValueText, scoreText, signedPoints } from "../format.js";
 import { headlineValue } from "../renderers.js";
 import { formatFailuresSpec } from "./charts/format-failures.js";
 import { judgeAgreementSpec } from "./charts/judge-agreement.js";

@@ -5,7 +5,7 @@
  * judge that quotes it cannot produce a second verdict by accident.
  */
 
-import { sha256Hex } from "../../config/canonical.js";
+import { sha256Hex } from "../../core/canonical.js";
 
 /** The phrase a judge must end with; verdict.ts parses it. */
 export const SCORE_PHRASE = "Therefore, the final score is";

@@ -3,7 +3,7 @@ import {
   type DatasetSource,
   resolveDataset,
   verifyDataset,
-} from "../../tasks/datasets.js";
+} from "../../datasets/datasets.js";
 import type { DatasetHandle } from "../types.js";
 
 /** A single pinned file (MATH500 and the like), for `persona-bench data fetch|verify`. */

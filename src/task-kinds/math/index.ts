@@ -1,24 +1,19 @@
-import {
-  applyMathOverrides,
-  type Math500TaskConfig,
-  mathHashView,
-  resolveMathTask,
-} from "../../config/math-task.js";
-import { countCached } from "../../pipeline/stage.js";
+import { type DatasetOptions, hashFile, resolveDataset } from "../../datasets/datasets.js";
 import { modelCacheKey } from "../../plan/keys.js";
-import { planMath500 } from "../../plan/math500.js";
-import { type DatasetOptions, hashFile, resolveDataset } from "../../tasks/datasets.js";
+import { countCached } from "../../runner/stage.js";
+import type { DatasetHandle, PreparedTask, TaskKind, TaskModels } from "../types.js";
+import { applyMathOverrides, type Math500TaskConfig, mathHashView, resolveMathTask } from "./config.js";
+import { pinnedFileDataset } from "./datasets.js";
+import { planMath500 } from "./plan.js";
+import { selectProblems } from "./problems.js";
+import { buildMathSection, type MathDatasetRecord, mathGenerationStates } from "./section.js";
 import {
   findMathDataset,
   loadMathProblems,
   type MathProblem,
   mappedRowReader,
   mathDatasets,
-} from "../../tasks/math-datasets.js";
-import { selectProblems } from "../../tasks/math500.js";
-import type { DatasetHandle, PreparedTask, TaskKind, TaskModels } from "../types.js";
-import { pinnedFileDataset } from "./datasets.js";
-import { buildMathSection, type MathDatasetRecord, mathGenerationStates } from "./section.js";
+} from "./sources.js";
 
 const SUITE_CHOICES = {
   pss: "PSS = mean - population std of persona accuracies (control excluded); our reconstruction, the paper publishes no formula",

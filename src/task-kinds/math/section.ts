@@ -1,4 +1,3 @@
-import type { Math500TaskConfig } from "../../config/math-task.js";
 import {
   type GenerationState,
   personaStability,
@@ -6,13 +5,14 @@ import {
   stabilityPairedTest,
 } from "../../metrics/index.js";
 import { personaSystemText } from "../../personas/render.js";
-import type { Math500Plan } from "../../plan/math500.js";
 import { mathHeadline } from "../../results/headline.js";
 import type { MathPersonaResult, MathSection, StatisticalSettings } from "../../results/types.js";
 import { encodeMathOutcomes } from "../../results/verdicts.js";
 import { GRADER_VERSION } from "../../scoring/math/index.js";
-import { type MathVerdict, scoreMath500 } from "../../scoring/math500.js";
 import type { Store } from "../../store/store.js";
+import type { Math500TaskConfig } from "./config.js";
+import type { Math500Plan } from "./plan.js";
+import { type MathVerdict, scoreMath500 } from "./score.js";
 
 /** Seed of every bootstrap of a math section, so the same verdicts always give the same intervals. */
 export const MATH_BOOTSTRAP = { resamples: 2000, seed: 20_260_410, level: 0.95 } as const;

@@ -1,11 +1,11 @@
-import { InputError } from "../../config/errors.js";
+import { InputError } from "../../core/input-error.js";
+import type { DatasetHandle } from "../types.js";
 import {
   PERSONAGYM_DIGEST,
   type PersonaGymSourceOptions,
   resolvePersonaGym,
   resolveUpstreamRubrics,
-} from "../../tasks/personagym-source.js";
-import type { DatasetHandle } from "../types.js";
+} from "./source.js";
 
 interface Located {
   dir: string;

@@ -1,10 +1,10 @@
+import type { PreparedTask, TaskKind } from "../types.js";
 import {
   applyPersonaGymOverrides,
   type PersonaGymTaskConfig,
   personaGymHashView,
   resolvePersonaGymTask,
-} from "../../config/personagym-task.js";
-import type { PreparedTask, TaskKind } from "../types.js";
+} from "./config.js";
 import { PERSONAGYM_DATASETS } from "./datasets.js";
 import { buildPersonaGymResults } from "./section.js";
 import {

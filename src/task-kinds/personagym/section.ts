@@ -1,16 +1,16 @@
-import type { PersonaGymTaskConfig } from "../../config/personagym-task.js";
 import { aggregatePersonaGym, type JudgeScore, judgeAgreementByTask } from "../../metrics/index.js";
 import type { ModelIdentity } from "../../models/types.js";
 import { personaGymHeadline } from "../../results/headline.js";
 import type { PersonaGymResults, PersonaGymVerdicts } from "../../results/types.js";
 import { encodeJudgements, type JudgementState } from "../../results/verdicts.js";
-import { JUDGE_PROMPT_VERSION } from "../../scoring/judge/index.js";
+import type { PersonaGymTaskConfig } from "./config.js";
+import { JUDGE_PROMPT_VERSION } from "./judge/index.js";
 import {
   PERSONAGYM_TASK_LABELS,
   type PersonaGymPersona,
   type PersonaGymQuestion,
   type PersonaGymTask,
-} from "../../tasks/personagym.js";
+} from "./personas.js";
 
 /** Every bootstrap of a PersonaGym section (over personas), so the same verdicts always give the same interval. */
 export const PERSONAGYM_BOOTSTRAP = { resamples: 2000, seed: 20_240_726, level: 0.95 } as const;

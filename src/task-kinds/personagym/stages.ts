@@ -1,26 +1,26 @@
-import type { PersonaGymTaskConfig } from "../../config/personagym-task.js";
-import { countCached, type Endpoint, type StageContext } from "../../pipeline/stage.js";
+import type { DatasetOptions } from "../../datasets/datasets.js";
 import { deriveSeed, generationKey, modelCacheKey } from "../../plan/keys.js";
-import {
-  type PersonaGymPlan,
-  type PersonaGymWorkItem,
-  planPersonaGymExamples,
-  planPersonaGymJudgements,
-  planPersonaGymSubjects,
-} from "../../plan/personagym.js";
-import { parseExamples } from "../../scoring/judge/examples.js";
-import { type PersonaGymRubrics, rubricTextsFor } from "../../scoring/judge/rubrics.js";
+import { countCached, type Endpoint, type StageContext } from "../../runner/stage.js";
 import { parseVerdict } from "../../scoring/judge/verdict.js";
 import type { Store } from "../../store/store.js";
-import type { DatasetOptions } from "../../tasks/datasets.js";
+import type { PersonaGymTaskConfig } from "./config.js";
+import { parseExamples } from "./judge/examples.js";
+import { type PersonaGymRubrics, rubricTextsFor } from "./judge/rubrics.js";
 import {
   loadPersonaGym,
   loadUpstreamRubrics,
   type PersonaGymPersona,
   type PersonaGymQuestion,
   selectPersonaGymPersonas,
-} from "../../tasks/personagym.js";
-import { resolvePersonaGym, resolveUpstreamRubrics } from "../../tasks/personagym-source.js";
+} from "./personas.js";
+import {
+  type PersonaGymPlan,
+  type PersonaGymWorkItem,
+  planPersonaGymExamples,
+  planPersonaGymJudgements,
+  planPersonaGymSubjects,
+} from "./plan.js";
+import { resolvePersonaGym, resolveUpstreamRubrics } from "./source.js";
 
 export interface PreparedPersonaGym {
   config: PersonaGymTaskConfig;

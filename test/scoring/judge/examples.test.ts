@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildExampleMessages, parseExamples } from "../../../src/scoring/judge/examples.js";
-import { OUR_RUBRICS, renderRubric } from "../../../src/scoring/judge/rubrics.js";
+import { buildExampleMessages, parseExamples } from "../../../src/task-kinds/personagym/judge/examples.js";
+import { OUR_RUBRICS, renderRubric } from "../../../src/task-kinds/personagym/judge/rubrics.js";
 
 const input = {
   task: "Linguistic Habits" as const,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { buildJudgeMessages, type JudgeInput } from "../../../src/scoring/judge/prompt.js";
-import { OUR_RUBRICS, renderRubric } from "../../../src/scoring/judge/rubrics.js";
 import { parseVerdict } from "../../../src/scoring/judge/verdict.js";
+import { buildJudgeMessages, type JudgeInput } from "../../../src/task-kinds/personagym/judge/prompt.js";
+import { OUR_RUBRICS, renderRubric } from "../../../src/task-kinds/personagym/judge/rubrics.js";
 
 const rubric = renderRubric(OUR_RUBRICS["Persona Consistency"]);
 const base: JudgeInput = {

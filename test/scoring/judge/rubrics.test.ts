@@ -6,8 +6,8 @@ import {
   renderRubric,
   rubricTextsFor,
   upstreamRubricSection,
-} from "../../../src/scoring/judge/rubrics.js";
-import { loadUpstreamRubrics, PERSONAGYM_TASKS } from "../../../src/tasks/personagym.js";
+} from "../../../src/task-kinds/personagym/judge/rubrics.js";
+import { loadUpstreamRubrics, PERSONAGYM_TASKS } from "../../../src/task-kinds/personagym/personas.js";
 import { repoRoot, requireSharedData } from "../../helpers/paths.js";
 
 const upstreamDir = join(requireSharedData(), "personagym");

@@ -1,23 +1,23 @@
 import { dirname, resolve } from "node:path";
 import type { ValidateFunction } from "ajv";
+import { loadValidated } from "../config/load.js";
+import { compileSchema, getValidator } from "../config/schemas.js";
+import { canonicalJson, sha256Hex } from "../core/canonical.js";
+import type { DataPath } from "../core/document.js";
+import { InputError } from "../core/input-error.js";
+import type { Math500TaskConfig } from "../task-kinds/math/config.js";
+import type { PersonaGymTaskConfig } from "../task-kinds/personagym/config.js";
 import { registeredTaskKinds, registryGeneration, taskKindFor } from "../task-kinds/registry.js";
 import type { BenchmarkOverrides, OverrideName, TaskConfigBase } from "../task-kinds/types.js";
-import { canonicalJson, sha256Hex } from "./canonical.js";
-import type { DataPath } from "./document.js";
-import { InputError } from "./errors.js";
-import { loadValidated } from "./load.js";
-import type { Math500TaskConfig } from "./math-task.js";
-import type { PersonaGymTaskConfig } from "./personagym-task.js";
-import { compileSchema, getValidator } from "./schemas.js";
 
-export type { BenchmarkOverrides } from "../task-kinds/types.js";
-export type { Decoding } from "./decoding.js";
-export { type Math500TaskConfig, PROBLEM_PLACEHOLDER } from "./math-task.js";
+export type { Decoding } from "../config/decoding.js";
+export { type Math500TaskConfig, PROBLEM_PLACEHOLDER } from "../task-kinds/math/config.js";
 export {
   DEFAULT_PERSONAGYM_SYSTEM_PROMPT,
   PERSONAGYM_PERSONA_PLACEHOLDER,
   type PersonaGymTaskConfig,
-} from "./personagym-task.js";
+} from "../task-kinds/personagym/config.js";
+export type { BenchmarkOverrides } from "../task-kinds/types.js";
 
 /** The built-in kinds' configs; a registered kind's config is a TaskConfigBase of its own shape. */
 export type TaskConfig = Math500TaskConfig | PersonaGymTaskConfig;

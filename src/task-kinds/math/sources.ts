@@ -1,6 +1,6 @@
-import { InputError } from "../config/errors.js";
-import { type DatasetSource, getDatasetSource } from "./datasets.js";
-import { readLinesSync } from "./lines.js";
+import { InputError } from "../../core/input-error.js";
+import { type DatasetSource, getDatasetSource } from "../../datasets/datasets.js";
+import { readLinesSync } from "../../datasets/lines.js";
 
 export interface MathProblem {
   /** Unique within the dataset: the row's own id where it has one, else one derived from its position. */

@@ -1,7 +1,7 @@
-import { ModelSpecError, parseModelSpec } from "../models/spec.js";
-import type { BenchmarkOverrides, BlockContext, OverrideName, TaskConfigBase } from "../task-kinds/types.js";
-import { type Decoding, type DecodingFile, toDecoding } from "./decoding.js";
-import { InputError } from "./errors.js";
+import { type Decoding, type DecodingFile, toDecoding } from "../../config/decoding.js";
+import { InputError } from "../../core/input-error.js";
+import { ModelSpecError, parseModelSpec } from "../../models/spec.js";
+import type { BenchmarkOverrides, BlockContext, OverrideName, TaskConfigBase } from "../types.js";
 
 /** In a PersonaGym system prompt; the same spelling as persona catalog templates. */
 export const PERSONAGYM_PERSONA_PLACEHOLDER = "{persona}";

@@ -1,6 +1,6 @@
-import type { ChatMessage } from "../../models/types.js";
-import { PERSONAGYM_TASK_LABELS, type PersonaGymTask } from "../../tasks/personagym.js";
-import { fence, fenceNonce, SCORE_PHRASE } from "./untrusted.js";
+import type { ChatMessage } from "../../../models/types.js";
+import { fence, fenceNonce, SCORE_PHRASE } from "../../../scoring/judge/untrusted.js";
+import { PERSONAGYM_TASK_LABELS, type PersonaGymTask } from "../personas.js";
 
 export interface JudgeInput {
   task: PersonaGymTask;

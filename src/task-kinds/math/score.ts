@@ -1,7 +1,7 @@
-import type { Math500Plan } from "../plan/math500.js";
-import type { WorkItem } from "../plan/types.js";
-import type { Store } from "../store/store.js";
-import { extractAnswer, GRADER_VERSION, type GradeResult, isEquivalent } from "./math/index.js";
+import type { WorkItem } from "../../plan/types.js";
+import { extractAnswer, GRADER_VERSION, type GradeResult, isEquivalent } from "../../scoring/math/index.js";
+import type { Store } from "../../store/store.js";
+import type { Math500Plan } from "./plan.js";
 
 /** Verdicts are stored per grader version: a better grader re-scores cached generations without new model calls. */
 export const MATH_SCORER = `math@${GRADER_VERSION}`;

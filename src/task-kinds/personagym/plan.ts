@@ -1,12 +1,12 @@
-import { PERSONAGYM_PERSONA_PLACEHOLDER, type PersonaGymTaskConfig } from "../config/personagym-task.js";
-import type { ChatMessage, Sampling } from "../models/types.js";
-import { buildExampleMessages } from "../scoring/judge/examples.js";
-import { buildJudgeMessages } from "../scoring/judge/prompt.js";
-import type { PersonaGymRubrics } from "../scoring/judge/rubrics.js";
-import type { PersonaGymPersona, PersonaGymQuestion, PersonaGymTask } from "../tasks/personagym.js";
-import { generationKey } from "./keys.js";
-import { samplingFor } from "./sampling.js";
-import type { WorkItem } from "./types.js";
+import type { ChatMessage, Sampling } from "../../models/types.js";
+import { generationKey } from "../../plan/keys.js";
+import { samplingFor } from "../../plan/sampling.js";
+import type { WorkItem } from "../../plan/types.js";
+import { PERSONAGYM_PERSONA_PLACEHOLDER, type PersonaGymTaskConfig } from "./config.js";
+import { buildExampleMessages } from "./judge/examples.js";
+import { buildJudgeMessages } from "./judge/prompt.js";
+import type { PersonaGymRubrics } from "./judge/rubrics.js";
+import type { PersonaGymPersona, PersonaGymQuestion, PersonaGymTask } from "./personas.js";
 
 export const PERSONAGYM_TASK = "personagym";
 

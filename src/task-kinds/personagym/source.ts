@@ -3,10 +3,10 @@ import { existsSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import pLimit, { type LimitFunction } from "p-limit";
-import { sha256Hex } from "../config/canonical.js";
-import { InputError } from "../config/errors.js";
-import { readInputFile } from "../config/text.js";
-import { replaceDirectoryAtomic } from "../core/atomic-write.js";
+import { replaceDirectoryAtomic } from "../../core/atomic-write.js";
+import { sha256Hex } from "../../core/canonical.js";
+import { InputError } from "../../core/input-error.js";
+import { readInputFile } from "../../core/input-text.js";
 import {
   DatasetError,
   type DatasetOptions,
@@ -14,7 +14,7 @@ import {
   defaultCacheDir,
   isFile,
   networkReason,
-} from "./datasets.js";
+} from "../../datasets/datasets.js";
 import {
   MAX_PERSONAGYM_FILE_BYTES,
   PERSONAGYM_FILE_SUFFIX,
@@ -23,7 +23,7 @@ import {
   personaGymDigest,
   readPersonaGymFiles,
   upstreamRubricFileName,
-} from "./personagym.js";
+} from "./personas.js";
 
 /** The official repository and the commit everything is pinned to. */
 export const PERSONAGYM_REPOSITORY = "vsamuel2003/PersonaGym";

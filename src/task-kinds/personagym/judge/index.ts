@@ -5,6 +5,8 @@
  */
 export const JUDGE_PROMPT_VERSION = "personagym-judge-1";
 
+export { fence, fenceNonce, neutralizeUntrusted, SCORE_PHRASE } from "../../../scoring/judge/untrusted.js";
+export { type JudgeScoreValue, parseVerdict, type Verdict } from "../../../scoring/judge/verdict.js";
 export {
   buildExampleMessages,
   EXAMPLES_SYSTEM_PROMPT,
@@ -21,5 +23,3 @@ export {
   rubricTextsFor,
   upstreamRubricSection,
 } from "./rubrics.js";
-export { fence, fenceNonce, neutralizeUntrusted, SCORE_PHRASE } from "./untrusted.js";
-export { type JudgeScoreValue, parseVerdict, type Verdict } from "./verdict.js";

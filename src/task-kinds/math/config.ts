@@ -1,16 +1,16 @@
 import { existsSync } from "node:fs";
 import { basename, extname, resolve } from "node:path";
+import { type Decoding, type DecodingFile, toDecoding } from "../../config/decoding.js";
+import { InputError } from "../../core/input-error.js";
 import {
   loadCatalog,
   type Persona,
   type PersonaCatalog,
   type PersonaSelector,
   selectPersonas,
-} from "../personas/catalog.js";
-import type { BenchmarkOverrides, BlockContext, OverrideName, TaskConfigBase } from "../task-kinds/types.js";
-import { type FieldMapping, findMathDataset, mathDatasets } from "../tasks/math-datasets.js";
-import { type Decoding, type DecodingFile, toDecoding } from "./decoding.js";
-import { InputError } from "./errors.js";
+} from "../../personas/catalog.js";
+import type { BenchmarkOverrides, BlockContext, OverrideName, TaskConfigBase } from "../types.js";
+import { type FieldMapping, findMathDataset, mathDatasets } from "./sources.js";
 
 export const PROBLEM_PLACEHOLDER = "{problem}";
 

@@ -4,8 +4,8 @@
  * this repository. The exact-protocol mode uses the upstream files instead, read at run time.
  */
 
-import { InputError } from "../../config/errors.js";
-import { PERSONAGYM_TASK_LABELS, PERSONAGYM_TASKS, type PersonaGymTask } from "../../tasks/personagym.js";
+import { InputError } from "../../../core/input-error.js";
+import { PERSONAGYM_TASK_LABELS, PERSONAGYM_TASKS, type PersonaGymTask } from "../personas.js";
 
 export interface JudgeRubric {
   task: PersonaGymTask;

@@ -1,5 +1,5 @@
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
-import { InputError, type InputLocation, oneLine } from "./errors.js";
+import { InputError, type InputLocation, oneLine } from "./input-error.js";
 import { jsonSyntaxErrorOffset } from "./json-syntax.js";
 
 export type DataPath = readonly (string | number)[];

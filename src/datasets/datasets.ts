@@ -2,10 +2,10 @@ import { createHash } from "node:crypto";
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { InputError, oneLine } from "../config/errors.js";
-import { describeFsError } from "../config/text.js";
 import { writeFileAtomic } from "../core/atomic-write.js";
 import { FileAccessError } from "../core/file-access-error.js";
+import { InputError, oneLine } from "../core/input-error.js";
+import { describeFsError } from "../core/input-text.js";
 
 /** A dataset file pinned by size and sha256, with where it lives under a data dir and where to fetch it. */
 export interface DatasetSource {

@@ -1,6 +1,6 @@
-import { FileAccessError } from "../core/file-access-error.js";
-import { readRegularFileSync } from "../core/regular-file.js";
-import { InputError } from "./errors.js";
+import { FileAccessError } from "./file-access-error.js";
+import { InputError } from "./input-error.js";
+import { readRegularFileSync } from "./regular-file.js";
 
 const NEWLINE = 0x0a;
 

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { type Dirent, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { sha256Hex } from "../config/canonical.js";
-import { InputError } from "../config/errors.js";
-import { decodeUtf8, describeFsError, readInputFile } from "../config/text.js";
-import { createRng, sampleWithoutReplacement } from "../metrics/random.js";
-import { deriveSeed } from "../plan/keys.js";
+import { sha256Hex } from "../../core/canonical.js";
+import { InputError } from "../../core/input-error.js";
+import { decodeUtf8, describeFsError, readInputFile } from "../../core/input-text.js";
+import { createRng, sampleWithoutReplacement } from "../../metrics/random.js";
+import { deriveSeed } from "../../plan/keys.js";
 
 /** The five upstream task keys, in the order of the upstream code and files. */
 export const PERSONAGYM_TASKS = [

@@ -1,7 +1,7 @@
 import { closeSync, readSync } from "node:fs";
-import { InputError } from "../config/errors.js";
-import { decodeUtf8, describeFsError } from "../config/text.js";
 import { FileAccessError } from "../core/file-access-error.js";
+import { InputError } from "../core/input-error.js";
+import { decodeUtf8, describeFsError } from "../core/input-text.js";
 import { openRegularFileSync } from "../core/regular-file.js";
 
 const CHUNK_BYTES = 64 * 1024;

@@ -1,19 +1,14 @@
-import { escapeHtml } from "../../core/untrusted-text.js";
-import { cellValue } from "../../leaderboard/build.js";
-import { cellText, intervalText, modelText } from "../../leaderboard/format.js";
-import { groupTitle, headerLabel } from "../../leaderboard/render.js";
-import type {
-  Leaderboard,
-  LeaderboardGroup,
-  LeaderboardMathBlock,
-  LeaderboardRow,
-} from "../../leaderboard/types.js";
-import { accuracyHeatmapSpec } from "./charts/accuracy-heatmap.js";
-import { lotterySpec } from "./charts/lottery.js";
-import { personaGymTasksSpec } from "./charts/personagym-tasks.js";
-import { type ChartSpec, renderChart } from "./charts/render.js";
-import { stabilityFidelitySpec } from "./charts/stability-fidelity.js";
-import { badge, type Cell, code, figure, htmlPage, table } from "./page.js";
+import { escapeHtml } from "../core/untrusted-text.js";
+import { accuracyHeatmapSpec } from "../report/html/charts/accuracy-heatmap.js";
+import { lotterySpec } from "../report/html/charts/lottery.js";
+import { personaGymTasksSpec } from "../report/html/charts/personagym-tasks.js";
+import { type ChartSpec, renderChart } from "../report/html/charts/render.js";
+import { stabilityFidelitySpec } from "../report/html/charts/stability-fidelity.js";
+import { badge, type Cell, code, figure, htmlPage, table } from "../report/html/page.js";
+import { cellValue } from "./build.js";
+import { cellText, intervalText, modelText } from "./format.js";
+import { groupTitle, headerLabel } from "./render.js";
+import type { Leaderboard, LeaderboardGroup, LeaderboardMathBlock, LeaderboardRow } from "./types.js";
 
 const e = escapeHtml;
 

@@ -1,6 +1,6 @@
-import type { ChatMessage } from "../../models/types.js";
-import { PERSONAGYM_TASK_LABELS, type PersonaGymTask } from "../../tasks/personagym.js";
-import { fence, fenceNonce } from "./untrusted.js";
+import type { ChatMessage } from "../../../models/types.js";
+import { fence, fenceNonce } from "../../../scoring/judge/untrusted.js";
+import { PERSONAGYM_TASK_LABELS, type PersonaGymTask } from "../personas.js";
 
 export interface ExamplesInput {
   task: PersonaGymTask;

@@ -1,10 +1,10 @@
-import type { Math500TaskConfig } from "../config/math-task.js";
-import { CONTROL_PERSONA_ID, type Persona } from "../personas/catalog.js";
-import { renderMessages } from "../personas/render.js";
-import { type MathProblem, renderMathPrompt } from "../tasks/math500.js";
-import { generationKey } from "./keys.js";
-import { samplingFor } from "./sampling.js";
-import type { WorkItem } from "./types.js";
+import { CONTROL_PERSONA_ID, type Persona } from "../../personas/catalog.js";
+import { renderMessages } from "../../personas/render.js";
+import { generationKey } from "../../plan/keys.js";
+import { samplingFor } from "../../plan/sampling.js";
+import type { WorkItem } from "../../plan/types.js";
+import type { Math500TaskConfig } from "./config.js";
+import { type MathProblem, renderMathPrompt } from "./problems.js";
 
 export const MATH500_TASK = "math500";
 

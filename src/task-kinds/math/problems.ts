@@ -1,8 +1,8 @@
-import { InputError } from "../config/errors.js";
-import { PROBLEM_PLACEHOLDER } from "../config/math-task.js";
-import { findMathDataset, loadMathProblems, type MathProblem } from "./math-datasets.js";
+import { InputError } from "../../core/input-error.js";
+import { PROBLEM_PLACEHOLDER } from "./config.js";
+import { findMathDataset, loadMathProblems, type MathProblem } from "./sources.js";
 
-export { MAX_LINE_BYTES, type MathProblem } from "./math-datasets.js";
+export { MAX_LINE_BYTES, type MathProblem } from "./sources.js";
 
 /**
  * Loads MATH500-style JSONL (one object per line with `unique_id`, `problem`, `answer`, `subject`, `level` and

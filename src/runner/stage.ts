@@ -8,11 +8,11 @@ import {
 } from "../models/types.js";
 import { modelCacheKey } from "../plan/keys.js";
 import type { WorkItem } from "../plan/types.js";
-import { AimdController, adaptiveLimit, DEFAULT_AIMD, type Limiter } from "../runner/adaptive.js";
-import { executePlan, type RunnerCounts, type RunnerEvent } from "../runner/execute.js";
-import type { RetryPolicy } from "../runner/retry.js";
 import type { Store } from "../store/store.js";
 import type { MemberInput } from "../store/types.js";
+import { AimdController, adaptiveLimit, DEFAULT_AIMD, type Limiter } from "./adaptive.js";
+import { executePlan, type RunnerCounts, type RunnerEvent } from "./execute.js";
+import type { RetryPolicy } from "./retry.js";
 
 export type PipelineEvent = RunnerEvent & { stage: string };
 
