@@ -1,5 +1,6 @@
 import { math500Kind, mathTaskKind } from "./math/index.js";
 import { personaGymKind } from "./personagym/index.js";
+import type { SectionKind } from "./section-kind.js";
 import type { TaskConfigBase, TaskKind } from "./types.js";
 
 /**
@@ -33,6 +34,12 @@ export function registeredTaskKinds(): TaskKind[] {
 /** Changes whenever the table changes, so schemas composed from it are rebuilt. */
 export function registryGeneration(): number {
   return generation;
+}
+
+/** How sections of this results kind are shown and compared; undefined for a kind no registered task writes. */
+export function sectionKindFor(kind: string): SectionKind | undefined {
+  for (const task of kinds.values()) if (task.kind === kind) return task.sections;
+  return undefined;
 }
 
 /** The kind of a schema-validated block; an unknown name here is a bug (the schema lists only registered kinds). */

@@ -5,6 +5,7 @@ import type { PersonaSelector } from "../personas/catalog.js";
 import type { TaskSection } from "../results/types.js";
 import type { Endpoint, StageContext } from "../runner/stage.js";
 import type { Store } from "../store/store.js";
+import type { SectionKind } from "./section-kind.js";
 
 /** What every resolved task block has; each kind adds its own settings. */
 export interface TaskConfigBase {
@@ -83,6 +84,8 @@ export interface TaskKind<C extends TaskConfigBase = TaskConfigBase> {
   readonly task: string;
   /** The kind recorded in results (several task names may share one, e.g. every math dataset is "math"). */
   readonly kind: string;
+  /** How results sections of `kind` are reported, gated, ranked and viewed (the same object for every task sharing it). */
+  readonly sections: SectionKind;
   /**
    * JSON Schema (draft-07) of one task block. It may refer to the shared definitions of
    * schemas/benchmark.schema.json (`#/definitions/decoding`, `#/definitions/personaSelector`, `#/definitions/taskId`).

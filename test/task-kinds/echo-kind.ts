@@ -16,6 +16,7 @@ export interface EchoConfig extends TaskConfigBase {
 export const echoKind: TaskKind<EchoConfig> = {
   task: "echo",
   kind: "echo",
+  sections: { kind: "echo" },
   blockSchema: {
     type: "object",
     additionalProperties: false,

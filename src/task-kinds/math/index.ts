@@ -7,6 +7,7 @@ import { pinnedFileDataset } from "./datasets.js";
 import { planMath500 } from "./plan.js";
 import { selectProblems } from "./problems.js";
 import { buildMathSection, type MathDatasetRecord, mathGenerationStates } from "./section.js";
+import { mathSectionKind } from "./section-kind.js";
 import {
   findMathDataset,
   loadMathProblems,
@@ -43,6 +44,7 @@ function mathKind(
   return {
     task,
     kind: "math",
+    sections: mathSectionKind,
     blockSchema: { $ref: task === "math" ? "#/definitions/mathTask" : "#/definitions/math500Task" },
     roles: [],
     suiteChoices: SUITE_CHOICES,

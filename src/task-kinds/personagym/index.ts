@@ -7,6 +7,7 @@ import {
 } from "./config.js";
 import { PERSONAGYM_DATASETS } from "./datasets.js";
 import { buildPersonaGymResults } from "./section.js";
+import { personaGymSectionKind } from "./section-kind.js";
 import {
   executePersonaGym,
   type PersonaGymCollected,
@@ -18,6 +19,7 @@ import {
 export const personaGymKind: TaskKind<PersonaGymTaskConfig> = {
   task: "personagym",
   kind: "personagym",
+  sections: personaGymSectionKind,
   blockSchema: { $ref: "#/definitions/personagymTask" },
   roles: ["judge", "score examples (the first judge)"],
   suiteChoices: {
