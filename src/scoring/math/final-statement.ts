@@ -44,10 +44,10 @@ export interface Span {
   start: number;
   end: number;
   content: string;
-  kind: "bold" | "math";
+  kind: "bold" | "formula";
 }
 
-/** The math and bold spans of a short block, in order; a bold span containing math is one span. */
+/** The formula and bold spans of a short block, in order; a bold span containing math is one span. */
 export function spansOf(block: string): Span[] {
   const spans: Span[] = [];
   const re =
@@ -55,7 +55,7 @@ export function spansOf(block: string): Span[] {
   for (const m of block.matchAll(re)) {
     const bold = m[1] !== undefined;
     const content = (m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[5])!.trim();
-    spans.push({ start: m.index, end: m.index + m[0].length, content, kind: bold ? "bold" : "math" });
+    spans.push({ start: m.index, end: m.index + m[0].length, content, kind: bold ? "bold" : "formula" });
   }
   return spans;
 }
@@ -162,7 +162,7 @@ function finalSpan(body: string): Span | undefined {
     if (at < 0 || end - at > MAX_SENTENCE) return undefined;
     const content = body.slice(at + open.length, end - close.length);
     if (close === "$" && /(?<!\\)\$/.test(content)) return undefined;
-    return { start: at, end, content: stripPunctuation(content).trim(), kind: "math" };
+    return { start: at, end, content: stripPunctuation(content).trim(), kind: "formula" };
   }
   return undefined;
 }
