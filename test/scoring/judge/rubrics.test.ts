@@ -48,7 +48,7 @@ describe("our rubrics", () => {
     for (const file of files)
       for (const shingle of shingles(readFileSync(file, "utf8"), 6)) upstream.add(shingle);
     for (const ours of ["rubrics.ts", "prompt.ts", "examples.ts"]) {
-      const text = readFileSync(join(repoRoot, "src/scoring/judge", ours), "utf8");
+      const text = readFileSync(join(repoRoot, "src/task-kinds/personagym/judge", ours), "utf8");
       const shared = [...shingles(text, 6)].filter((shingle) => upstream.has(shingle));
       expect({ file: ours, shared }).toEqual({ file: ours, shared: [] });
     }
