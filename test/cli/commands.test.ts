@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
+import { mainInProcess } from "../helpers/in-process-cli.js";
 import { requireSharedData } from "../helpers/paths.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -15,7 +16,7 @@ describe("persona-bench grade", () => {
       JSON.stringify({ gold: "2^{100}", response: "The answer is $2^{100}+1$." }),
       JSON.stringify({ gold: "5", response: "I refuse to answer." }),
     ].join("\n");
-    const run = await runCli(["grade", "-"], { stdin: input });
+    const run = await mainInProcess(["grade", "-"], { stdin: input });
     expect(run.code).toBe(2);
     const out = run.stdout
       .trim()
@@ -55,7 +56,7 @@ describe("persona-bench grade", () => {
     const ok = await runCli(["grade", file]);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ correct: true });
-    const missing = await runCli(["grade", join(dir, "nope.jsonl")]);
+    const missing = await mainInProcess(["grade", join(dir, "nope.jsonl")]);
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim().split("\n")).toEqual([expect.stringMatching(/cannot read .*nope\.jsonl/)]);
   });
@@ -75,7 +76,7 @@ describe("persona-bench data verify", () => {
   });
 
   it("fails when nothing is there to verify", async () => {
-    const run = await runCli(["data", "verify"], { env: { PERSONA_BENCH_CACHE_DIR: tempDir() } });
+    const run = await mainInProcess(["data", "verify"], { env: { PERSONA_BENCH_CACHE_DIR: tempDir() } });
     expect(run.code).toBe(2);
     expect(run.stdout).toMatch(/no local copy; persona-bench data fetch downloads it/);
     expect(run.stdout).toMatch(/^personagym: no usable local copy: .*not in the cache/m);
@@ -109,7 +110,7 @@ describe("persona-bench run with an override a task cannot take", () => {
 describe("persona-bench without a model", () => {
   it("says how to name one, in one line, with the bad-input exit code", async () => {
     // The default model is not in this (empty) cache: its download needs --yes.
-    const run = await runCli(["run", "benchmarks/math500-quick.yaml"], {
+    const run = await mainInProcess(["run", "benchmarks/math500-quick.yaml"], {
       env: { PERSONA_BENCH_CACHE_DIR: tempDir() },
     });
     expect(run.code).toBe(2);
@@ -121,7 +122,7 @@ describe("persona-bench without a model", () => {
   });
 
   it("names the URL and how to start the server when none answers", async () => {
-    const run = await runCli([
+    const run = await mainInProcess([
       "run",
       "benchmarks/math500-quick.yaml",
       "--model",

@@ -12,6 +12,7 @@ import type { Results } from "../../src/results/types.js";
 import { runArgs, runCli } from "../helpers/cli.js";
 import { syntheticGguf, writeSyntheticGguf } from "../helpers/gguf.js";
 import { type FileServer, startFileServer } from "../helpers/gguf-server.js";
+import { mainInProcess } from "../helpers/in-process-cli.js";
 import { requireSharedData } from "../helpers/paths.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -59,7 +60,8 @@ describe("persona-bench run --model gguf:<file> (in-process llama.cpp)", () => {
         "--json",
         ...LOCAL,
       ]);
-      const refused = await runCli(offline, { env: { PERSONA_BENCH_CACHE_DIR: join(dir, "cache") } });
+      // Refused before any model loads: through main() in this process, no process start.
+      const refused = await mainInProcess(offline, { env: { PERSONA_BENCH_CACHE_DIR: join(dir, "cache") } });
       expect(refused.code).toBe(2);
       expect(refused.stderr).toMatch(/tiny\.gguf/);
       expect(refused.stderr).not.toContain(secret);
@@ -114,7 +116,8 @@ describe("persona-bench run with no model named (the default model)", () => {
   ];
 
   it("says what it would download and stops (exit 2) without --yes; downloads, verifies and runs with it", async () => {
-    const refused = await runCli(bench([]), { env: env() });
+    // The two refusals run through main() in this process, no process start each.
+    const refused = await mainInProcess(bench([]), { env: env() });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(DEFAULT_GGUF.description);
     expect(refused.stderr).toMatch(/about 491\.0 MB/);
@@ -123,7 +126,7 @@ describe("persona-bench run with no model named (the default model)", () => {
     expect(refused.stderr).toMatch(/--model gguf:<file\.gguf>/);
     expect(hub.requests).toHaveLength(0);
 
-    const noDownload = await runCli(bench(["--yes", "--no-download"]), { env: env() });
+    const noDownload = await mainInProcess(bench(["--yes", "--no-download"]), { env: env() });
     expect(noDownload.code).toBe(2);
     expect(noDownload.stderr).toMatch(/downloads are disabled/);
     expect(hub.requests).toHaveLength(0);

@@ -2,6 +2,8 @@
  * The gate through the built CLI, on real results.json files written by `persona-bench run` against a fake Ollama
  * whose models have known accuracies: pass, fail and inconclusive exit codes, refusal of runs that cannot be
  * paired, gating from files alone and from run ids in a store, and the JUnit, Markdown and JSON outputs.
+ * Refusals (exit 2) run through main() in this process, a process start each saved; the built binary's refusal
+ * path is covered by test/reliability/special-files.test.ts.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -18,6 +20,7 @@ import type { MathVerdict } from "../../src/task-kinds/math/score.js";
 import { SimulatedModel } from "../e2e/simulated-model.js";
 import { type FakeOllama, type RespondContext, startFakeOllama } from "../fakes/index.js";
 import { runArgs, runCli } from "../helpers/cli.js";
+import { mainInProcess } from "../helpers/in-process-cli.js";
 import { requireSharedData } from "../helpers/paths.js";
 import { mathSection } from "../helpers/sections.js";
 
@@ -67,6 +70,9 @@ describe("persona-bench gate (end to end through the CLI)", () => {
   };
 
   const gate = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(["gate", ...args], { cwd: dir, env });
+  /** `gate` where it is expected to refuse: the same command through main() in this process. */
+  const refusedGate = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    mainInProcess(["gate", ...args], { cwd: dir, env });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "persona-bench-gate-"));
@@ -180,7 +186,7 @@ describe("persona-bench gate (end to end through the CLI)", () => {
     ]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`baseline  ${runIds.baseline} `);
-    const unknown = await gate([
+    const unknown = await refusedGate([
       "--baseline",
       "no-such-run",
       "--candidate",
@@ -192,13 +198,13 @@ describe("persona-bench gate (end to end through the CLI)", () => {
     expect(unknown.stderr).toMatch(
       /--baseline: no-such-run is neither a file nor a run id in .*store\.sqlite/,
     );
-    const noStore = await gate(["--baseline", runIds.baseline!, "--candidate", files.weaker!]);
+    const noStore = await refusedGate(["--baseline", runIds.baseline!, "--candidate", files.weaker!]);
     expect(noStore.code).toBe(2);
     expect(noStore.stderr).toMatch(/there is no store at .*\.persona-bench\/store\.sqlite/);
   });
 
   it("refuses runs that differ in more than the seed, naming each difference", async () => {
-    const result = await gate(["--baseline", files.baseline!, "--candidate", files.fewer!]);
+    const result = await refusedGate(["--baseline", files.baseline!, "--candidate", files.fewer!]);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
@@ -211,7 +217,7 @@ describe("persona-bench gate (end to end through the CLI)", () => {
     section.decoding!.temperature = 0.7;
     section.scorer!.version = "math-grader-1";
     writeFileSync(join(dir, "edited.json"), JSON.stringify(edited));
-    const both = await gate(["--baseline", files.baseline!, "--candidate", "edited.json"]);
+    const both = await refusedGate(["--baseline", files.baseline!, "--candidate", "edited.json"]);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/decoding temperature 0 vs 0\.7/);
     expect(both.stderr).toMatch(
@@ -286,14 +292,14 @@ describe("persona-bench gate (end to end through the CLI)", () => {
       expect(figure("control-accuracy")).toBeCloseTo(unedited.personas[0]!.accuracy!, 12);
       expect(figure("worst-persona")).toBeCloseTo(unedited.summary!.min, 12);
       // No verdict kept its gold under that version and no copy of the dataset is at hand: not re-graded, refused.
-      const noGold = await gate([...byId, "--reports", "reports"], {
+      const noGold = await refusedGate([...byId, "--reports", "reports"], {
         PERSONA_BENCH_CACHE_DIR: join(dir, "empty"),
       });
       expect(noGold.stderr).toMatch(/note: task math500 of run .*: not re-graded \(no gold answers: /);
       expect(noGold.stderr).toMatch(/scored by math-grader math-grader-1 vs math-grader /);
       expect(noGold.code).toBe(2);
       // Read from a file, the same results cannot be re-graded.
-      const fromFile = await gate([
+      const fromFile = await refusedGate([
         "--baseline",
         reportFile,
         "--candidate",
@@ -322,7 +328,7 @@ describe("persona-bench gate (end to end through the CLI)", () => {
     math.summary = summary;
     const v1 = { ...v2, schemaVersion: "1.0.0", tasks: { math500: math } };
     writeFileSync(join(dir, "v1.json"), JSON.stringify(v1));
-    const result = await gate(["--baseline", "v1.json", "--candidate", files.sameModel!]);
+    const result = await refusedGate(["--baseline", "v1.json", "--candidate", files.sameModel!]);
     expect(result.stderr).toMatch(
       /v1\.json: the baseline is a version-1 results file \(schemaVersion 1\.0\.0\): it has no per-item verdicts, so it cannot be paired; re-run the same `persona-bench run` command/,
     );
@@ -334,7 +340,7 @@ describe("persona-bench gate (end to end through the CLI)", () => {
       join(dir, "policy.yaml"),
       "rules:\n  - type: non-inferiority\n    metric: mean-accuracy\n    margin: -1\n",
     );
-    const result = await gate([
+    const result = await refusedGate([
       "--baseline",
       files.baseline!,
       "--candidate",
@@ -348,7 +354,7 @@ describe("persona-bench gate (end to end through the CLI)", () => {
       join(dir, "unknown.yaml"),
       "rules:\n  - type: non-inferiority\n    metric: accuracy\n    margin: 0.1\n",
     );
-    const unknown = await gate([
+    const unknown = await refusedGate([
       "--baseline",
       files.baseline!,
       "--candidate",
@@ -357,7 +363,7 @@ describe("persona-bench gate (end to end through the CLI)", () => {
       "unknown.yaml",
     ]);
     expect(unknown.stderr).toMatch(/unknown\.yaml:3: rules\[0\]\.metric: must be one of: control-accuracy/);
-    const missing = await gate(["--candidate", files.sameModel!]);
+    const missing = await refusedGate(["--candidate", files.sameModel!]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--baseline <results.json \| run-id> is required/);
   });
@@ -379,12 +385,12 @@ describe("persona-bench gate (end to end through the CLI)", () => {
   };
 
   it("refuses a pair that is one run: the same file, the same run id, or a copy under another run id", async () => {
-    const same = await gate(["--baseline", files.baseline!, "--candidate", files.baseline!]);
+    const same = await refusedGate(["--baseline", files.baseline!, "--candidate", files.baseline!]);
     expect(same.code).toBe(2);
     expect(same.stdout).toBe("");
     expect(same.stderr.trim().split("\n")).toHaveLength(1);
     expect(same.stderr).toContain(`are one run, ${runIds.baseline}`);
-    const byId = await gate([
+    const byId = await refusedGate([
       "--baseline",
       runIds.baseline!,
       "--candidate",
@@ -399,7 +405,7 @@ describe("persona-bench gate (end to end through the CLI)", () => {
     const renamed = editedCopy("renamed.json", files.baseline!, (r) => {
       r.runId = "another-run";
     });
-    const copy = await gate(["--baseline", files.baseline!, "--candidate", renamed]);
+    const copy = await refusedGate(["--baseline", files.baseline!, "--candidate", renamed]);
     expect(copy.code).toBe(2);
     expect(copy.stderr).toMatch(
       /hold the same model and identical task sections .*one run's answers under two run ids/,
@@ -414,7 +420,7 @@ describe("persona-bench gate (end to end through the CLI)", () => {
         p.outcomes = strong.personas[i]!.outcomes!;
       });
     });
-    const result = await gate(["--baseline", files.baseline!, "--candidate", copied]);
+    const result = await refusedGate(["--baseline", files.baseline!, "--candidate", copied]);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
@@ -426,7 +432,7 @@ describe("persona-bench gate (end to end through the CLI)", () => {
     const allCorrect = editedCopy("all-correct.json", files.weaker!, (r) => {
       for (const p of mathSection(r).personas) p.outcomes = "c".repeat(p.outcomes!.length);
     });
-    const perfect = await gate(["--baseline", files.baseline!, "--candidate", allCorrect]);
+    const perfect = await refusedGate(["--baseline", files.baseline!, "--candidate", allCorrect]);
     expect(perfect.code).toBe(2);
     expect(perfect.stderr).toMatch(
       /all-correct\.json: tasks\.math500\.personas\[0\]\.correct: \d+ in the file, 40 from/,
@@ -443,7 +449,7 @@ describe("persona-bench gate (end to end through the CLI)", () => {
       p.outcomes = `${p.outcomes!.slice(0, position)}c${p.outcomes!.slice(position + 1)}`;
       r.tasks.math500 = mathFiguresFromOutcomes(section, "test");
     });
-    const checked = await gate([
+    const checked = await refusedGate([
       "--baseline",
       files.baseline!,
       "--candidate",
@@ -491,7 +497,7 @@ describe("persona-bench gate (end to end through the CLI)", () => {
     expect(report.candidate.sha256).toBe(
       createHash("sha256").update(readFileSync(files.sameModel!)).digest("hex"),
     );
-    const other = await gate([
+    const other = await refusedGate([
       "--baseline",
       files.noisyBaseline!,
       "--baseline-sha256",
@@ -503,7 +509,7 @@ describe("persona-bench gate (end to end through the CLI)", () => {
     expect(other.stdout).toBe("");
     expect(other.stderr.trim().split("\n")).toHaveLength(1);
     expect(other.stderr).toContain(`is not the recorded ${digest} (--baseline-sha256)`);
-    const malformed = await gate([
+    const malformed = await refusedGate([
       "--baseline",
       files.baseline!,
       "--baseline-sha256",

@@ -32,7 +32,8 @@ export async function mainInProcess(
     stdout: stdout.stream,
     stderr: stderr.stream,
     stdin: Readable.from([options.stdin ?? ""]),
-    env: { HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, ...options.env },
+    // The environment startCli gives the built CLI, so a case behaves alike either way.
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, ...options.env },
     cwd: options.cwd ?? repoRoot,
     onSignal: (handler) => {
       if (options.signalAfterStart) setImmediate(handler);

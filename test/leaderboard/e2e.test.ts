@@ -5,6 +5,7 @@ import type { Leaderboard } from "../../src/leaderboard/types.js";
 import type { MathSection, PersonaGymSection, Results } from "../../src/results/types.js";
 import type { FakeOllama } from "../fakes/index.js";
 import { runCli } from "../helpers/cli.js";
+import { mainInProcess } from "../helpers/in-process-cli.js";
 import { newTempDir, removeTempDir } from "../helpers/tmp.js";
 import { HOSTILE_IMG, runModel, startSimulatedServer, writeBenchmark } from "./site-fixture.js";
 
@@ -82,7 +83,8 @@ describe("leaderboard end to end: two models on the fake server, then `leaderboa
     expect(again.stdout).toBe(`wrote ${target}\n`);
     expect(readFileSync(target, "utf8")).toBe(readFileSync(join(runs[0]!.dir, "report.html"), "utf8"));
 
-    const missing = await runCli(["report", join(dir, "nowhere")]);
+    // The refusals run through main() in this process: no process start each.
+    const missing = await mainInProcess(["report", join(dir, "nowhere")]);
     expect(missing.code).toBe(2);
 
     writeFileSync(join(dir, "reports", "bogus.json"), JSON.stringify({ schemaVersion: "2.0.0" }));
@@ -95,7 +97,7 @@ describe("leaderboard end to end: two models on the fake server, then `leaderboa
     ]);
     expect(lenient.code).toBe(0);
     expect(lenient.stderr).toMatch(/^skipped .*bogus\.json: does not match schemas\/results\.schema\.json/m);
-    const strict = await runCli([
+    const strict = await mainInProcess([
       "leaderboard",
       join(dir, "reports"),
       join(dir, "reports", "bogus.json"),
@@ -105,7 +107,7 @@ describe("leaderboard end to end: two models on the fake server, then `leaderboa
     ]);
     expect(strict.code).toBe(2);
     expect(existsSync(join(dir, "s3", "leaderboard.json"))).toBe(false);
-    const sort = await runCli([
+    const sort = await mainInProcess([
       "leaderboard",
       join(dir, "reports"),
       "--sort",
@@ -115,7 +117,7 @@ describe("leaderboard end to end: two models on the fake server, then `leaderboa
     ]);
     expect(sort.code).toBe(2);
     expect(sort.stderr).toMatch(/--sort: unknown column "vibes"/);
-    const none = await runCli(["leaderboard"], { cwd: join(dir, "site") });
+    const none = await mainInProcess(["leaderboard"], { cwd: join(dir, "site") });
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/no results\.json found in reports/);
   });

@@ -4,13 +4,15 @@
  * model specs, must exit 2 with exactly one line on stderr that names the file, line, field or flag at fault, no
  * stack trace, no model call, and an existing store passed with --store left byte-for-byte untouched.
  * The fake behind --model is a working model: a missing check would show up as a run, not as a pass.
+ * Each case runs `persona-bench` through main() in this process (milliseconds, not a process start each); the
+ * built binary's refusals are covered by test/reliability/special-files.test.ts.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { Store } from "../../src/store/store.js";
 import { type FakeOllama, startFakeOllama } from "../fakes/index.js";
-import { runCli } from "../helpers/cli.js";
+import { mainInProcess } from "../helpers/in-process-cli.js";
 import { fixturesDir, requireSharedData } from "../helpers/paths.js";
 import { newTempDir, removeTempDir, tempDir } from "../helpers/tmp.js";
 import { sha256File, simulatedModel, writeBenchmark } from "./harness.js";
@@ -543,7 +545,7 @@ describe.concurrent("bad input is refused with one line and exit 2, touching not
       dataDir,
       model: `ollama:sim:7b@${fake.url}`,
     };
-    const run = await runCli(args(caseDir), { env: env ?? {} });
+    const run = await mainInProcess(args(caseDir), { env: env ?? {} });
     expect(run.stderr).not.toMatch(/internal error|\n\s+at /);
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toMatch(/^persona-bench: [^\n]+\n$/);

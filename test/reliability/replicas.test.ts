@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Results } from "../../src/results/types.js";
 import { type FakeServer, startFakeOllama, startFakeOpenAI } from "../fakes/index.js";
 import { runArgs, runCli } from "../helpers/cli.js";
+import { mainInProcess } from "../helpers/in-process-cli.js";
 import { tempDir } from "../helpers/tmp.js";
 import { simulatedModel, writeBenchmark } from "./harness.js";
 
@@ -115,7 +116,7 @@ describe("replicas", () => {
     servers.push(one, two, odd);
     const dir = tempDir();
     const bench = writeBenchmark(dir, { limit: LIMIT });
-    const run = await runCli(runArgs(bench, `ollama:sim:7b@${one.url},${odd.url},${two.url}`, dir));
+    const run = await mainInProcess(runArgs(bench, `ollama:sim:7b@${one.url},${odd.url},${two.url}`, dir));
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`${odd.url} reports ${"b".repeat(64)}`);
     expect(run.stderr).toContain(`while ${one.url}, ${two.url} report ${"a".repeat(64)}`);
