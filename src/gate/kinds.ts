@@ -1,5 +1,6 @@
-import { registeredTaskKinds, sectionKindFor } from "../task-kinds/registry.js";
+import { sectionKindFor } from "../task-kinds/registry.js";
 import type { KindEstimates, SectionGate } from "../task-kinds/section-gate.js";
+import { registeredSectionKinds } from "../task-kinds/section-kinds.js";
 
 /** How the gate pairs sections of `kind`; undefined for a kind without a gate part (the gate cannot pair it). */
 export function gateOf(kind: string): SectionGate | undefined {
@@ -15,12 +16,5 @@ export function gateOfEstimates(estimates: KindEstimates): SectionGate {
 
 /** Every registered results kind with a gate part, in registry order. */
 export function gatedKinds(): { kind: string; gate: SectionGate }[] {
-  const seen = new Set<string>();
-  const out: { kind: string; gate: SectionGate }[] = [];
-  for (const { sections } of registeredTaskKinds()) {
-    if (seen.has(sections.kind) || !sections.gate) continue;
-    seen.add(sections.kind);
-    out.push({ kind: sections.kind, gate: sections.gate });
-  }
-  return out;
+  return registeredSectionKinds().flatMap(({ kind, gate }) => (gate ? [{ kind, gate }] : []));
 }

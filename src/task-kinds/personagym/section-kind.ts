@@ -1,6 +1,7 @@
 import type { PersonaGymSection } from "../../results/types.js";
 import { anySectionKind, type SectionKind } from "../section-kind.js";
 import { personaGymGate } from "./gate.js";
+import { personaGymLeaderboard } from "./leaderboard.js";
 import { personaGymRenderer } from "./render.js";
 
 /** How a PersonaGym section is reported, gated, ranked and viewed. */
@@ -8,4 +9,5 @@ export const personaGymSectionKind: SectionKind = anySectionKind<PersonaGymSecti
   kind: "personagym",
   report: personaGymRenderer,
   gate: personaGymGate,
+  leaderboard: personaGymLeaderboard,
 });
