@@ -1,50 +1,15 @@
 import { InputError } from "../core/input-error.js";
-import { isMathSection, isPersonaGymSection, type TaskSection } from "../results/types.js";
+import { member } from "../core/json-path.js";
+import type { TaskSection } from "../results/types.js";
 import type { Side } from "./compare.js";
-import { mathFiguresFromOutcomes, member, personaGymFiguresFromVerdicts } from "./recompute.js";
-
-/**
- * The figures of a condition and of a math summary that follow from the outcomes by counting and averaging alone.
- * Intervals and p-values are left out: they depend on the resampling method, which a newer persona-bench may
- * change, and the gate never reads them (it bootstraps the outcomes itself).
- */
-const CONDITION_FIELDS = [
-  "n",
-  "correct",
-  "accuracy",
-  "extractionFailures",
-  "accuracyWhenExtracted",
-  "truncated",
-  "errors",
-  "deltaVsControl",
-  "discordant",
-  "passAtK",
-] as const;
-const SUMMARY_FIELDS = [
-  "personas",
-  "mean",
-  "std",
-  "min",
-  "max",
-  "range",
-  "worst",
-  "best",
-  "pss",
-  "controlAccuracy",
-  "worstRetention",
-  "worstCaseUtility",
-  "flipRate",
-  "consistencyRate",
-  "expectedMaxAtK",
-  "lottery",
-] as const;
+import { gateOf } from "./kinds.js";
 
 /** Sums taken in another order may differ in the last bits; anything larger is a different figure. */
 const TOLERANCE = 1e-9;
 
 /**
  * Refuses a side whose figures disagree with its own per-item verdicts: every count and figure is recomputed from
- * the outcomes (math) or judge verdicts (PersonaGym) and compared, and the first disagreement is named by its JSON
+ * the per-item verdicts by the section kind's gate part (outcomes, judge verdicts) and compared, and the first disagreement is named by its JSON
  * path. A file whose outcomes were edited (copied from a stronger model, or all set to correct) while its counts
  * still tell the truth is caught here; one edited consistently is not (see the trust model in docs/gate.md).
  */
@@ -68,31 +33,16 @@ interface Difference {
 }
 
 function sectionDifference(section: TaskSection, file: string): Difference | undefined {
+  const gate = gateOf(section.kind);
+  if (!gate) return undefined;
   const base = `tasks${member(section.id)}`;
-  const pairs: [string, unknown, unknown][] = [];
-  if (isMathSection(section)) {
-    const expected = mathFiguresFromOutcomes(section, file);
-    section.personas.forEach((p, i) => {
-      for (const field of CONDITION_FIELDS)
-        pairs.push([`${base}.personas[${i}].${field}`, p[field], expected.personas[i]![field]]);
-    });
-    if (section.summary === null || expected.summary === null) {
-      pairs.push([`${base}.summary`, section.summary, expected.summary]);
-    } else {
-      for (const field of SUMMARY_FIELDS)
-        pairs.push([`${base}.summary.${field}`, section.summary[field], expected.summary[field]]);
-    }
-    pairs.push(...headlinePairs(base, section, expected.headline));
-  } else if (isPersonaGymSection(section)) {
-    const expected = personaGymFiguresFromVerdicts(section, file);
-    section.personas.forEach((p, i) => {
-      pairs.push([`${base}.personas[${i}].personaScore`, p.personaScore, expected.personas[i]!.personaScore]);
-      pairs.push([`${base}.personas[${i}].tasks`, p.tasks, expected.personas[i]!.tasks]);
-    });
-    pairs.push([`${base}.personaScore`, section.personaScore, expected.personaScore]);
-    pairs.push([`${base}.tasks`, section.tasks, expected.tasks]);
-    pairs.push(...headlinePairs(base, section, expected.headline));
-  }
+  const expected = gate.recompute(section, file);
+  const pairs: [string, unknown, unknown][] = expected.checks.map((c) => [
+    `${base}${c.path}`,
+    c.found,
+    c.expected,
+  ]);
+  pairs.push(...headlinePairs(base, section, expected.headline));
   for (const [path, found, expected] of pairs) {
     const where = firstDifference(found, expected);
     if (where !== undefined) {

@@ -1,10 +1,11 @@
 import { canonicalJson, sha256Hex } from "../core/canonical.js";
 import { InputError } from "../core/input-error.js";
-import { isMathSection, isPersonaGymSection, type Results } from "../results/types.js";
+import type { Results } from "../results/types.js";
 import { compareRuns, requirePairable, type Side } from "./compare.js";
 import { requireConsistent } from "./consistency.js";
-import { estimateMath, estimatePersonaGym, type TaskEstimates } from "./estimate.js";
-import { evaluateRule, kindOfMetric, pairedUnits, tasksOfRule } from "./rules.js";
+import { estimateTasks, type TaskEstimates } from "./estimate.js";
+import { gateOfEstimates } from "./kinds.js";
+import { evaluateRule, kindsOfRule, pairedUnits, tasksOfRule } from "./rules.js";
 import { GATE_REPORT_VERSION, type GatePolicy, type GateReport, type RunReference } from "./types.js";
 import { combineVerdict } from "./verdict.js";
 
@@ -25,26 +26,13 @@ export function gate(baseline: Side, candidate: Side, policy: GatePolicy): GateR
     );
   }
   const sources = { baseline: baseline.source, candidate: candidate.source };
-  const estimates: TaskEstimates[] = [];
-  for (const [id, b] of Object.entries(baseline.results.tasks)) {
-    const c = candidate.results.tasks[id]!;
-    if (isMathSection(b) && isMathSection(c)) estimates.push(estimateMath(b, c, policy, sources));
-    if (isPersonaGymSection(b) && isPersonaGymSection(c))
-      estimates.push(estimatePersonaGym(b, c, policy, sources));
-  }
+  const estimates = estimateTasks(baseline.results, candidate.results, policy, sources);
   const report = evaluatePolicy(policy, estimates);
   const notes = [...runNotes(baseline), ...runNotes(candidate)];
   for (const e of estimates) {
-    if (e.kind === "math" && e.problems < e.totalProblems) {
-      notes.push(
-        `task ${e.task}: ${e.problems} of ${e.totalProblems} problems were answered in full by every persona in both runs; only those are paired`,
-      );
-    }
-    if (e.kind === "personagym" && e.personas < e.totalPersonas) {
-      notes.push(
-        `task ${e.task}: ${e.personas} of ${e.totalPersonas} personas have a PersonaScore in both runs`,
-      );
-    }
+    const kind = gateOfEstimates(e);
+    const { paired, total } = kind.coverage(e);
+    if (paired < total) notes.push(kind.partialNote(e));
   }
   const coverage = estimates.map((e) => ({ task: e.task, ...pairedUnits(e, policy) }));
   return {
@@ -69,7 +57,7 @@ export function gate(baseline: Side, candidate: Side, policy: GatePolicy): GateR
 
 /**
  * Applies every rule to every task it covers. A rule that names a task the runs do not have is bad input; a rule
- * whose kind the runs do not have (a PersonaGym rule on a MATH-only benchmark) is listed as not applicable.
+ * whose kinds the runs do not have (a PersonaGym rule on a MATH-only benchmark) is listed as not applicable.
  */
 export function evaluatePolicy(
   policy: Pick<GatePolicy, "rules" | "confidence" | "alpha" | "minPaired" | "source">,
@@ -78,7 +66,7 @@ export function evaluatePolicy(
   const rules: GateReport["rules"] = [];
   const notApplicable: GateReport["notApplicable"] = [];
   for (const rule of policy.rules) {
-    const kind = rule.type === "persona-drop" ? "math" : kindOfMetric(rule.metric);
+    const kind = kindsOfRule(rule).join(" or ");
     if (rule.task !== undefined && !estimates.some((e) => e.task === rule.task)) {
       throw new InputError(
         `rule ${rule.id} names task ${rule.task}, which the runs do not have (tasks: ${estimates.map((e) => e.task).join(", ")})`,

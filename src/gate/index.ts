@@ -1,13 +1,14 @@
 /** The release gate: policies and verdicts over two results. */
-export { compareRuns, requirePairable, type Side } from "./compare.js";
+
 export {
   estimateMath,
   estimateMathScores,
-  estimatePersonaGym,
   type MathEstimates,
-  type PersonaGymEstimates,
-  type TaskEstimates,
-} from "./estimate.js";
+} from "../task-kinds/math/gate.js";
+// The kinds' estimators, where the library's callers (and the calibration simulations) have long found them.
+export { estimatePersonaGym, type PersonaGymEstimates } from "../task-kinds/personagym/gate.js";
+export { compareRuns, requirePairable, type Side } from "./compare.js";
+export { estimateTasks, type TaskEstimates } from "./estimate.js";
 export { evaluatePolicy, gate, requireTwoRuns } from "./gate.js";
 export { loadPolicy, POLICY_DEFAULTS } from "./policy.js";
 export { renderJunit, renderMarkdown, renderTerminal } from "./render.js";

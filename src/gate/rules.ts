@@ -1,5 +1,7 @@
 import { type BootstrapInterval, unitsToDecide } from "../metrics/index.js";
-import type { MathEstimates, TaskEstimates } from "./estimate.js";
+import type { FigureScale, PairedFigure, PairedUnit, SectionGate } from "../task-kinds/section-gate.js";
+import type { TaskEstimates } from "./estimate.js";
+import { gatedKinds, gateOf, gateOfEstimates } from "./kinds.js";
 import type {
   FloorRule,
   GateMetric,
@@ -14,21 +16,26 @@ import type {
 /** Beyond this many times the data we have, advice says "far more" instead of a number. */
 const ADVICE_CAP = 100;
 
-const FIGURE_OF = {
-  "control-accuracy": "control",
-  "mean-accuracy": "mean",
-  "worst-persona": "worst",
-  pss: "pss",
-} as const;
-
-export function kindOfMetric(metric: GateMetric | undefined): "math" | "personagym" {
-  return metric === "persona-score" ? "personagym" : "math";
+/** A persona-drop rule applies where a kind has per-condition paired tests; the others where it offers the metric. */
+function takes(gate: SectionGate, rule: GateRule): boolean {
+  return rule.type === "persona-drop"
+    ? gate.drops !== undefined
+    : gate.metrics.some((m) => m.name === rule.metric);
 }
 
-/** The tasks a rule applies to: the one it names, or every task of its metric's kind. */
+/** The registered results kinds a rule applies to. */
+export function kindsOfRule(rule: GateRule): string[] {
+  return gatedKinds()
+    .filter(({ gate }) => takes(gate, rule))
+    .map(({ kind }) => kind);
+}
+
+/** The tasks a rule applies to: the one it names, or every task of a kind it applies to. */
 export function tasksOfRule(rule: GateRule, estimates: readonly TaskEstimates[]): TaskEstimates[] {
-  const kind = rule.type === "persona-drop" ? "math" : kindOfMetric(rule.metric);
-  return estimates.filter((e) => e.kind === kind && (rule.task === undefined || e.task === rule.task));
+  return estimates.filter((e) => {
+    const gate = gateOf(e.kind);
+    return gate !== undefined && takes(gate, rule) && (rule.task === undefined || e.task === rule.task);
+  });
 }
 
 /** Applies one rule to one task's estimates; below the policy's minimum of paired units it cannot pass or fail. */
@@ -37,12 +44,12 @@ export function evaluateRule(
   estimates: TaskEstimates,
   policy: Pick<GatePolicy, "confidence" | "alpha" | "minPaired">,
 ): RuleResult {
+  const gate = gateOfEstimates(estimates);
   let result: RuleResult;
   if (rule.type === "persona-drop") {
-    if (estimates.kind !== "math") throw new Error("persona-drop applies to math tasks only");
-    result = personaDrop(rule, estimates, policy.alpha);
+    result = personaDrop(rule, estimates, gate, policy.alpha);
   } else {
-    const figure = figureOf(rule.metric, estimates);
+    const figure = figureOf(rule.metric, estimates, gate);
     result =
       rule.type === "non-inferiority"
         ? nonInferiority(rule, estimates, figure, policy.confidence)
@@ -55,20 +62,9 @@ export function evaluateRule(
 export function pairedUnits(
   estimates: TaskEstimates,
   policy: Pick<GatePolicy, "minPaired">,
-): { unit: "problems" | "personas"; paired: number; total: number; minimum: number } {
-  return estimates.kind === "math"
-    ? {
-        unit: "problems",
-        paired: estimates.problems,
-        total: estimates.totalProblems,
-        minimum: policy.minPaired.problems,
-      }
-    : {
-        unit: "personas",
-        paired: estimates.personas,
-        total: estimates.totalPersonas,
-        minimum: policy.minPaired.personas,
-      };
+): { unit: PairedUnit; paired: number; total: number; minimum: number } {
+  const gate = gateOfEstimates(estimates);
+  return { unit: gate.unit, ...gate.coverage(estimates), minimum: policy.minPaired[gate.unit] };
 }
 
 /**
@@ -93,23 +89,27 @@ function tooFewUnits(
   };
 }
 
-interface Figure {
-  baseline: number;
-  candidate: BootstrapInterval;
-  difference: BootstrapInterval;
+interface Figure extends PairedFigure {
   units: number;
-  unit: "problems" | "personas";
-  scale: "proportion" | "score";
+  unit: PairedUnit;
+  scale: FigureScale;
+  /** Samples per unit and temperature, when the kind can take more samples. */
+  sampling: { samples: number; temperature: number | null } | undefined;
 }
 
-function figureOf(metric: GateMetric, estimates: TaskEstimates): Figure {
-  if (estimates.kind === "personagym") {
-    const { baseline, candidate, difference, personas } = estimates;
-    return { baseline, candidate, difference, units: personas, unit: "personas", scale: "score" };
-  }
-  if (metric === "persona-score") throw new Error("persona-score applies to PersonaGym tasks only");
-  const f = estimates.figures[FIGURE_OF[metric]];
-  return { ...f, units: estimates.problems, unit: "problems", scale: "proportion" };
+function figureOf(metric: GateMetric, estimates: TaskEstimates, gate: SectionGate): Figure {
+  const spec = gate.metrics.find((m) => m.name === metric);
+  if (!spec) throw new Error(`${metric} is not a metric of ${estimates.kind} tasks`);
+  const { baseline, candidate, difference } = gate.figure(metric, estimates);
+  return {
+    baseline,
+    candidate,
+    difference,
+    units: gate.coverage(estimates).paired,
+    unit: gate.unit,
+    scale: spec.scale,
+    sampling: gate.sampling?.(estimates),
+  };
 }
 
 /** pass when the lower bound is above -margin, fail when the upper bound is below it, inconclusive otherwise. */
@@ -137,7 +137,7 @@ function nonInferiority(
     bounds: [d.lo, d.hi],
     threshold,
     reason,
-    ...(result === "inconclusive" ? { advice: advice(d, threshold, figure, estimates) } : {}),
+    ...(result === "inconclusive" ? { advice: advice(d, threshold, figure) } : {}),
   };
 }
 
@@ -160,14 +160,20 @@ function floor(rule: FloorRule, estimates: TaskEstimates, figure: Figure, confid
     bounds: [c.lo, c.hi],
     threshold: rule.min,
     reason,
-    ...(result === "inconclusive" ? { advice: advice(c, rule.min, figure, estimates) } : {}),
+    ...(result === "inconclusive" ? { advice: advice(c, rule.min, figure) } : {}),
   };
 }
 
 /** fail when some condition drops by more than `drop` and the drop is significant after Holm; pass otherwise. */
-function personaDrop(rule: PersonaDropRule, estimates: MathEstimates, alpha: number): RuleResult {
-  const personas = estimates.drops.map((d) => ({
-    id: estimates.conditions[d.condition]!,
+function personaDrop(
+  rule: PersonaDropRule,
+  estimates: TaskEstimates,
+  gate: SectionGate,
+  alpha: number,
+): RuleResult {
+  if (!gate.drops) throw new Error(`persona-drop does not apply to ${estimates.kind} tasks`);
+  const personas = gate.drops(estimates).map((d) => ({
+    id: d.id,
     delta: d.delta,
     candidateOnly: d.candidateOnly,
     baselineOnly: d.baselineOnly,
@@ -187,15 +193,15 @@ function personaDrop(rule: PersonaDropRule, estimates: MathEstimates, alpha: num
     type: rule.type,
     metric: "persona-accuracy",
     task: estimates.task,
-    kind: "math",
+    kind: estimates.kind,
     result,
     estimate: worst.delta,
     bounds: null,
     threshold: -rule.drop,
     baseline: null,
     candidate: null,
-    units: estimates.problems,
-    unit: "problems",
+    units: gate.coverage(estimates).paired,
+    unit: gate.unit,
     scale: "proportion",
     reason,
     personas,
@@ -227,7 +233,6 @@ function advice(
   interval: BootstrapInterval,
   threshold: number,
   figure: Figure,
-  estimates: TaskEstimates,
 ): NonNullable<RuleResult["advice"]> {
   const needed = unitsToDecide(figure.units, interval, threshold);
   if (needed.atThreshold || needed.units === null) {
@@ -247,12 +252,13 @@ function advice(
   const units = Math.max(needed.units, figure.units + 1);
   let samplesPerProblem: number | null = null;
   let samplesText = "";
-  if (isMath(estimates)) {
-    if (estimates.temperature === 0) {
+  const sampling = figure.sampling;
+  if (sampling) {
+    if (sampling.temperature === 0) {
       samplesText = "; more samples per problem do not help at temperature 0";
     } else {
-      samplesPerProblem = Math.ceil((estimates.samples * units) / figure.units);
-      samplesText = `; or, on the same problems, at least ${samplesPerProblem} samples per problem instead of ${estimates.samples} if sampling noise dominates`;
+      samplesPerProblem = Math.ceil((sampling.samples * units) / figure.units);
+      samplesText = `; or, on the same problems, at least ${samplesPerProblem} samples per problem instead of ${sampling.samples} if sampling noise dominates`;
     }
   }
   return {
@@ -262,12 +268,8 @@ function advice(
   };
 }
 
-function isMath(estimates: TaskEstimates): estimates is MathEstimates {
-  return estimates.kind === "math";
-}
-
 /** A figure for a sentence: shares as percentage points (signed for differences), scores with two decimals. */
-export function show(value: number, scale: "proportion" | "score", signed = false): string {
+export function show(value: number, scale: FigureScale, signed = false): string {
   const sign = signed && value > 0 ? "+" : "";
   if (scale === "score") return `${sign}${value.toFixed(2)}`;
   return signed ? `${sign}${(value * 100).toFixed(1)} pts` : `${(value * 100).toFixed(1)}%`;

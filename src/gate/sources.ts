@@ -3,9 +3,9 @@ import { join, resolve } from "node:path";
 import { InputError } from "../core/input-error.js";
 import { type DatasetOptions, hashFile } from "../datasets/datasets.js";
 import { loadResults } from "../results/load.js";
-import { isMathSection } from "../results/types.js";
 import { Store } from "../store/store.js";
 import type { Side } from "./compare.js";
+import { gateOf } from "./kinds.js";
 import { regradeStoredRun } from "./regrade.js";
 import { checkAgainstStore } from "./store-check.js";
 import { type GateStoreReader, openStoreForReading } from "./store-reader.js";
@@ -121,8 +121,8 @@ function checkWithStore(side: Side, options: SourceOptions): string[] {
 }
 
 /**
- * Heals a grader-version difference where it can: when the two sides' math sections were scored by different
- * grader versions, each side that is a stored run and was scored by an older version than this persona-bench's is
+ * Heals a grader-version difference where it can: when the two sides' sections of a kind the gate can re-grade
+ * (its gate part says) were scored by different grader versions, each side that is a stored run and was scored by an older version than this persona-bench's is
  * re-graded from the store (see regrade.ts). A side read from a file alone is left as it is; the comparability check
  * then refuses the pair with advice.
  */
@@ -133,7 +133,7 @@ export async function healGraderVersions(
 ): Promise<{ baseline: Side; candidate: Side; notes: string[] }> {
   const versions = (side: Side) =>
     Object.values(side.results.tasks)
-      .filter(isMathSection)
+      .filter((s) => gateOf(s.kind)?.regradable)
       .map((s) => `${s.id}:${s.scorer.version}`)
       .sort()
       .join(",");

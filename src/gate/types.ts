@@ -1,15 +1,16 @@
 /** The release gate's data: policies in, a report out. Plain data, so every renderer and the JSON schema agree. */
+import type { FigureScale, PairedUnit } from "../task-kinds/section-gate.js";
 
 /** 1.1.0 added the policy's minPaired, each run's sha256 and the per-task coverage (all optional to readers). */
 export const GATE_REPORT_VERSION = "1.1.0";
 
-export type MathMetric = "control-accuracy" | "mean-accuracy" | "worst-persona" | "pss";
-export type GateMetric = MathMetric | "persona-score";
+/** A metric some kind's gate part offers (its `metrics`), as a policy names it: "mean-accuracy", "persona-score". */
+export type GateMetric = string;
 
 interface RuleBase {
   /** Unique within the policy; defaults to type and metric (e.g. "non-inferiority-mean-accuracy"). */
   id: string;
-  /** A task id; when absent, the rule applies to every task of its metric's kind. */
+  /** A task id; when absent, the rule applies to every task of a kind that offers its metric. */
   task?: string;
   description?: string;
 }
@@ -43,10 +44,10 @@ export interface GatePolicy {
   alpha: number;
   bootstrap: { resamples: number; seed: number };
   /**
-   * Fewest paired units a rule decides on: problems for math tasks, personas for PersonaGym. With fewer, a rule is
+   * Fewest paired units a rule decides on, by the unit a kind pairs (problems, personas). With fewer, a rule is
    * inconclusive whatever its bounds say (see docs/gate.md for the default).
    */
-  minPaired: { problems: number; personas: number };
+  minPaired: Record<PairedUnit, number>;
   rules: GateRule[];
 }
 
@@ -69,7 +70,8 @@ export interface RuleResult {
   type: GateRule["type"];
   metric: GateMetric | "persona-accuracy";
   task: string;
-  kind: "math" | "personagym";
+  /** The task's results kind. */
+  kind: string;
   result: RuleOutcome;
   /**
    * non-inferiority: candidate - baseline; floor: the candidate's figure; persona-drop: the largest drop
@@ -84,9 +86,9 @@ export interface RuleResult {
   candidate: number | null;
   /** Paired units behind the estimate, and what they are. */
   units: number;
-  unit: "problems" | "personas";
-  /** "proportion" figures are shares in [0, 1]; "score" figures are on the PersonaGym 1-5 scale. */
-  scale: "proportion" | "score";
+  unit: PairedUnit;
+  /** "proportion" figures are shares in [0, 1]; "score" figures are on a rating scale (PersonaGym's 1-5). */
+  scale: FigureScale;
   /** One sentence: why this result. */
   reason: string;
   /** For an inconclusive rule: how much data would decide it at this effect size. */
@@ -109,7 +111,7 @@ export interface RunReference {
 /** How much of a task the gate could pair: the units answered in full by every condition in both runs. */
 export interface TaskCoverage {
   task: string;
-  unit: "problems" | "personas";
+  unit: PairedUnit;
   paired: number;
   total: number;
   /** The policy's minimum: below it every rule of the task is inconclusive. */

@@ -1,18 +1,12 @@
-import {
-  isMathSection,
-  isPersonaGymSection,
-  type MathSection,
-  type PersonaGymSection,
-  type Results,
-} from "../results/types.js";
+import type { Results } from "../results/types.js";
+import type { LeaderboardRowFields } from "../task-kinds/section-leaderboard.js";
 import type { LoadedRun } from "./collect.js";
+import { leaderboardOf, leaderboardParts } from "./kinds.js";
 import {
   LEADERBOARD_SCHEMA_VERSION,
   type Leaderboard,
   type LeaderboardColumn,
   type LeaderboardGroup,
-  type LeaderboardMathBlock,
-  type LeaderboardPersonaGymBlock,
   type LeaderboardRow,
   type LeaderboardTaskInfo,
 } from "./types.js";
@@ -113,44 +107,25 @@ function buildGroup(runs: LoadedRun[], sort: string): LeaderboardGroup {
   };
 }
 
+/** What a section measured, in its kind's words; a kind without a leaderboard part is named with its scorer. */
 function taskInfo(section: Results["tasks"][string]): LeaderboardTaskInfo {
-  const base = { id: section.id, kind: section.kind, dataset: { ...section.dataset } };
-  if (isMathSection(section)) {
-    const decoding = Object.entries(section.decoding)
-      .filter(([k]) => ["temperature", "top_p", "max_tokens"].includes(k))
-      .map(([k, v]) => `${k} ${String(v)}`)
-      .join(", ");
-    return {
-      id: section.id,
-      kind: section.kind,
-      dataset: { name: section.dataset.name, hash: section.dataset.hash },
-      description: `${section.problems} problems x ${section.samples} sample(s) x ${section.personas.length} conditions (control + ${section.personas.length - 1} personas), persona in the ${section.personaPlacement} message; ${decoding}`,
-    };
-  }
-  if (isPersonaGymSection(section)) {
-    return {
-      id: section.id,
-      kind: section.kind,
-      dataset: { name: section.dataset.name, hash: section.dataset.hash },
-      description: `${section.personasEvaluated} personas, ${section.questions} questions, ${section.judges.length} judge(s): ${section.judges.map((j) => j.spec).join(", ")}`,
-    };
-  }
   return {
-    ...base,
+    id: section.id,
+    kind: section.kind,
     dataset: { name: section.dataset.name, hash: section.dataset.hash },
-    description: `${section.kind} scored by ${section.scorer.name} ${section.scorer.version}`,
+    description:
+      leaderboardOf(section.kind)?.describe(section) ??
+      `${section.kind} scored by ${section.scorer.name} ${section.scorer.version}`,
   };
 }
 
+/** A run as a row: every kind's fields (each from the run's sections of that kind) and every section's headline. */
 function rowOf(run: LoadedRun): LeaderboardRow {
   const r = run.results;
   const sections = Object.values(r.tasks);
-  const mathTasks: Record<string, LeaderboardMathBlock> = {};
-  for (const section of sections.filter(isMathSection)) mathTasks[section.id] = mathBlock(section);
-  const math500Section =
-    sections.filter(isMathSection).find((s) => s.id === "math500") ??
-    sections.filter(isMathSection).find((s) => s.dataset.name === "math500");
-  const gym = sections.find(isPersonaGymSection);
+  const fields = leaderboardParts().map(({ kind, leaderboard }) =>
+    leaderboard.rowFields(sections.filter((s) => s.kind === kind)),
+  );
   return {
     rank: null,
     runId: r.runId,
@@ -158,78 +133,12 @@ function rowOf(run: LoadedRun): LeaderboardRow {
     finishedAt: r.finishedAt,
     source: run.file,
     model: { spec: r.model.spec, name: r.model.name, digest: r.model.digest ?? null },
-    math500: math500Section ? mathBlock(math500Section) : null,
-    personagym: gym ? personaGymBlock(gym) : null,
-    mathTasks,
+    ...(Object.assign({}, ...fields) as LeaderboardRowFields),
     headline: sections.flatMap((section) =>
       section.headline.map((m) => ({ task: section.id, kind: section.kind, ...m })),
     ),
   };
 }
-
-function mathBlock(section: MathSection): LeaderboardMathBlock {
-  const s = section.summary;
-  const control = section.personas.find((p) => p.id === "none");
-  return {
-    controlAccuracy: control?.accuracy ?? s?.controlAccuracy ?? null,
-    controlCi95: control?.ci95 ?? null,
-    mean: s?.mean ?? null,
-    std: s?.std ?? null,
-    min: s?.min ?? null,
-    pss: s?.pss ?? null,
-    pssCi95: s?.intervals?.pss ?? null,
-    worstRetention: s?.worstRetention ?? null,
-    flipRate: s?.flipRate ?? null,
-    consistencyRate: s?.consistencyRate ?? null,
-    personas: section.personas.map((p) => ({ id: p.id, accuracy: p.accuracy })),
-    lottery: s
-      ? (s.lottery ?? {
-          personas: section.personas.slice(1).flatMap((p) => (p.accuracy === null ? [] : [p.id])),
-          expectedMaxAtK: s.expectedMaxAtK,
-        })
-      : null,
-  };
-}
-
-function personaGymBlock(section: PersonaGymSection): LeaderboardPersonaGymBlock {
-  return { personaScore: section.personaScore, ci95: section.ci95, tasks: { ...section.tasks } };
-}
-
-/** Figures a math section has beyond its headline, each placed after the headline metric it explains. */
-const MATH_EXTRAS: { after: string; column: Omit<LeaderboardColumn, "id" | "task"> }[] = [
-  {
-    after: "meanAccuracy",
-    column: {
-      metric: "std",
-      label: "Std",
-      description:
-        "Population standard deviation of the persona accuracies, in points: the spread PSS* subtracts.",
-      unit: "points",
-      higherIsBetter: false,
-    },
-  },
-  {
-    after: "worstAccuracy",
-    column: {
-      metric: "worstRetention",
-      label: "Worst retention",
-      description: "Worst persona accuracy divided by control accuracy: 1 means no persona costs anything.",
-      unit: "ratio",
-      higherIsBetter: true,
-    },
-  },
-  {
-    after: "consistencyRate",
-    column: {
-      metric: "flipRate",
-      label: "Flip rate",
-      description:
-        "Share of problems where at least one persona changes the verdict; saturates near 100% with many personas, so read it beside consistency.",
-      unit: "proportion",
-      higherIsBetter: false,
-    },
-  },
-];
 
 export const FIXED_COLUMNS: LeaderboardColumn[] = [
   {
@@ -252,7 +161,7 @@ export const FIXED_COLUMNS: LeaderboardColumn[] = [
   },
 ];
 
-/** The group's columns: every section's headline metrics (any task kind), plus the math figures beyond them. */
+/** The group's columns: every section's headline metrics, each followed by the figures its kind adds after it. */
 function groupColumns(rows: LeaderboardRow[]): LeaderboardColumn[] {
   const columns: LeaderboardColumn[] = [...FIXED_COLUMNS];
   const seen = new Set<string>();
@@ -270,8 +179,8 @@ function groupColumns(rows: LeaderboardRow[]): LeaderboardColumn[] {
         unit: h.unit,
         higherIsBetter: h.higherIsBetter,
       });
-      if (h.kind !== "math") continue;
-      for (const extra of MATH_EXTRAS.filter((e) => e.after === h.metric)) {
+      const extras = leaderboardOf(h.kind)?.extraColumns ?? [];
+      for (const extra of extras.filter((e) => e.after === h.metric)) {
         const extraId = `${h.task}.${extra.column.metric}`;
         if (seen.has(extraId)) continue;
         seen.add(extraId);
@@ -282,16 +191,16 @@ function groupColumns(rows: LeaderboardRow[]): LeaderboardColumn[] {
   return columns;
 }
 
-/** A column's value in a row: headline figures as stated, math extras from the task's block. */
+/** A column's value in a row: headline figures as stated, a kind's extra figures from the fields it added. */
 export function cellValue(row: LeaderboardRow, column: LeaderboardColumn): number | string | null {
   if (column.id === "rank") return row.rank;
   if (column.id === "model") return row.model.name;
   const headline = row.headline.find((h) => h.task === column.task && h.metric === column.metric);
   if (headline) return headline.value;
-  const block = column.task ? row.mathTasks[column.task] : undefined;
-  if (block && column.metric in block) {
-    const value = block[column.metric as keyof LeaderboardMathBlock];
-    return typeof value === "number" ? value : null;
+  if (column.task === null) return null;
+  for (const { leaderboard } of leaderboardParts()) {
+    const value = leaderboard.extraValue?.(row, column.task, column.metric);
+    if (value !== undefined) return value;
   }
   return null;
 }

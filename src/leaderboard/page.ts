@@ -5,10 +5,11 @@ import { personaGymTasksSpec } from "../report/html/charts/personagym-tasks.js";
 import { type ChartSpec, renderChart } from "../report/html/charts/render.js";
 import { stabilityFidelitySpec } from "../report/html/charts/stability-fidelity.js";
 import { badge, type Cell, code, figure, htmlPage, table } from "../report/html/page.js";
+import type { LeaderboardMathBlock } from "../task-kinds/math/leaderboard.js";
 import { cellValue } from "./build.js";
 import { cellText, intervalText, modelText } from "./format.js";
 import { groupTitle, headerLabel } from "./render.js";
-import type { Leaderboard, LeaderboardGroup, LeaderboardMathBlock, LeaderboardRow } from "./types.js";
+import type { Leaderboard, LeaderboardGroup, LeaderboardRow } from "./types.js";
 
 const e = escapeHtml;
 

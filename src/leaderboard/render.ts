@@ -3,6 +3,7 @@ import { csvText } from "../core/csv.js";
 import { markdownCell, terminalText } from "../core/untrusted-text.js";
 import { cellInterval, cellValue } from "./build.js";
 import { cellText, intervalText, modelText, statusNote } from "./format.js";
+import { leaderboardParts } from "./kinds.js";
 import type { Leaderboard, LeaderboardColumn, LeaderboardGroup } from "./types.js";
 
 /** The group's heading: what it measured, so no one compares two groups by accident. */
@@ -61,10 +62,15 @@ export function leaderboardMarkdown(board: Leaderboard): string {
   return lines.join("\n");
 }
 
-/** A column's header: its label, prefixed by its task when the label alone could be any task's. */
+/** A column's header: its label, prefixed by its task unless its kind says the task reads alone. */
 export function headerLabel(column: LeaderboardColumn): string {
-  if (column.task === null || column.task === "math500" || column.task === "personagym") return column.label;
-  return `${column.task} ${column.label}`;
+  const task = column.task;
+  if (
+    task === null ||
+    leaderboardParts().some(({ leaderboard }) => leaderboard.plainLabelTasks?.includes(task))
+  )
+    return column.label;
+  return `${task} ${column.label}`;
 }
 
 function columnLabel(group: LeaderboardGroup, id: string): string {

@@ -1,5 +1,43 @@
 import type { TaskSection } from "../results/types.js";
 
-/** The leaderboard's view of one kind of section. Filled in by the leaderboard's move onto the registry. */
-// biome-ignore lint/correctness/noUnusedVariables: the section type is used once the leaderboard's members land
-export type SectionLeaderboard<S extends TaskSection = TaskSection> = {};
+/** What a leaderboard column means, apart from where it sits (the leaderboard gives it its id and task). */
+export interface LeaderboardColumnSpec {
+  metric: string;
+  label: string;
+  description: string;
+  unit: "proportion" | "score" | "ratio" | "points" | "text" | "rank";
+  higherIsBetter: boolean | null;
+}
+
+/**
+ * The fields kinds add to every row of leaderboard.json (schemas/leaderboard.schema.json). Each kind's leaderboard
+ * part declares its own by merging into this interface, so the row type grows with the registry and the
+ * leaderboard names none of them.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: kinds add their fields by declaration merging
+export interface LeaderboardRowFields {}
+
+/** A figure a kind shows beyond its headline, placed right after the headline metric it explains. */
+export interface LeaderboardExtraColumn {
+  after: string;
+  column: LeaderboardColumnSpec;
+}
+
+/**
+ * The leaderboard's view of one kind of section: how a section is described in its group, which figures beyond the
+ * headline it shows, and what it adds to each row. Without one, a section's headline metrics are its columns.
+ */
+export interface SectionLeaderboard<S extends TaskSection = TaskSection> {
+  /** One line on what the section measured (problems, samples, personas, judges...). */
+  describe(section: S): string;
+  /** This kind's fields of one row, from the run's sections of this kind (none: its empty values). */
+  rowFields(sections: readonly S[]): Partial<LeaderboardRowFields>;
+  readonly extraColumns?: readonly LeaderboardExtraColumn[];
+  /**
+   * A figure of task `task` in a row, from the fields this kind added: null when the task has it without a value,
+   * undefined when this kind holds no such figure.
+   */
+  extraValue?(row: LeaderboardRowFields, task: string, metric: string): number | null | undefined;
+  /** Task ids whose column labels read alone, without their task's name (the task sets every reader knows). */
+  readonly plainLabelTasks?: readonly string[];
+}
