@@ -1,12 +1,8 @@
 import { canonicalJson } from "../core/canonical.js";
 import { InputError } from "../core/input-error.js";
-import {
-  isMathSection,
-  isPersonaGymSection,
-  type MathSection,
-  type PersonaGymSection,
-  type Results,
-} from "../results/types.js";
+import type { Results } from "../results/types.js";
+import { isMathSection, type MathSection } from "../task-kinds/math/section-types.js";
+import { isPersonaGymSection, type PersonaGymSection } from "../task-kinds/personagym/section-types.js";
 
 /** How a side of the comparison was given: its label ("baseline", "candidate") and the file or run id read. */
 export interface Side {

@@ -1,5 +1,7 @@
 import { InputError } from "../core/input-error.js";
-import { isMathSection, isPersonaGymSection, type TaskSection } from "../results/types.js";
+import type { TaskSection } from "../results/types.js";
+import { isMathSection } from "../task-kinds/math/section-types.js";
+import { isPersonaGymSection } from "../task-kinds/personagym/section-types.js";
 import type { Side } from "./compare.js";
 import { mathFiguresFromOutcomes, member, personaGymFiguresFromVerdicts } from "./recompute.js";
 

@@ -9,8 +9,9 @@ import {
   pairedRunFigures,
   type RunScores,
 } from "../metrics/index.js";
-import type { MathSection, PersonaGymSection } from "../results/types.js";
 import { decodeMathOutcomes } from "../results/verdicts.js";
+import type { MathSection } from "../task-kinds/math/section-types.js";
+import type { PersonaGymSection } from "../task-kinds/personagym/section-types.js";
 import type { GatePolicy } from "./types.js";
 
 /** Paired estimates of one math task: figures over the shared problems and per-condition drops. */

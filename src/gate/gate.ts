@@ -1,6 +1,8 @@
 import { canonicalJson, sha256Hex } from "../core/canonical.js";
 import { InputError } from "../core/input-error.js";
-import { isMathSection, isPersonaGymSection, type Results } from "../results/types.js";
+import type { Results } from "../results/types.js";
+import { isMathSection } from "../task-kinds/math/section-types.js";
+import { isPersonaGymSection } from "../task-kinds/personagym/section-types.js";
 import { compareRuns, requirePairable, type Side } from "./compare.js";
 import { requireConsistent } from "./consistency.js";
 import { estimateMath, estimatePersonaGym, type TaskEstimates } from "./estimate.js";

@@ -1,8 +1,9 @@
 import { InputError } from "../core/input-error.js";
 import { aggregatePersonaGym, type JudgeScore, personaStability } from "../metrics/index.js";
 import { mathHeadline, personaGymHeadline } from "../results/headline.js";
-import type { MathSection, PersonaGymSection } from "../results/types.js";
 import { decodeJudgements, decodeMathOutcomes } from "../results/verdicts.js";
+import type { MathSection } from "../task-kinds/math/section-types.js";
+import type { PersonaGymSection } from "../task-kinds/personagym/section-types.js";
 
 /**
  * A math section's figures recomputed from its per-item outcomes by the metrics every run uses (personaStability,

@@ -1,10 +1,6 @@
-import {
-  isMathSection,
-  isPersonaGymSection,
-  type MathSection,
-  type PersonaGymSection,
-  type Results,
-} from "../results/types.js";
+import type { Results } from "../results/types.js";
+import { isMathSection, type MathSection } from "../task-kinds/math/section-types.js";
+import { isPersonaGymSection, type PersonaGymSection } from "../task-kinds/personagym/section-types.js";
 import type { LoadedRun } from "./collect.js";
 import {
   LEADERBOARD_SCHEMA_VERSION,

@@ -1,7 +1,10 @@
 import { pct, pValueText, scoreText, signedPoints } from "../../core/number-format.js";
 import { escapeHtml } from "../../core/untrusted-text.js";
-import type { MathSection, PersonaGymSection, Results, TaskSection } from "../../results/types.js";
-import { isMathSection, isPersonaGymSection } from "../../results/types.js";
+import type { Results, TaskSection } from "../../results/types.js";
+import type { MathSection } from "../../task-kinds/math/section-types.js";
+import { isMathSection } from "../../task-kinds/math/section-types.js";
+import type { PersonaGymSection } from "../../task-kinds/personagym/section-types.js";
+import { isPersonaGymSection } from "../../task-kinds/personagym/section-types.js";
 import { headlineValue } from "../renderers.js";
 import { formatFailuresSpec } from "./charts/format-failures.js";
 import { judgeAgreementSpec } from "./charts/judge-agreement.js";

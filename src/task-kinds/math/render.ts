@@ -2,8 +2,8 @@ import chalk from "chalk";
 import { csvText } from "../../core/csv.js";
 import { pct, pValueText, signedPoints } from "../../core/number-format.js";
 import { markdownCell, terminalText } from "../../core/untrusted-text.js";
-import type { MathSection } from "../../results/types.js";
 import type { SectionRenderer } from "../renderer.js";
+import type { MathSection } from "./section-types.js";
 
 /** How a math section (MATH500 and friends) reads in summary.md, its CSV and the terminal. */
 export const mathRenderer: SectionRenderer<MathSection> = {

@@ -2,8 +2,8 @@ import chalk from "chalk";
 import { type CsvCell, csvText } from "../../core/csv.js";
 import { scoreText as score, scoreText } from "../../core/number-format.js";
 import { markdownCell, terminalText } from "../../core/untrusted-text.js";
-import type { PersonaGymSection } from "../../results/types.js";
 import type { SectionRenderer } from "../renderer.js";
+import type { PersonaGymSection } from "./section-types.js";
 
 /** How a PersonaGym section reads in summary.md, its CSV and the terminal. */
 export const personaGymRenderer: SectionRenderer<PersonaGymSection> = {

@@ -1,6 +1,6 @@
-import type { PersonaGymSection } from "../../results/types.js";
 import { anySectionKind, type SectionKind } from "../section-kind.js";
 import { personaGymRenderer } from "./render.js";
+import type { PersonaGymSection } from "./section-types.js";
 
 /** How a PersonaGym section is reported, gated, ranked and viewed. */
 export const personaGymSectionKind: SectionKind = anySectionKind<PersonaGymSection>({

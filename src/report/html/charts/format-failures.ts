@@ -1,4 +1,4 @@
-import type { MathSection } from "../../../results/types.js";
+import type { MathSection } from "../../../task-kinds/math/section-types.js";
 import type { ChartSpec } from "./render.js";
 
 /** Format failures per persona (control included): answers with no extractable final answer, truncations apart. */

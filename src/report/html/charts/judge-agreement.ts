@@ -1,4 +1,4 @@
-import type { PersonaGymSection } from "../../../results/types.js";
+import type { PersonaGymSection } from "../../../task-kinds/personagym/section-types.js";
 import type { ChartSpec } from "./render.js";
 
 /** Inter-judge agreement per task (Krippendorff's alpha and Spearman's rho); null with a single judge. */

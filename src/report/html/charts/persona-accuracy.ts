@@ -1,4 +1,4 @@
-import type { MathSection } from "../../../results/types.js";
+import type { MathSection } from "../../../task-kinds/math/section-types.js";
 import type { ChartSpec } from "./render.js";
 
 /** Accuracy by persona with 95% intervals, best first; the control drawn as a dashed line across. */
