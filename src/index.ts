@@ -22,17 +22,6 @@ export { validateResults } from "./results/assemble.js";
 export { loadResults, parseResults } from "./results/load.js";
 export {
   type HeadlineMetric,
-  isMathSection,
-  isPersonaGymSection,
-  type Math500PersonaResult,
-  type Math500Results,
-  type Math500Summary,
-  type MathPersonaResult,
-  type MathSection,
-  type MathSummary,
-  mathSections,
-  type PersonaGymSection,
-  personaGymSections,
   RESULTS_SCHEMA_VERSION,
   type Results,
   type StatisticalSettings,
@@ -44,6 +33,21 @@ export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./runner/retry.js";
 export type { Endpoint } from "./runner/stage.js";
 export { GRADER_VERSION, grade, isEquivalent } from "./scoring/math/index.js";
 export { Store } from "./store/store.js";
+export {
+  isMathSection,
+  type Math500PersonaResult,
+  type Math500Results,
+  type Math500Summary,
+  type MathPersonaResult,
+  type MathSection,
+  type MathSummary,
+  mathSections,
+} from "./task-kinds/math/section-types.js";
+export {
+  isPersonaGymSection,
+  type PersonaGymSection,
+  personaGymSections,
+} from "./task-kinds/personagym/section-types.js";
 export { registeredTaskKinds, registerTaskKind, unregisterTaskKind } from "./task-kinds/registry.js";
 export type { PreparedTask, TaskKind, TaskModels } from "./task-kinds/types.js";
 export { HARNESS_VERSION } from "./version.js";

@@ -1,12 +1,13 @@
 import { InputError } from "../core/input-error.js";
 import { type DatasetOptions, resolveDataset } from "../datasets/datasets.js";
 import type { GenerationState } from "../metrics/index.js";
-import { isMathSection, type MathSection, type Results } from "../results/types.js";
+import type { Results } from "../results/types.js";
 import { decodeMathOutcomes, encodeGeneration } from "../results/verdicts.js";
 import { GRADER_VERSION, grade } from "../scoring/math/index.js";
 import type { Store } from "../store/store.js";
 import type { RunMember } from "../store/types.js";
 import { MATH_SCORER, type MathVerdict } from "../task-kinds/math/score.js";
+import { isMathSection, type MathSection } from "../task-kinds/math/section-types.js";
 import { findMathDataset, loadMathProblems } from "../task-kinds/math/sources.js";
 import { mathFiguresFromOutcomes } from "./recompute.js";
 

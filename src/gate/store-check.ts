@@ -1,7 +1,8 @@
 import { InputError } from "../core/input-error.js";
-import { isMathSection, isPersonaGymSection, type MathSection } from "../results/types.js";
 import { encodeGeneration } from "../results/verdicts.js";
 import type { MathVerdict } from "../task-kinds/math/score.js";
+import { isMathSection, type MathSection } from "../task-kinds/math/section-types.js";
+import { isPersonaGymSection } from "../task-kinds/personagym/section-types.js";
 import type { Side } from "./compare.js";
 import { member } from "./recompute.js";
 import type { GateStoreReader } from "./store-reader.js";

@@ -1,11 +1,11 @@
+import { type ChartSpec, renderChart } from "../core/html/chart.js";
+import { badge, type Cell, code, figure, htmlPage, table } from "../core/html/page.js";
 import { escapeHtml } from "../core/untrusted-text.js";
-import { accuracyHeatmapSpec } from "../report/html/charts/accuracy-heatmap.js";
-import { lotterySpec } from "../report/html/charts/lottery.js";
-import { personaGymTasksSpec } from "../report/html/charts/personagym-tasks.js";
-import { type ChartSpec, renderChart } from "../report/html/charts/render.js";
-import { stabilityFidelitySpec } from "../report/html/charts/stability-fidelity.js";
-import { badge, type Cell, code, figure, htmlPage, table } from "../report/html/page.js";
+import { stabilityFidelitySpec, tradeOffAxes } from "../report/html/charts/stability-fidelity.js";
+import { accuracyHeatmapSpec } from "../task-kinds/charts/accuracy-heatmap.js";
+import { lotterySpec } from "../task-kinds/charts/lottery.js";
 import type { LeaderboardMathBlock } from "../task-kinds/math/leaderboard.js";
+import { personaGymTasksSpec } from "../task-kinds/personagym/charts/task-scores.js";
 import { cellValue } from "./build.js";
 import { cellText, intervalText, modelText } from "./format.js";
 import { groupTitle, headerLabel } from "./render.js";
@@ -62,6 +62,7 @@ async function groupHtml(group: LeaderboardGroup, index: number): Promise<string
     const block = primaryMath(row, mathId);
     return block ? [{ row, block }] : [];
   });
+  const axes = tradeOffAxes(group.tasks.map((t) => t.kind));
   const [heatmap, lottery, tradeOff, gym] = await Promise.all([
     chart(
       accuracyHeatmapSpec(
@@ -77,21 +78,23 @@ async function groupHtml(group: LeaderboardGroup, index: number): Promise<string
       ),
     ),
     chart(
-      stabilityFidelitySpec(
-        group.rows.flatMap((row) => {
-          const block = primaryMath(row, mathId);
-          if (block?.pss == null || row.personagym?.personaScore == null) return [];
-          return [
-            {
-              model: label(row),
-              pss: block.pss,
-              pssCi95: block.pssCi95,
-              personaScore: row.personagym.personaScore,
-              personaScoreCi95: row.personagym.ci95,
-            },
-          ];
-        }),
-      ),
+      axes &&
+        stabilityFidelitySpec(
+          group.rows.flatMap((row) => {
+            const block = primaryMath(row, mathId);
+            if (block?.pss == null || row.personagym?.personaScore == null) return [];
+            return [
+              {
+                model: label(row),
+                stability: block.pss,
+                stabilityCi95: block.pssCi95,
+                fidelity: row.personagym.personaScore,
+                fidelityCi95: row.personagym.ci95,
+              },
+            ];
+          }),
+          axes,
+        ),
     ),
     chart(
       personaGymTasksSpec(

@@ -1,30 +1,23 @@
 import chalk from "chalk";
-import { pct, scoreText } from "../core/number-format.js";
-import { markdownCell, terminalText } from "../core/untrusted-text.js";
-import type { HeadlineMetric, TaskSection } from "../results/types.js";
-import { mathRenderer } from "../task-kinds/math/render.js";
-import { personaGymRenderer } from "../task-kinds/personagym/render.js";
-import type { AnySectionRenderer, SectionRenderer } from "../task-kinds/renderer.js";
+import { table } from "../core/html/page.js";
+import { escapeHtml, markdownCell, terminalText } from "../core/untrusted-text.js";
+import type { TaskSection } from "../results/types.js";
+import { headlineCards, headlineValue } from "../task-kinds/headline-view.js";
+import { sectionKindFor } from "../task-kinds/registry.js";
+import type { AnySectionRenderer } from "../task-kinds/renderer.js";
 
-/** Renderers by section kind. A kind without one (a plugin's) is shown through its headline metrics. */
-const RENDERERS = new Map<string, AnySectionRenderer>([
-  ["math", mathRenderer as unknown as AnySectionRenderer],
-  ["personagym", personaGymRenderer as unknown as AnySectionRenderer],
-]);
+// The CLI prints headline figures as the reports write them.
+export { headlineValue };
 
+/** How a section reads: its kind's renderer, or its headline metrics for a kind that brings none. */
 export function rendererFor(section: TaskSection): AnySectionRenderer {
-  return RENDERERS.get(section.kind) ?? headlineRenderer;
+  return sectionKindFor(section.kind)?.report ?? headlineRenderer;
 }
 
-/** A headline figure as people read it: a share in %, a score with two decimals, with its interval. */
-export function headlineValue(metric: HeadlineMetric): string {
-  const format = metric.unit === "proportion" ? pct : scoreText;
-  const interval = metric.ci95 ? ` [${format(metric.ci95[0])}, ${format(metric.ci95[1])}]` : "";
-  return `${format(metric.value)}${interval}`;
-}
+const e = escapeHtml;
 
 /** Any kind's section, from the frame every section has. */
-const headlineRenderer: SectionRenderer<TaskSection> = {
+const headlineRenderer: AnySectionRenderer = {
   markdown: (section) => [
     `## ${markdownCell(section.id)} (${markdownCell(section.kind)})`,
     "",
@@ -39,4 +32,17 @@ const headlineRenderer: SectionRenderer<TaskSection> = {
   terminal: (section) => [
     `${terminalText(section.id)}  ${section.headline.map((m) => `${terminalText(m.label)} ${chalk.bold(headlineValue(m))}`).join("  ")}`,
   ],
+  html: async (section) => `<section id="task-${e(section.id)}">
+<h2>${e(section.id)} (${e(section.kind)})</h2>
+${headlineCards(section)}
+${table(
+  [{ label: "Metric" }, { label: "Value (95% CI)", numeric: true }, { label: "Description" }],
+  section.headline.map((m) => [
+    { html: e(m.label) },
+    { html: e(headlineValue(m)), numeric: true },
+    { html: e(m.description) },
+  ]),
+)}
+</section>`,
+  manifest: () => [],
 };

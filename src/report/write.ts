@@ -26,7 +26,7 @@ export async function writeReports(
   ];
   for (const section of Object.values(results.tasks)) {
     for (const { base, content } of rendererFor(section).csv(section)) {
-      // The default id (the dataset's name) keeps version-1 file names: personas.csv, personagym.csv.
+      // The default id (the dataset's name) keeps the file names version 1 wrote (e.g. personas.csv).
       const name = section.id === section.dataset.name ? `${base}.csv` : `${base}-${section.id}.csv`;
       files.push([name, () => content]);
     }

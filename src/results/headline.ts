@@ -1,12 +1,30 @@
-import type { HeadlineMetric, Interval, MathPersonaResult, MathSummary, PersonaGymSection } from "./types.js";
+import type { HeadlineMetric, Interval } from "./types.js";
 
-/**
- * The headline figures of the built-in kinds: what a leaderboard row or a gate shows without knowing the kind.
- * Shared by the writers and by the version-1 upgrade, so both produce the same list.
+/*
+ * The headline figures of the two kinds results.json version 1 knew: what a leaderboard row or a gate shows without
+ * knowing the kind. The kinds' section writers and the version-1 upgrade (upgrade-v1.ts) share them so both produce
+ * the same list; they live here, not in the kinds' folders, because results sits below task-kinds and the upgrade
+ * cannot reach up. They read only the fields typed below, so they need none of the kinds' section types.
  */
+
+/** What the math headline reads of the control's row. */
+export interface ControlFigures {
+  accuracy: number | null;
+  ci95: Interval | null;
+}
+
+/** What the math headline reads of the persona summary. */
+export interface SpreadFigures {
+  mean: number;
+  min: number;
+  pss: number;
+  consistencyRate: number;
+  intervals?: { mean: Interval; worst: Interval; pss: Interval } | null;
+}
+
 export function mathHeadline(
-  control: MathPersonaResult | undefined,
-  summary: MathSummary | null,
+  control: ControlFigures | undefined,
+  summary: SpreadFigures | null,
 ): HeadlineMetric[] {
   const spread = summary?.intervals ?? null;
   return [
@@ -59,9 +77,10 @@ export function mathHeadline(
   ];
 }
 
-export function personaGymHeadline(
-  section: Pick<PersonaGymSection, "personaScore" | "ci95">,
-): HeadlineMetric[] {
+export function personaGymHeadline(section: {
+  personaScore: number | null;
+  ci95: Interval | null;
+}): HeadlineMetric[] {
   return [
     {
       metric: "personaScore",

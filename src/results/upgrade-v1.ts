@@ -1,5 +1,5 @@
-import { mathHeadline, personaGymHeadline } from "./headline.js";
-import type { MathSection, PersonaGymSection, Results, TaskSection } from "./types.js";
+import { type ControlFigures, mathHeadline, personaGymHeadline, type SpreadFigures } from "./headline.js";
+import type { Interval, Results, TaskSection } from "./types.js";
 
 /** What version 1 used, for the statistics block of an upgraded file (it did not record them). */
 const V1_BOOTSTRAP = { resamples: 2000, level: 0.95, method: "percentile" } as const;
@@ -10,19 +10,29 @@ const V1_ALPHA = 0.05;
  * the figures are the file's own; what version 1 did not record stays absent (per-item verdicts: such a file can be
  * shown but not paired) or says it is unknown (the math grader's version). `schemaVersion` keeps "1.x.y", so a
  * consumer can tell.
+ *
+ * Version 1 is a closed format with exactly two sections (math500 and personagym, see schemas/results-v1.schema.json),
+ * so this upgrade names them: it runs below the task-kind registry (results sits below task-kinds), and what it
+ * builds is the frame plus the file's own fields, typed here by the few it reads.
  */
 export function upgradeV1(v1: Record<string, unknown>): Results {
   const tasks: Record<string, TaskSection> = {};
   const old = v1.tasks as { math500?: Record<string, unknown>; personagym?: Record<string, unknown> };
-  if (old.math500) tasks.math500 = upgradeMath(old.math500) as unknown as TaskSection;
-  if (old.personagym) tasks.personagym = upgradePersonaGym(old.personagym) as unknown as TaskSection;
+  if (old.math500) tasks.math500 = upgradeMath(old.math500);
+  if (old.personagym) tasks.personagym = upgradePersonaGym(old.personagym);
   return { ...(v1 as unknown as Results), tasks };
 }
 
-function upgradeMath(section: Record<string, unknown>): MathSection {
-  const math = section as unknown as Omit<MathSection, "dataset"> & {
-    dataset: { sha256: string; pinned: boolean; origin: string };
-  };
+/** The fields of a version-1 math500 section the upgrade reads. */
+interface V1Math {
+  dataset: { sha256: string; pinned: boolean; origin: string };
+  samples: number;
+  personas: ControlFigures[];
+  summary: SpreadFigures | null;
+}
+
+function upgradeMath(section: Record<string, unknown>): TaskSection {
+  const math = section as unknown as V1Math;
   return {
     ...math,
     id: "math500",
@@ -46,10 +56,16 @@ function upgradeMath(section: Record<string, unknown>): MathSection {
   };
 }
 
-function upgradePersonaGym(section: Record<string, unknown>): PersonaGymSection {
-  const pg = section as unknown as Omit<PersonaGymSection, "dataset"> & {
-    dataset: Omit<PersonaGymSection["dataset"], "name" | "hash">;
-  };
+/** The fields of a version-1 personagym section the upgrade reads. */
+interface V1PersonaGym {
+  dataset: { digest: string };
+  settings: { judgePromptVersion: string };
+  personaScore: number | null;
+  ci95: Interval | null;
+}
+
+function upgradePersonaGym(section: Record<string, unknown>): TaskSection {
+  const pg = section as unknown as V1PersonaGym;
   return {
     ...pg,
     id: "personagym",

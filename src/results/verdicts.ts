@@ -1,8 +1,7 @@
 import type { GenerationState } from "../metrics/index.js";
-import type { MathOutcomeString } from "./types.js";
 
 /**
- * The per-item verdict encodings of results.json (see MathOutcomeString and PersonaGymVerdicts in types.ts). One
+ * The per-item verdict encodings of results.json (their formats are documented with the section types in src/task-kinds/<kind>/section-types.ts). One
  * character per generation or judgement keeps a 500-problem x 38-persona run near 20 KB, and lets a file be paired
  * alone (the gate) or browsed (the viewer) without the store.
  */
@@ -16,7 +15,7 @@ export function encodeGeneration(state: GenerationState): string {
   return state.truncated ? code.toUpperCase() : code;
 }
 
-export function encodeMathOutcomes(generations: readonly (readonly GenerationState[])[]): MathOutcomeString {
+export function encodeMathOutcomes(generations: readonly (readonly GenerationState[])[]): string {
   return generations.map((samples) => samples.map(encodeGeneration).join("")).join("");
 }
 
@@ -25,11 +24,7 @@ export class VerdictEncodingError extends Error {
 }
 
 /** [problem][sample] from an outcome string; throws on a wrong length or an unknown character. */
-export function decodeMathOutcomes(
-  outcomes: MathOutcomeString,
-  problems: number,
-  samples: number,
-): GenerationState[][] {
+export function decodeMathOutcomes(outcomes: string, problems: number, samples: number): GenerationState[][] {
   if (outcomes.length !== problems * samples) {
     throw new VerdictEncodingError(
       `outcomes has ${outcomes.length} characters, expected ${problems} problems x ${samples} samples = ${problems * samples}`,

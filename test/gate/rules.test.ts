@@ -14,7 +14,7 @@ import {
   POLICY_DEFAULTS,
 } from "../../src/gate/index.js";
 import type { BootstrapInterval } from "../../src/metrics/index.js";
-import type { PersonaGymSection } from "../../src/results/types.js";
+import type { PersonaGymSection } from "../../src/task-kinds/personagym/section-types.js";
 import { repoRoot } from "../helpers/paths.js";
 import { tempDir } from "../helpers/tmp.js";
 

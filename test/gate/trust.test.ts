@@ -13,9 +13,10 @@ import { mathFiguresFromOutcomes, personaGymFiguresFromVerdicts } from "../../sr
 import { checkAgainstStore } from "../../src/gate/store-check.js";
 import { openStoreForReading } from "../../src/gate/store-reader.js";
 import { validateResults } from "../../src/results/assemble.js";
-import type { PersonaGymSection, Results } from "../../src/results/types.js";
+import type { Results } from "../../src/results/types.js";
 import { STORE_SCHEMA_V1 } from "../../src/store/schema.js";
 import { Store } from "../../src/store/store.js";
+import type { PersonaGymSection } from "../../src/task-kinds/personagym/section-types.js";
 import { mathSection, personaGymSection } from "../helpers/sections.js";
 import { tempDir } from "../helpers/tmp.js";
 import { fakeResults } from "../leaderboard/results-factory.js";

@@ -1,10 +1,9 @@
+import type { Results } from "../../src/results/types.js";
+import { isMathSection, type MathSection } from "../../src/task-kinds/math/section-types.js";
 import {
-  isMathSection,
   isPersonaGymSection,
-  type MathSection,
   type PersonaGymSection,
-  type Results,
-} from "../../src/results/types.js";
+} from "../../src/task-kinds/personagym/section-types.js";
 
 /** A math section of results by its task id (default: the MATH500 block's); throws when it is not there. */
 export function mathSection(results: Results, id = "math500"): MathSection {

@@ -1,7 +1,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { mathHeadline, personaGymHeadline } from "../../src/results/headline.js";
-import type { MathPersonaResult, MathSection, PersonaGymSection, Results } from "../../src/results/types.js";
+import type { Results } from "../../src/results/types.js";
+import type { MathPersonaResult, MathSection } from "../../src/task-kinds/math/section-types.js";
+import type { PersonaGymSection } from "../../src/task-kinds/personagym/section-types.js";
 
 const HEX = (c: string) => c.repeat(64).slice(0, 64);
 

@@ -2,9 +2,9 @@ import { InputError } from "../../core/input-error.js";
 import { member } from "../../core/json-path.js";
 import { personaStability } from "../../metrics/index.js";
 import { mathHeadline } from "../../results/headline.js";
-import type { MathSection } from "../../results/types.js";
 import { decodeMathOutcomes } from "../../results/verdicts.js";
 import type { FigureCheck } from "../section-gate.js";
+import type { MathSection } from "./section-types.js";
 
 /**
  * The figures of a condition and of a math summary that follow from the outcomes by counting and averaging alone.

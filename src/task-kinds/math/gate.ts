@@ -8,11 +8,11 @@ import {
   pairedRunFigures,
   type RunScores,
 } from "../../metrics/index.js";
-import type { MathSection } from "../../results/types.js";
 import { decodeMathOutcomes } from "../../results/verdicts.js";
 import { compareDecoding, comparePersonas, examples, short } from "../pairing.js";
 import { bootstrapOptionsOf, type GateStatistics, type SectionGate } from "../section-gate.js";
 import { mathFigureChecks } from "./gate-recompute.js";
+import type { MathSection } from "./section-types.js";
 
 /** Paired estimates of one math task: figures over the shared problems and per-condition drops. */
 export interface MathEstimates {

@@ -1,5 +1,6 @@
-import type { Interval, MathSection } from "../../results/types.js";
+import type { Interval } from "../../results/types.js";
 import type { LeaderboardExtraColumn, SectionLeaderboard } from "../section-leaderboard.js";
+import type { MathSection } from "./section-types.js";
 
 /** A math task set's figures, copied from its section's summary (never recomputed). */
 export interface LeaderboardMathBlock {

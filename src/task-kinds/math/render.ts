@@ -2,14 +2,23 @@ import chalk from "chalk";
 import { csvText } from "../../core/csv.js";
 import { pct, pValueText, signedPoints } from "../../core/number-format.js";
 import { markdownCell, terminalText } from "../../core/untrusted-text.js";
-import type { MathSection } from "../../results/types.js";
 import type { SectionRenderer } from "../renderer.js";
+import { mathHtml, mathManifest } from "./html.js";
+import type { MathSection } from "./section-types.js";
 
-/** How a math section (MATH500 and friends) reads in summary.md, its CSV and the terminal. */
+/** How a math section (MATH500 and friends) reads in summary.md, its CSV, the terminal and report.html. */
 export const mathRenderer: SectionRenderer<MathSection> = {
   markdown: mathMarkdown,
   csv: (section) => [{ base: "personas", content: mathPersonasCsv(section) }],
   terminal: mathTerminal,
+  html: mathHtml,
+  manifest: mathManifest,
+  personaFigure: {
+    aspect: "stability",
+    metric: "pss",
+    axisTitle: "PSS*, stability (95% interval)",
+    unit: "proportion",
+  },
 };
 
 /** summary.md's section of a math task. */

@@ -6,13 +6,14 @@ import {
 } from "../../metrics/index.js";
 import { personaSystemText } from "../../personas/render.js";
 import { mathHeadline } from "../../results/headline.js";
-import type { MathPersonaResult, MathSection, StatisticalSettings } from "../../results/types.js";
+import type { StatisticalSettings } from "../../results/types.js";
 import { encodeMathOutcomes } from "../../results/verdicts.js";
 import { GRADER_VERSION } from "../../scoring/math/index.js";
 import type { Store } from "../../store/store.js";
 import type { Math500TaskConfig } from "./config.js";
 import type { Math500Plan } from "./plan.js";
 import { type MathVerdict, scoreMath500 } from "./score.js";
+import type { MathPersonaResult, MathSection } from "./section-types.js";
 
 /** Seed of every bootstrap of a math section, so the same verdicts always give the same intervals. */
 export const MATH_BOOTSTRAP = { resamples: 2000, seed: 20_260_410, level: 0.95 } as const;

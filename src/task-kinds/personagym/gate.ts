@@ -7,7 +7,6 @@ import {
   pairedMeanDifference,
 } from "../../metrics/index.js";
 import { personaGymHeadline } from "../../results/headline.js";
-import type { PersonaGymSection } from "../../results/types.js";
 import { decodeJudgements } from "../../results/verdicts.js";
 import { compareDecoding, comparePersonas, short } from "../pairing.js";
 import {
@@ -16,6 +15,7 @@ import {
   type GateStatistics,
   type SectionGate,
 } from "../section-gate.js";
+import type { PersonaGymSection } from "./section-types.js";
 
 export interface PersonaGymEstimates {
   kind: "personagym";

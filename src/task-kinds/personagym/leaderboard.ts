@@ -1,5 +1,6 @@
-import type { Interval, PersonaGymSection } from "../../results/types.js";
+import type { Interval } from "../../results/types.js";
 import type { SectionLeaderboard } from "../section-leaderboard.js";
+import type { PersonaGymSection } from "./section-types.js";
 
 export interface LeaderboardPersonaGymBlock {
   personaScore: number | null;

@@ -2,14 +2,23 @@ import chalk from "chalk";
 import { type CsvCell, csvText } from "../../core/csv.js";
 import { scoreText as score, scoreText } from "../../core/number-format.js";
 import { markdownCell, terminalText } from "../../core/untrusted-text.js";
-import type { PersonaGymSection } from "../../results/types.js";
 import type { SectionRenderer } from "../renderer.js";
+import { personaGymHtml, personaGymManifest } from "./html.js";
+import type { PersonaGymSection } from "./section-types.js";
 
-/** How a PersonaGym section reads in summary.md, its CSV and the terminal. */
+/** How a PersonaGym section reads in summary.md, its CSV, the terminal and report.html. */
 export const personaGymRenderer: SectionRenderer<PersonaGymSection> = {
   markdown: personaGymMarkdown,
   csv: (section) => [{ base: "personagym", content: personaGymCsv(section) }],
   terminal: personaGymTerminal,
+  html: personaGymHtml,
+  manifest: personaGymManifest,
+  personaFigure: {
+    aspect: "fidelity",
+    metric: "personaScore",
+    axisTitle: "PersonaScore, fidelity (1-5, 95% interval)",
+    unit: "score",
+  },
 };
 
 /** summary.md's section of a PersonaGym task. */

@@ -1,8 +1,8 @@
-import type { PersonaGymSection } from "../../results/types.js";
 import { anySectionKind, type SectionKind } from "../section-kind.js";
 import { personaGymGate } from "./gate.js";
 import { personaGymLeaderboard } from "./leaderboard.js";
 import { personaGymRenderer } from "./render.js";
+import type { PersonaGymSection } from "./section-types.js";
 
 /** How a PersonaGym section is reported, gated, ranked and viewed. */
 export const personaGymSectionKind: SectionKind = anySectionKind<PersonaGymSection>({

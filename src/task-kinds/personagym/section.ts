@@ -1,7 +1,6 @@
 import { aggregatePersonaGym, type JudgeScore, judgeAgreementByTask } from "../../metrics/index.js";
 import type { ModelIdentity } from "../../models/types.js";
 import { personaGymHeadline } from "../../results/headline.js";
-import type { PersonaGymResults, PersonaGymVerdicts } from "../../results/types.js";
 import { encodeJudgements, type JudgementState } from "../../results/verdicts.js";
 import type { PersonaGymTaskConfig } from "./config.js";
 import { JUDGE_PROMPT_VERSION } from "./judge/index.js";
@@ -11,6 +10,7 @@ import {
   type PersonaGymQuestion,
   type PersonaGymTask,
 } from "./personas.js";
+import type { PersonaGymResults, PersonaGymVerdicts } from "./section-types.js";
 
 /** Every bootstrap of a PersonaGym section (over personas), so the same verdicts always give the same interval. */
 export const PERSONAGYM_BOOTSTRAP = { resamples: 2000, seed: 20_240_726, level: 0.95 } as const;

@@ -1,43 +1,56 @@
+import type { ChartSpec } from "../../../core/html/chart.js";
 import type { Interval } from "../../../results/types.js";
-import type { ChartSpec } from "./render.js";
+import { sectionKindFor } from "../../../task-kinds/registry.js";
+import type { PersonaFigure } from "../../../task-kinds/renderer.js";
 
+/** One model: its stability figure and its fidelity figure, each with its interval. */
 export interface TradeOffPoint {
   model: string;
-  pss: number;
-  pssCi95: Interval | null;
-  personaScore: number;
-  personaScoreCi95: Interval | null;
+  stability: number;
+  stabilityCi95: Interval | null;
+  fidelity: number;
+  fidelityCi95: Interval | null;
+}
+
+/** The two figures a stability-against-fidelity chart pairs, each from the kind of section that declares it. */
+export interface TradeOffAxes {
+  stability: PersonaFigure & { kind: string };
+  fidelity: PersonaFigure & { kind: string };
 }
 
 /**
- * Stability against fidelity, one point per model with both intervals: PSS* (persona stability on math) up,
- * PersonaScore (persona fidelity) across. Up and right is a model that keeps its skills and plays its persona.
+ * The first stability figure and the first fidelity figure that the given section kinds declare (their renderers'
+ * `personaFigure`), or null when the kinds do not cover both aspects.
  */
-export function stabilityFidelitySpec(points: TradeOffPoint[]): ChartSpec | null {
+export function tradeOffAxes(kinds: readonly string[]): TradeOffAxes | null {
+  const found: Partial<TradeOffAxes> = {};
+  for (const kind of kinds) {
+    const figure = sectionKindFor(kind)?.report?.personaFigure;
+    if (figure && !found[figure.aspect]) found[figure.aspect] = { ...figure, kind };
+  }
+  return found.stability && found.fidelity ? { stability: found.stability, fidelity: found.fidelity } : null;
+}
+
+/**
+ * Stability against fidelity, one point per model with both intervals: the stability figure up, the fidelity
+ * figure across. Up and right is a model that keeps its skills and plays its persona.
+ */
+export function stabilityFidelitySpec(points: TradeOffPoint[], axes: TradeOffAxes): ChartSpec | null {
   if (points.length === 0) return null;
+  // The data fields keep the names of this chart's first version (PSS* against PersonaScore): Vega writes them
+  // into the SVG's aria-labels, so renaming them would move the page's bytes.
   const values = points.map((p) => ({
     model: p.model,
-    pss: p.pss,
-    pssLo: p.pssCi95?.[0] ?? p.pss,
-    pssHi: p.pssCi95?.[1] ?? p.pss,
-    ps: p.personaScore,
-    psLo: p.personaScoreCi95?.[0] ?? p.personaScore,
-    psHi: p.personaScoreCi95?.[1] ?? p.personaScore,
+    pss: p.stability,
+    pssLo: p.stabilityCi95?.[0] ?? p.stability,
+    pssHi: p.stabilityCi95?.[1] ?? p.stability,
+    ps: p.fidelity,
+    psLo: p.fidelityCi95?.[0] ?? p.fidelity,
+    psHi: p.fidelityCi95?.[1] ?? p.fidelity,
   }));
   const color = { field: "model", type: "nominal", title: "Model", legend: null };
-  const x = {
-    field: "ps",
-    type: "quantitative",
-    title: "PersonaScore, fidelity (1-5, 95% interval)",
-    scale: { zero: false, nice: true },
-  };
-  const y = {
-    field: "pss",
-    type: "quantitative",
-    title: "PSS*, stability (95% interval)",
-    axis: { format: ".0%" },
-    scale: { zero: false, nice: true },
-  };
+  const x = { field: "ps", type: "quantitative", ...axis(axes.fidelity) };
+  const y = { field: "pss", type: "quantitative", ...axis(axes.stability) };
   return {
     width: 360,
     height: 300,
@@ -57,5 +70,14 @@ export function stabilityFidelitySpec(points: TradeOffPoint[]): ChartSpec | null
         encoding: { x, y, text: { field: "model" } },
       },
     ],
+  };
+}
+
+/** An axis's title, its tick format (a share prints as %), and a scale fitted to the points. */
+function axis(figure: PersonaFigure): Record<string, unknown> {
+  return {
+    title: figure.axisTitle,
+    ...(figure.unit === "proportion" ? { axis: { format: ".0%" } } : {}),
+    scale: { zero: false, nice: true },
   };
 }

@@ -1,5 +1,5 @@
-import type { PersonaGymSection } from "../../../results/types.js";
-import type { ChartSpec } from "./render.js";
+import type { ChartSpec } from "../../../core/html/chart.js";
+import type { PersonaGymSection } from "../section-types.js";
 
 /** Inter-judge agreement per task (Krippendorff's alpha and Spearman's rho); null with a single judge. */
 export function judgeAgreementSpec(section: PersonaGymSection): ChartSpec | null {

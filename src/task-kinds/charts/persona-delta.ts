@@ -1,11 +1,11 @@
-import type { MathSection } from "../../../results/types.js";
-import type { ChartSpec } from "./render.js";
+import type { ChartSpec } from "../../core/html/chart.js";
+import type { BinaryVerdictSection } from "./binary-section.js";
 
 /**
  * Paired difference from the control per persona, in points, with its 95% interval; filled red or blue when the
  * Holm-adjusted McNemar test is significant at the section's alpha, hollow grey when not.
  */
-export function personaDeltaSpec(section: MathSection): ChartSpec | null {
+export function personaDeltaSpec(section: BinaryVerdictSection): ChartSpec | null {
   const alpha = section.statistics.alpha;
   const values = section.personas
     .filter((p) => p.id !== "none" && p.accuracy !== null)

@@ -1,5 +1,5 @@
-import type { MathSection } from "../../../results/types.js";
-import type { ChartSpec } from "./render.js";
+import type { ChartSpec } from "../../../core/html/chart.js";
+import type { MathSection } from "../section-types.js";
 
 /** Format failures per persona (control included): answers with no extractable final answer, truncations apart. */
 export function formatFailuresSpec(section: MathSection): ChartSpec | null {

@@ -1,8 +1,8 @@
-import type { MathSection } from "../../../results/types.js";
-import type { ChartSpec } from "./render.js";
+import type { ChartSpec } from "../../core/html/chart.js";
+import type { BinaryVerdictSection } from "./binary-section.js";
 
 /** Accuracy by persona with 95% intervals, best first; the control drawn as a dashed line across. */
-export function personaAccuracySpec(section: MathSection): ChartSpec | null {
+export function personaAccuracySpec(section: BinaryVerdictSection): ChartSpec | null {
   const control = section.personas.find((p) => p.id === "none");
   const values = section.personas
     .filter((p) => p.id !== "none" && p.accuracy !== null)

@@ -1,4 +1,4 @@
-import type { ChartSpec } from "./render.js";
+import type { ChartSpec } from "../../../core/html/chart.js";
 
 export interface TaskScores {
   model: string;

@@ -74,3 +74,8 @@ export async function renderChart(spec: ChartSpec): Promise<string> {
     view.finalize();
   }
 }
+
+/** A chart's SVG, or null when its builder had nothing to draw (figure() then leaves the chart out). */
+export async function chartSvg(spec: ChartSpec | null): Promise<string | null> {
+  return spec === null ? null : renderChart(spec);
+}
