@@ -4,7 +4,6 @@ import { InputError } from "../core/input-error.js";
 import { type DatasetOptions, hashFile } from "../datasets/datasets.js";
 import { loadResults } from "../results/load.js";
 import { Store } from "../store/store.js";
-import { isMathSection } from "../task-kinds/math/section-types.js";
 import type { Side } from "./compare.js";
 import { gateOf } from "./kinds.js";
 import { regradeStoredRun } from "./regrade.js";
