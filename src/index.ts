@@ -16,6 +16,14 @@ export { createAdapter, listProviders } from "./models/registry.js";
 export { ModelSpecError, parseModelSpec } from "./models/spec.js";
 export * from "./models/types.js";
 export { loadCatalog, type Persona, type PersonaCatalog, selectPersonas } from "./personas/catalog.js";
+export {
+  DEFAULT_TIMEOUTS,
+  type EvaluateEvent,
+  type EvaluateOptions,
+  type EvaluationPreview,
+  evaluate,
+  previewEvaluation,
+} from "./pipeline/evaluate.js";
 export { type BenchmarkOutcome, dryRun, prepareBenchmark, runBenchmark, runIdFor } from "./pipeline/run.js";
 export { writeReports } from "./report/write.js";
 export { validateResults } from "./results/assemble.js";

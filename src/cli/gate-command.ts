@@ -2,6 +2,7 @@ import { appendFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../core/atomic-write.js";
 import { packageRoot } from "../core/package-root.js";
+import { DEFAULT_GATE_POLICY, DEFAULT_REPORTS_DIR, DEFAULT_STORE_PATH } from "../core/paths.js";
 import { jsonText, terminalText } from "../core/untrusted-text.js";
 import { gate } from "../gate/gate.js";
 import { loadPolicy } from "../gate/policy.js";
@@ -26,12 +27,12 @@ Options:
   --baseline-sha256 <hex>     refuse a baseline whose results.json is not the file with this sha256 (the digest
                               recorded when the baseline was kept; docs/gate.md, "Trust")
   --candidate <file|run-id>   the release under test
-  --policy <file>             gate policy, YAML or JSON (default benchmarks/gate-default.yaml)
+  --policy <file>             gate policy, YAML or JSON (default ${DEFAULT_GATE_POLICY})
   --junit <file>              also write JUnit XML (one test case per rule; inconclusive rules are skipped)
   --markdown <file>           also write the verdict as Markdown
   --json                      print the gate report as JSON (schemas/gate-report.schema.json) instead of text
-  --store <path>              SQLite store for run ids (default .persona-bench/store.sqlite)
-  --reports <dir>             report folders of runs (run --out; default reports)
+  --store <path>              SQLite store for run ids (default ${DEFAULT_STORE_PATH})
+  --reports <dir>             report folders of runs (run --out; default ${DEFAULT_REPORTS_DIR})
   --data-dir <dir>            datasets for re-grading a stored run scored by an older grader, when its verdicts
                               did not keep the gold answers (or PERSONA_BENCH_DATA_DIR; never downloads)
 
@@ -79,15 +80,13 @@ export async function gateCommand(argv: string[], io: CliIo): Promise<ExitCode> 
       throw new CliError(`gate: --${flag} <results.json | run-id> is required`, EXIT.badInput);
     }
   }
-  const policyFile = values.policy
-    ? resolve(io.cwd, values.policy)
-    : join(packageRoot, "benchmarks/gate-default.yaml");
-  const policy = { ...loadPolicy(policyFile), source: values.policy ?? "benchmarks/gate-default.yaml" };
+  const policyFile = values.policy ? resolve(io.cwd, values.policy) : join(packageRoot, DEFAULT_GATE_POLICY);
+  const policy = { ...loadPolicy(policyFile), source: values.policy ?? DEFAULT_GATE_POLICY };
   const dataDir = values["data-dir"] ?? io.env.PERSONA_BENCH_DATA_DIR;
   const sourceOptions = {
     cwd: io.cwd,
-    store: values.store ?? ".persona-bench/store.sqlite",
-    reports: values.reports ?? "reports",
+    store: values.store ?? DEFAULT_STORE_PATH,
+    reports: values.reports ?? DEFAULT_REPORTS_DIR,
     data: { env: io.env, ...(dataDir ? { dataDir: resolve(io.cwd, dataDir) } : {}) },
   };
   const { baseline, candidate, notes } = await loadSides(

@@ -1,4 +1,6 @@
 import { resolve } from "node:path";
+import { DEFAULT_REPORTS_DIR } from "../core/paths.js";
+import { colorEnabled } from "../core/terminal.js";
 import { terminalText } from "../core/untrusted-text.js";
 import { buildLeaderboard, DEFAULT_SORT, UnknownSortError } from "../leaderboard/build.js";
 import { collectInputs } from "../leaderboard/collect.js";
@@ -12,10 +14,10 @@ export const LEADERBOARD_HELP = `Usage: persona-bench leaderboard [results.json 
 
 Puts runs side by side: one row per model and benchmark (the latest complete run), ranked within groups of runs
 that measured the same thing (same benchmark hash and dataset hashes). Folders are searched for results.json
-(default: reports/). Writes leaderboard.md, .csv, .json and .html.
+(default: ${DEFAULT_REPORTS_DIR}/). Writes leaderboard.md, .csv, .json and .html.
 
 Options:
-  --out <dir>       where the leaderboard files go (default reports)
+  --out <dir>       where the leaderboard files go (default ${DEFAULT_REPORTS_DIR})
   --sort <column>   rank by this column: pss, controlAccuracy, meanAccuracy, worstAccuracy, std,
                     worstRetention, consistencyRate, flipRate, personaScore, model, or <task>.<metric>
                     (default pss, descending; lower-is-better columns ascend)
@@ -35,9 +37,9 @@ export async function leaderboardCommand(argv: string[], io: CliIo): Promise<Exi
     io.stdout.write(LEADERBOARD_HELP);
     return EXIT.success;
   }
-  const outDir = resolve(io.cwd, values.out ?? "reports");
+  const outDir = resolve(io.cwd, values.out ?? DEFAULT_REPORTS_DIR);
   writableDirectoryOption("out", outDir);
-  const inputs = positionals.length > 0 ? positionals : ["reports"];
+  const inputs = positionals.length > 0 ? positionals : [DEFAULT_REPORTS_DIR];
   const { runs, skipped } = collectInputs(inputs, io.cwd);
   for (const s of skipped) io.stderr.write(`skipped ${terminalText(s.file)}: ${terminalText(s.problem)}\n`);
   if (values.strict && skipped.length > 0) {
@@ -58,10 +60,7 @@ export async function leaderboardCommand(argv: string[], io: CliIo): Promise<Exi
     throw error;
   }
   const files = await writeLeaderboard(outDir, board);
-  const lines = leaderboardTerminal(
-    { ...board, skipped: [] },
-    io.stdout.isTTY === true && io.env.NO_COLOR === undefined,
-  );
+  const lines = leaderboardTerminal({ ...board, skipped: [] }, colorEnabled(io.stdout, io.env));
   io.stdout.write(`${lines.join("\n")}\n${files.map((f) => `wrote ${terminalText(f)}`).join("\n")}\n`);
   return EXIT.success;
 }

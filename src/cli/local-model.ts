@@ -3,8 +3,9 @@
  * the default model's first download, the download progress bar, and the --gpu/--threads settings.
  */
 import type { Writable } from "node:stream";
+import { defaultCacheDir } from "../core/paths.js";
+import { isInteractive, type TerminalStream } from "../core/terminal.js";
 import { terminalText } from "../core/untrusted-text.js";
-import { defaultCacheDir } from "../datasets/datasets.js";
 import type { DownloadProgress } from "../models/gguf/download.js";
 import { cachedModelPath, needsDownload, sourceUrl } from "../models/gguf/download.js";
 import { DEFAULT_GGUF, parseGgufSpec } from "../models/gguf/spec.js";
@@ -74,10 +75,8 @@ const LOG_MS = 10_000;
 const BAR = 24;
 
 /** A redrawn bar on a terminal (bytes, rate, ETA); on a pipe, one line every 10 s and one at the end. */
-export function downloadReporter(
-  stream: Writable & { isTTY?: boolean },
-): (progress: DownloadProgress) => void {
-  const interactive = stream.isTTY === true;
+export function downloadReporter(stream: Writable & TerminalStream): (progress: DownloadProgress) => void {
+  const interactive = isInteractive(stream);
   let last = Number.NEGATIVE_INFINITY;
   return (p) => {
     const now = Date.now();

@@ -1,4 +1,5 @@
-import chalk from "chalk";
+import { Chalk } from "chalk";
+import { colorEnabled, isInteractive, type TerminalStream, terminalWidth } from "../core/terminal.js";
 import { terminalText } from "../core/untrusted-text.js";
 import type { RunnerCounts } from "../runner/execute.js";
 
@@ -17,12 +18,15 @@ export interface ProgressReporter {
 
 /**
  * A redrawn bar on a terminal; on a pipe or CI log, one plain line every 15 s and at the end, so logs stay small.
+ * `env` decides colour (NO_COLOR, FORCE_COLOR) with the stream.
  */
 export function createProgressReporter(
-  stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number },
+  stream: NodeJS.WritableStream & TerminalStream,
   now: () => number = Date.now,
+  env: Record<string, string | undefined> = process.env,
 ): ProgressReporter {
-  const interactive = stream.isTTY === true;
+  const interactive = isInteractive(stream);
+  const chalk = new Chalk({ level: colorEnabled(stream, env) ? 1 : 0 });
   let startedAt = now();
   let lastDraw = Number.NEGATIVE_INFINITY;
   let lastLine = "";
@@ -47,6 +51,10 @@ export function createProgressReporter(
     if (counts.retries > 0) parts.push(`retries ${counts.retries}`);
     if (counts.failed > 0) parts.push(`errors ${counts.failed}`);
     if (!interactive) return parts.join("  ");
+    // A line wider than the terminal wraps, and redrawing it would leave its first half behind: drop the tail.
+    const width = terminalWidth(stream);
+    while (width !== undefined && parts.length > 1 && BAR_WIDTH + 1 + parts.join("  ").length >= width)
+      parts.pop();
     const filled = Math.round(share * BAR_WIDTH);
     const bar = chalk.green("█".repeat(filled)) + chalk.gray("░".repeat(BAR_WIDTH - filled));
     const line = `${bar} ${parts.join("  ")}`;

@@ -1,28 +1,28 @@
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Readable, Writable } from "node:stream";
-import { applyOverrides, type BenchmarkDefinition, loadBenchmark } from "../benchmark/benchmark.js";
-import { packageRoot } from "../core/package-root.js";
+import { applyOverrides, loadBenchmark } from "../benchmark/benchmark.js";
+import { benchmarkFile, DEFAULT_BENCHMARK, DEFAULT_REPORTS_DIR, DEFAULT_STORE_PATH } from "../core/paths.js";
 import { jsonText, terminalText } from "../core/untrusted-text.js";
-import { type AdapterOptions, createAdapter } from "../models/registry.js";
 import { withReplicas } from "../models/spec.js";
-import { AdapterError, type ModelIdentity, type Timeouts } from "../models/types.js";
+import type { Timeouts } from "../models/types.js";
 import { parsePersonaSelector } from "../personas/catalog.js";
-import { dryRun, prepareBenchmark, runBenchmark } from "../pipeline/run.js";
+import {
+  DEFAULT_CONCURRENCY,
+  type EvaluateOptions,
+  evaluate,
+  previewEvaluation,
+} from "../pipeline/evaluate.js";
 import { writeReports } from "../report/write.js";
-import { DEFAULT_RETRY_POLICY } from "../runner/retry.js";
-import type { Endpoint } from "../runner/stage.js";
-import { Store } from "../store/store.js";
-import { taskKindFor } from "../task-kinds/registry.js";
+import type { RetryPolicy } from "../runner/retry.js";
 import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
-import { chooseModel, downloadReporter, localModelSettings } from "./local-model.js";
+import { chooseModel, localModelSettings } from "./local-model.js";
 import { integerOption, parseCommandArgs, secondsOption, writableDirectoryOption } from "./options.js";
-import { createProgressReporter } from "./progress.js";
+import { previewText, RunDisplay } from "./run-display.js";
 import { printRunSummary } from "./summary.js";
 
 export const RUN_HELP = `Usage: persona-bench run [benchmark.yaml] --model <spec> [options]
 
-Runs a benchmark (default: benchmarks/default.yaml) against one model and writes reports/<run-id>/.
+Runs a benchmark (default: ${DEFAULT_BENCHMARK}) against one model and writes ${DEFAULT_REPORTS_DIR}/<run-id>/.
 The same command again resumes: finished requests come from the store, only missing ones are sent.
 
 Model specs:
@@ -45,15 +45,15 @@ Options:
   --personas <list>           persona ids, category:<name>, or lottery, comma-separated (control always runs)
   --samples <n>               samples per problem and persona
   --seed <n>                  benchmark seed (per-request seeds derive from it)
-  --concurrency <n|auto>      requests in flight to each model server (default 4); auto finds each server's
+  --concurrency <n|auto>      requests in flight to each model server (default ${DEFAULT_CONCURRENCY}); auto finds each server's
                               capacity (more while answers stay fast, less on 429/503 or queueing)
   --data-dir <dir>            read datasets from <dir> (e.g. <dir>/math500/test.jsonl; or PERSONA_BENCH_DATA_DIR)
   --no-download               never download datasets or model files; fail if no local copy is found
   --yes                       allow the default model's first download (when no model is named)
   --gpu auto|off              gguf: use a GPU where a llama.cpp build fits (default auto), or the CPU only
   --threads <n>               gguf: generation threads (default: the CPUs available)
-  --store <path>              SQLite store (default .persona-bench/store.sqlite)
-  --out <dir>                 reports directory (default reports)
+  --store <path>              SQLite store (default ${DEFAULT_STORE_PATH})
+  --out <dir>                 reports directory (default ${DEFAULT_REPORTS_DIR})
   --first-token-timeout <s>   max seconds until the first token, model load included (default 600)
   --idle-timeout <s>          max seconds of silence inside a stream (default 120)
   --total-timeout <s>         max seconds per request (default 3600)
@@ -63,13 +63,7 @@ Options:
   --dry-run                   print the plan: requests, already cached, to do; call no model
 `;
 
-const DEFAULT_TIMEOUTS: Timeouts = {
-  connectMs: 10_000,
-  firstTokenMs: 600_000,
-  idleMs: 120_000,
-  totalMs: 3_600_000,
-};
-
+/** `run`: the arguments become evaluate()'s options; what it reports is printed; its outcome is the exit code. */
 export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseCommandArgs("run", argv, {
     model: { type: "string" },
@@ -105,35 +99,30 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   }
 
   const allowDownload = values["no-download"] !== true;
-  const modelSpec = withReplicas(
+  const model = withReplicas(
     chooseModel(values.model, io.env, { yes: values.yes === true, allowDownload }),
     values.replica ?? [],
   );
-  const autoConcurrency = values.concurrency?.trim() === "auto";
-  const concurrency = autoConcurrency
-    ? 4
-    : (integerOption("concurrency", values.concurrency, { min: 1, max: 1024 }) ?? 4);
-  const timeouts: Timeouts = {
-    connectMs: DEFAULT_TIMEOUTS.connectMs,
-    firstTokenMs:
-      secondsOption("first-token-timeout", values["first-token-timeout"], 86_400) ??
-      DEFAULT_TIMEOUTS.firstTokenMs,
-    idleMs: secondsOption("idle-timeout", values["idle-timeout"], 86_400) ?? DEFAULT_TIMEOUTS.idleMs,
-    totalMs: secondsOption("total-timeout", values["total-timeout"], 7 * 86_400) ?? DEFAULT_TIMEOUTS.totalMs,
+  const concurrency =
+    values.concurrency?.trim() === "auto"
+      ? "auto"
+      : (integerOption("concurrency", values.concurrency, { min: 1, max: 1024 }) ?? DEFAULT_CONCURRENCY);
+  const timeouts: Partial<Timeouts> = {
+    ...given("firstTokenMs", secondsOption("first-token-timeout", values["first-token-timeout"], 86_400)),
+    ...given("idleMs", secondsOption("idle-timeout", values["idle-timeout"], 86_400)),
+    ...given("totalMs", secondsOption("total-timeout", values["total-timeout"], 7 * 86_400)),
   };
-  const retry = {
-    ...DEFAULT_RETRY_POLICY,
-    maxAttempts:
-      integerOption("max-attempts", values["max-attempts"], { min: 1, max: 100 }) ??
-      DEFAULT_RETRY_POLICY.maxAttempts,
-    baseDelayMs:
-      integerOption("retry-base-delay", values["retry-base-delay"], { min: 0, max: 60_000 }) ??
-      DEFAULT_RETRY_POLICY.baseDelayMs,
+  const retry: Partial<RetryPolicy> = {
+    ...given("maxAttempts", integerOption("max-attempts", values["max-attempts"], { min: 1, max: 100 })),
+    ...given(
+      "baseDelayMs",
+      integerOption("retry-base-delay", values["retry-base-delay"], { min: 0, max: 60_000 }),
+    ),
   };
+  const local = localModelSettings(values);
 
-  // All input is validated before the model or the store is touched.
-  const benchmarkFile = resolveBenchmarkFile(positionals[0], io.cwd);
-  const benchmark = applyOverrides(loadBenchmark(benchmarkFile), {
+  // All input is validated before the model or the store is touched (evaluate() checks datasets and specs).
+  const benchmark = applyOverrides(loadBenchmark(benchmarkFile(positionals[0], io.cwd)), {
     limit: integerOption("limit", values.limit, { min: 1, max: 10_000_000 }),
     samples: integerOption("samples", values.samples, { min: 1, max: 1000 }),
     seed: integerOption("seed", values.seed, { min: 0, max: Number.MAX_SAFE_INTEGER }),
@@ -142,132 +131,32 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   for (const { taskId, override } of benchmark.ignoredOverrides) {
     io.stderr.write(`note: --${override} does not apply to task ${terminalText(taskId)}: ignored there\n`);
   }
-  const dataDir = values["data-dir"] ?? io.env.PERSONA_BENCH_DATA_DIR;
-  const prepared = await prepareBenchmark(benchmark, {
-    ...(dataDir ? { dataDir: resolve(io.cwd, dataDir) } : {}),
-    allowDownload,
-  });
-  // Replica and download notices go above the progress bar once it exists.
-  let notice = (message: string): void => {
-    io.stderr.write(`note: ${terminalText(message)}\n`);
-  };
-  // In-process models: --concurrency sequences in one context; a dry run never downloads a model file.
-  const local: AdapterOptions = {
-    ...localModelSettings(values),
-    cwd: io.cwd,
-    sequences: concurrency,
-    allowDownload: allowDownload && !values["dry-run"],
-    onDownloadProgress: downloadReporter(io.stderr),
-    onNotice: (message) => notice(message),
-  };
-  const adapter = createAdapter(modelSpec, io.env, local);
-  // From here on only the adapter's spec, which hides any credential typed into it, is printed or stored.
-  const storePath = resolve(io.cwd, values.store ?? ".persona-bench/store.sqlite");
-  const outDir = resolve(io.cwd, values.out ?? "reports");
+  const outDir = resolve(io.cwd, values.out ?? DEFAULT_REPORTS_DIR);
   writableDirectoryOption("out", outDir);
 
-  const judgeSpecs = values.judge && values.judge.length > 0 ? values.judge : benchmarkJudges(benchmark);
-  const judgeAdapters = judgeSpecs.map((given) => {
-    const judge = createAdapter(given, io.env, local);
-    return { spec: judge.spec, adapter: judge };
-  });
-
+  const display = new RunDisplay(io);
+  const options: EvaluateOptions = {
+    model,
+    ...(values.judge && values.judge.length > 0 ? { judges: values.judge } : {}),
+    ...(values.store === undefined ? {} : { store: values.store }),
+    cwd: io.cwd,
+    env: io.env,
+    ...(values["data-dir"] === undefined ? {} : { dataDir: values["data-dir"] }),
+    allowDownload,
+    concurrency,
+    timeouts,
+    retry,
+    ...local,
+    signal: display.signal,
+    onEvent: (event) => display.show(event),
+  };
   if (values["dry-run"]) {
-    let identity: ModelIdentity | undefined;
-    let unreachable = "";
-    try {
-      identity = await adapter.identify();
-    } catch (error) {
-      if (!(error instanceof AdapterError)) throw error;
-      unreachable = error.message;
-    }
-    const judges: Endpoint[] = [];
-    for (const judge of judgeAdapters) {
-      try {
-        judges.push({ ...judge, identity: await judge.adapter.identify() });
-      } catch (error) {
-        if (!(error instanceof AdapterError)) throw error;
-        judges.push({ ...judge, identity: placeholderIdentity(judge.spec) });
-      }
-    }
-    const store = identity && existsSync(storePath) ? Store.openReadOnly(storePath) : undefined;
-    try {
-      const stages = dryRun(
-        prepared,
-        { spec: adapter.spec, adapter, identity: identity ?? placeholderIdentity(adapter.spec) },
-        judges,
-        store,
-      );
-      const requests = stages.reduce((sum, stage) => sum + stage.requests, 0);
-      const cached = identity ? stages.reduce((sum, stage) => sum + (stage.cached ?? 0), 0) : undefined;
-      // Names, paths, digests and the server's error come from files and servers: shown, never obeyed.
-      const t = terminalText;
-      const digest = (id: ModelIdentity | undefined) => (id?.digest ? ` (digest ${t(id.digest)})` : "");
-      const lines = [
-        `benchmark ${t(benchmark.id)} (${t(benchmark.file)})`,
-        ...prepared.map((task) => `  ${t(task.describe())}`),
-        `model ${t(adapter.spec)}${digest(identity)}`,
-        ...judges.map((j) => `judge ${t(j.spec)}${digest(j.identity)}`),
-        ...stages.map(
-          (stage) =>
-            `  ${t(stage.stage)}: ${stage.requests} requests${identity ? `, ${stage.cached ?? "?"} cached` : ""}`,
-        ),
-        `requests: ${requests}`,
-        cached === undefined
-          ? `already cached: unknown (${t(unreachable)})`
-          : `already cached: ${cached}\nto do: ${requests - cached}`,
-      ];
-      io.stdout.write(`${lines.join("\n")}\n`);
-    } finally {
-      store?.close();
-      await adapter.close?.();
-      for (const judge of judgeAdapters) await judge.adapter.close?.();
-    }
+    io.stdout.write(previewText(await previewEvaluation(benchmark, options)));
     return EXIT.success;
   }
-
-  const identity = await identifyOrExplain(adapter.identify.bind(adapter), adapter.spec);
-  const judges: Endpoint[] = [];
-  for (const judge of judgeAdapters) {
-    judges.push({
-      ...judge,
-      identity: await identifyOrExplain(judge.adapter.identify.bind(judge.adapter), judge.spec),
-    });
-  }
-  const store = Store.open(storePath);
-  const controller = new AbortController();
-  const stopOnSignal = () => {
-    if (controller.signal.aborted) {
-      io.stderr.write("\nforced stop\n");
-      process.exit(EXIT.interrupted);
-    }
-    io.stderr.write("\nstopping: keeping finished work (Ctrl-C again to force)\n");
-    controller.abort(new Error("interrupted"));
-  };
-  io.onSignal(stopOnSignal);
-  const progress = createProgressReporter(io.stderr);
-  notice = (message) => {
-    progress.note(message);
-  };
   try {
-    const outcome = await runBenchmark({
-      benchmark,
-      prepared,
-      subject: { spec: adapter.spec, adapter, identity },
-      judges,
-      store,
-      concurrency,
-      autoConcurrency,
-      timeouts,
-      retry,
-      signal: controller.signal,
-      onEvent: (event) => {
-        if (event.type === "progress") progress.update(event.stage, event.counts);
-        else if (event.type === "failure")
-          progress.note(`failed ${event.item.personaId}/${event.item.itemId}: ${event.error.message}`);
-      },
-    });
-    progress.finish();
+    const outcome = await evaluate(benchmark, options);
+    display.finishProgress();
     for (const { server, settled, last, rounds } of outcome.settledConcurrency ?? []) {
       io.stderr.write(
         `concurrency auto: ${terminalText(server)} settled near ${settled} in flight (last ${last}, after ${rounds} rounds)\n`,
@@ -295,11 +184,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
     }
     return EXIT.success;
   } finally {
-    progress.finish();
-    io.offSignal(stopOnSignal);
-    store.close();
-    await adapter.close?.();
-    for (const judge of judgeAdapters) await judge.adapter.close?.();
+    display.close();
   }
 }
 
@@ -313,30 +198,7 @@ export interface CliIo {
   offSignal(handler: () => void): void;
 }
 
-/** The package's own benchmarks/ when the user's working directory has none (npx from anywhere). */
-function resolveBenchmarkFile(given: string | undefined, cwd: string): string {
-  if (given) return resolve(cwd, given);
-  const local = resolve(cwd, "benchmarks/default.yaml");
-  if (existsSync(local)) return local;
-  return join(packageRoot, "benchmarks/default.yaml");
-}
-
-async function identifyOrExplain(
-  identify: () => Promise<ModelIdentity>,
-  spec: string,
-): Promise<ModelIdentity> {
-  try {
-    return await identify();
-  } catch (error) {
-    if (error instanceof AdapterError) throw new CliError(`model ${spec}: ${error.message}`, EXIT.badInput);
-    throw error;
-  }
-}
-
-function benchmarkJudges(benchmark: BenchmarkDefinition): string[] {
-  return [...new Set(benchmark.tasks.flatMap((task) => taskKindFor(task.task).judgeSpecs(task)))];
-}
-
-function placeholderIdentity(spec: string): ModelIdentity {
-  return { provider: "unknown", name: spec, endpoint: "", details: {} };
+/** `{ key: value }` for a flag that was given, `{}` otherwise: the library's default then applies. */
+function given<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
 }

@@ -2,6 +2,8 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { isIPv6 } from "node:net";
 import { resolve } from "node:path";
+import { DEFAULT_REPORTS_DIR, DEFAULT_STORE_PATH } from "../core/paths.js";
+import { isInteractive } from "../core/terminal.js";
 import { terminalText } from "../core/untrusted-text.js";
 import { loadResults } from "../results/load.js";
 import { ViewerData } from "../viewer/data.js";
@@ -20,8 +22,8 @@ each transcript, and one problem under the control and any persona side by side.
 read-only; the page loads nothing from the network. Stop it with Ctrl-C.
 
 Options:
-  --store <path>   SQLite store (default .persona-bench/store.sqlite)
-  --reports <dir>  where runs' results.json live, for headline figures and report pages (default reports)
+  --store <path>   SQLite store (default ${DEFAULT_STORE_PATH})
+  --reports <dir>  where runs' results.json live, for headline figures and report pages (default ${DEFAULT_REPORTS_DIR})
   --port <n>       port to listen on (default ${DEFAULT_VIEW_PORT}, or a free one when it is taken; 0 = any free port)
   --host <addr>    interface to listen on (default 127.0.0.1). Any other address makes every transcript
                    visible to the network.
@@ -55,14 +57,14 @@ export async function viewCommand(argv: string[], io: CliIo): Promise<ExitCode> 
     );
   }
   const allowedHosts = (values["allow-host"] ?? []).map(hostNameOption);
-  const storePath = resolve(io.cwd, values.store ?? ".persona-bench/store.sqlite");
+  const storePath = resolve(io.cwd, values.store ?? DEFAULT_STORE_PATH);
   if (!existsSync(storePath)) {
     throw new CliError(
       `view: no store at ${storePath} (run a benchmark first, or pass --store)`,
       EXIT.badInput,
     );
   }
-  const reportsDir = resolve(io.cwd, values.reports ?? "reports");
+  const reportsDir = resolve(io.cwd, values.reports ?? DEFAULT_REPORTS_DIR);
   const port = integerOption("port", values.port, { min: 0, max: 65_535 });
   const host = values.host ?? "127.0.0.1";
   const local = host === "127.0.0.1" || host === "localhost" || host === "::1";
@@ -126,7 +128,7 @@ function hostNameOption(raw: string): string {
 }
 
 function desktopAvailable(io: CliIo): boolean {
-  if (io.env.CI === "true" || !io.stdout.isTTY) return false;
+  if (io.env.CI === "true" || !isInteractive(io.stdout)) return false;
   if (process.platform === "darwin" || process.platform === "win32") return true;
   return Boolean(io.env.DISPLAY || io.env.WAYLAND_DISPLAY);
 }

@@ -1,11 +1,14 @@
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, statSync } from "node:fs";
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../core/atomic-write.js";
 import { FileAccessError } from "../core/file-access-error.js";
 import { InputError, oneLine } from "../core/input-error.js";
 import { describeFsError } from "../core/input-text.js";
+import { defaultCacheDir } from "../core/paths.js";
+
+// The cache root is one of core/paths.ts's defaults; dataset users may keep asking for it here.
+export { defaultCacheDir };
 
 /** A dataset file pinned by size and sha256, with where it lives under a data dir and where to fetch it. */
 export interface DatasetSource {
@@ -97,12 +100,6 @@ export function getDatasetSource(id: string): DatasetSource {
     throw new InputError(`unknown dataset "${id}" (known: ${known})`, { field: "dataset" });
   }
   return source;
-}
-
-export function defaultCacheDir(env: Record<string, string | undefined> = process.env): string {
-  if (env.PERSONA_BENCH_CACHE_DIR) return resolve(env.PERSONA_BENCH_CACHE_DIR);
-  if (env.XDG_CACHE_HOME) return join(resolve(env.XDG_CACHE_HOME), "persona-bench");
-  return join(homedir(), ".cache", "persona-bench");
 }
 
 function dataDirPath(source: DatasetSource, options: DatasetOptions): string | undefined {

@@ -65,6 +65,22 @@ describe("progress reporter", () => {
     expect(out.text().endsWith("\n")).toBe(true);
   });
 
+  it("keeps a redrawn line narrower than the terminal, dropping the tail, and colours only where asked", () => {
+    const out = sink(true);
+    Object.assign(out.stream, { columns: 60 });
+    const progress = createProgressReporter(out.stream, () => 0, { NO_COLOR: "1" });
+    progress.update("math500", counts(1, 2, { failed: 1, retries: 3 }));
+    const line = out.text().replace("\r\u001b[2K", "");
+    expect(line).toMatch(/^[█░]{24} math500 2\/2 {2}100\.0%/);
+    expect(line.length).toBeLessThan(60);
+    expect(line).not.toContain("errors");
+    expect(line).not.toContain("\u001b");
+
+    const coloured = sink(true);
+    createProgressReporter(coloured.stream, () => 0, { FORCE_COLOR: "1" }).update("math500", counts(1, 2));
+    expect(coloured.text()).toContain("\u001b[32m");
+  });
+
   it("formats durations", () => {
     expect(formatDuration(59.4)).toBe("59s");
     expect(formatDuration(61)).toBe("1m01s");

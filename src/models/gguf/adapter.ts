@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, resolve } from "node:path";
-import { defaultCacheDir } from "../../datasets/datasets.js";
+import { defaultCacheDir } from "../../core/paths.js";
 import { onAbort } from "../abort.js";
 import { redactUrl } from "../credentials.js";
 import { DEADLINE_LABELS, DeadlineClock, type DeadlineName } from "../deadline-clock.js";

@@ -10,7 +10,8 @@ import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
 import { mkdir, open, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../../core/input-error.js";
-import { defaultCacheDir, isFile, networkReason } from "../../datasets/datasets.js";
+import { defaultCacheDir } from "../../core/paths.js";
+import { isFile, networkReason } from "../../datasets/datasets.js";
 import { redactUrl } from "../credentials.js";
 import type { GgufSource, RemoteSource } from "./spec.js";
 
