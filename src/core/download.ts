@@ -14,6 +14,7 @@ import { dirname } from "node:path";
 import { temporaryPath } from "./atomic-write.js";
 import { writeRefusal } from "./file-access-error.js";
 import { oneLine } from "./input-error.js";
+import { readAhead } from "./read-ahead.js";
 import { redactUrl } from "./redact-url.js";
 import { TransferClock, type TransferDeadlines } from "./transfer-clock.js";
 
@@ -92,6 +93,9 @@ export interface Downloaded {
   bytes: number;
   resumedFrom: number;
 }
+
+/** How far the body is read ahead of a slow disk (see read-ahead.ts). */
+const READ_AHEAD_BYTES = 8 * 1024 * 1024;
 
 /** Failures after which the partial file is worthless: it is removed even when resumable. */
 const DISCARDS: ReadonlySet<DownloadFailure["kind"]> = new Set(["sha256", "too-large", "range"]);
@@ -254,27 +258,22 @@ class Transfer {
     take: (chunk: Uint8Array) => unknown,
   ): Promise<void> {
     const reader = (body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() })).getReader();
+    // An error of the consumer (a full disk) passes as it is; one of the stream is the transfer's failure.
+    let consuming = false;
     try {
-      for (;;) {
-        this.clock.waiting();
-        let next: Awaited<ReturnType<typeof reader.read>>;
-        try {
-          next = await reader.read();
-        } catch (error) {
-          throw this.broken(error);
-        }
-        this.clock.received();
-        if (next.done) break;
+      for await (const chunk of readAhead(reader, this.clock, READ_AHEAD_BYTES)) {
         // Leaving the loop cancels the body: a server sending too much is not read to the end.
-        if (this.received + next.value.byteLength > this.limit) {
+        if (this.received + chunk.byteLength > this.limit) {
           throw new Failed({ kind: "too-large", limit: this.limit });
         }
-        await take(next.value);
-        this.received += next.value.byteLength;
+        consuming = true;
+        await take(chunk);
+        consuming = false;
+        this.received += chunk.byteLength;
         this.progress(false);
       }
-    } finally {
-      await reader.cancel().catch(() => undefined);
+    } catch (error) {
+      throw consuming || error instanceof Failed ? error : this.broken(error);
     }
     this.progress(true);
   }

@@ -16,6 +16,7 @@ import {
   downloadBytes,
   downloadFile,
 } from "../../src/core/download.js";
+import { readAhead } from "../../src/core/read-ahead.js";
 import { TransferClock } from "../../src/core/transfer-clock.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -78,8 +79,7 @@ async function serve(): Promise<Served> {
     if (cutAfter !== undefined) {
       const cut = cutAfter;
       cutAfter = undefined;
-      // A FIN after the bytes (not a reset, which may discard them in flight): the body ends early.
-      res.write(slice.subarray(0, cut), () => res.socket?.end());
+      res.write(slice.subarray(0, cut), () => res.socket?.destroy());
       return;
     }
     res.end(slice);
@@ -315,6 +315,53 @@ describe("downloadBytes", () => {
       `${server.url}/chunked`,
     );
     expect(error.failure).toEqual({ kind: "too-large", limit: 10 });
+  });
+});
+
+describe("readAhead", () => {
+  const quiet = { waiting: () => undefined, received: () => undefined };
+  const chunks = (n: number) => Array.from({ length: n }, (_, i) => new Uint8Array([i]));
+
+  it("gives a slow consumer every chunk read before the stream broke, then the error", async () => {
+    const sent = chunks(3);
+    const broken = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          const next = sent.shift();
+          if (next) controller.enqueue(next);
+          else controller.error(new Error("cut"));
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const got: number[] = [];
+    const reading = (async () => {
+      for await (const chunk of readAhead(broken.getReader(), quiet, 1024)) {
+        await new Promise((done) => setTimeout(done, 5));
+        got.push(chunk[0]!);
+      }
+    })();
+    await expect(reading).rejects.toThrow("cut");
+    expect(got).toEqual([0, 1, 2]);
+  });
+
+  it("stops reading at its bound, and stops cleanly when the consumer leaves early", async () => {
+    let pulls = 0;
+    const endless = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          pulls += 1;
+          controller.enqueue(new Uint8Array(10));
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    for await (const _ of readAhead(endless.getReader(), quiet, 30)) {
+      await new Promise((done) => setTimeout(done, 20));
+      break;
+    }
+    // 3 chunks fill the bound (30 bytes); the consumer took one while the reader was held back.
+    expect(pulls).toBeLessThanOrEqual(5);
   });
 });
 
