@@ -119,7 +119,11 @@ export async function downloadFile(
       await rm(part, { force: true });
       offset = 0;
     }
-    const sha256 = transfer.verify(await fill(target, part, offset, transfer, options), options.sha256);
+    const sha256 = await fill(target, part, offset, transfer, options);
+    transfer.checkSize();
+    if (options.sha256 !== undefined && sha256 !== options.sha256) {
+      throw new Failed({ kind: "sha256", expected: options.sha256, got: sha256 });
+    }
     await writing(target, () => rename(part, target));
     return { sha256, bytes: transfer.received, resumedFrom: transfer.resumedFrom };
   } catch (error) {
@@ -140,7 +144,7 @@ export async function downloadBytes(url: string, options: TransferOptions = {}):
     const body = await transfer.open(0, undefined);
     const chunks: Uint8Array[] = [];
     await transfer.receive(body, (chunk) => chunks.push(chunk));
-    transfer.verify("", undefined);
+    transfer.checkSize();
     return Buffer.concat(chunks, transfer.received);
   } catch (error) {
     if (error instanceof Failed) throw transfer.error(error.failure, 0);
@@ -207,6 +211,7 @@ class Transfer {
    */
   async open(offset: number, size: number | undefined): Promise<ReadableStream<Uint8Array> | null> {
     if (this.stopped) throw new Failed(this.stopped);
+    this.received = offset;
     let response: Response;
     this.clock.waiting();
     try {
@@ -228,14 +233,14 @@ class Transfer {
       // 416 with the whole size equal to what is on disk: everything had arrived before the cut.
       const complete = status === 416 && whole === offset;
       if (!range || (status === 206 ? Number(range[1]) !== offset : !complete)) {
-        await response.body?.cancel();
+        await discard(response);
         throw new Failed({ kind: "range", offset });
       }
       start = offset;
       total = whole;
-      if (complete) await response.body?.cancel();
+      if (complete) await discard(response);
     } else if (!response.ok || status === 206) {
-      await response.body?.cancel();
+      await discard(response);
       throw new Failed({ kind: "http", status });
     } else if (!headers.get("content-encoding") || headers.get("content-encoding") === "identity") {
       // A compressed body is decoded by fetch: its Content-Length is not the size of the file.
@@ -246,7 +251,7 @@ class Transfer {
     this.received = start;
     this.total = size ?? total;
     if (total !== undefined && total > this.limit) {
-      await response.body?.cancel();
+      await discard(response);
       throw new Failed({ kind: "too-large", limit: this.limit });
     }
     return start > 0 && start === total ? null : response.body;
@@ -278,14 +283,11 @@ class Transfer {
     this.progress(true);
   }
 
-  /** Checks the size and the sha256 (when expected) of what arrived; returns `sha256`. */
-  verify(sha256: string, expected: string | undefined): string {
+  /** Fails when the body ended before the size the caller or the server gave. */
+  checkSize(): void {
     if (this.total !== undefined && this.received < this.total) {
       throw new Failed({ kind: "incomplete", expected: this.total });
     }
-    if (expected !== undefined && sha256 !== expected)
-      throw new Failed({ kind: "sha256", expected, got: sha256 });
-    return sha256;
   }
 
   error(failure: DownloadFailure, kept: number): DownloadError {
@@ -352,6 +354,11 @@ async function fill(
     await file.close();
   }
   return hash.digest("hex");
+}
+
+/** Drops a body nobody will read (it may already have failed). */
+async function discard(response: Response): Promise<void> {
+  await response.body?.cancel().catch(() => undefined);
 }
 
 /** The network error code (ECONNREFUSED, ...) or, failing that, the message, on one line. */
