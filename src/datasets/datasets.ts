@@ -1,14 +1,12 @@
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { writeFileAtomic } from "../core/atomic-write.js";
-import { FileAccessError } from "../core/file-access-error.js";
-import { InputError, oneLine } from "../core/input-error.js";
+import { DownloadError, downloadFile } from "../core/download.js";
+import { InputError } from "../core/input-error.js";
 import { describeFsError } from "../core/input-text.js";
 import { defaultCacheDir } from "../core/paths.js";
 
 // The cache root is one of core/paths.ts's defaults; dataset users may keep asking for it here.
-export { defaultCacheDir };
 
 /** A dataset file pinned by size and sha256, with where it lives under a data dir and where to fetch it. */
 export interface DatasetSource {
@@ -154,68 +152,52 @@ export async function resolveDataset(
   return { path: cached, sha256: source.sha256, pinned: true, origin: "download" };
 }
 
-/**
- * Streams the file into `target` through the atomic writer (a temporary file beside it, renamed into place), checking
- * size and sha256 before the rename, so `target` is either absent or verified. Any failure removes the temporary file.
- */
+/** Downloads the file into `target` through core/download, which puts it there only once size and sha256 match. */
 async function download(
   source: DatasetSource,
   url: string,
   target: string,
   timeoutMs: number,
 ): Promise<void> {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  let response: Response;
   try {
-    response = await fetch(url, { signal: timeout, redirect: "follow" });
+    await downloadFile(url, target, { size: source.bytes, sha256: source.sha256, totalTimeoutMs: timeoutMs });
   } catch (error) {
-    throw unreachable(source, url, error, timeout.aborted);
+    if (!(error instanceof DownloadError)) throw error;
+    throw downloadFailure(source, error);
   }
-  const body = response.body;
-  if (!response.ok || !body) {
-    throw new DatasetError(
-      `could not download dataset "${source.id}" from ${url}: HTTP ${response.status}; download it yourself and pass --data-dir`,
+}
+
+/** The few words for a failed download in our messages: "timed out" for either deadline, else its reason. */
+export function downloadReason(error: DownloadError): string {
+  const { kind } = error.failure;
+  return kind === "idle" || kind === "total" ? "timed out" : error.reason;
+}
+
+function downloadFailure(source: DatasetSource, error: DownloadError): DatasetError {
+  const { failure, url } = error;
+  const what = `dataset "${source.id}" from ${url}`;
+  if (failure.kind === "http") {
+    return new DatasetError(
+      `could not download ${what}: HTTP ${failure.status}; download it yourself and pass --data-dir`,
       url,
     );
   }
-  await writeFileAtomic(target, async (write) => {
-    const hash = createHash("sha256");
-    let bytes = 0;
-    try {
-      for await (const chunk of body) {
-        bytes += chunk.byteLength;
-        // Leaving the loop cancels the body: a server sending too much is not read to the end.
-        if (bytes > source.bytes) break;
-        hash.update(chunk);
-        await write(chunk);
-      }
-    } catch (error) {
-      // A full disk is not a network failure.
-      if (error instanceof FileAccessError) throw error;
-      throw unreachable(source, url, error, timeout.aborted);
-    }
-    const sha256 = bytes === source.bytes ? hash.digest("hex") : undefined;
-    if (sha256 !== source.sha256) {
-      const got = sha256 ?? (bytes > source.bytes ? `more than ${source.bytes} bytes` : `${bytes} bytes`);
-      throw new DatasetError(
-        `download of dataset "${source.id}" from ${url} failed verification: expected sha256 ${source.sha256} (${source.bytes} bytes), got ${got}; nothing was saved`,
-        url,
-      );
-    }
-  });
-}
-
-/** Why a download failed, in a few words: "timed out", or the network error code (ECONNREFUSED, ...). */
-export function networkReason(error: unknown, timedOut: boolean): string {
-  if (timedOut) return "timed out";
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return oneLine(cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error)));
-}
-
-function unreachable(source: DatasetSource, url: string, error: unknown, timedOut: boolean): DatasetError {
-  const reason = networkReason(error, timedOut);
+  const got =
+    failure.kind === "sha256"
+      ? failure.got
+      : failure.kind === "too-large"
+        ? `more than ${source.bytes} bytes`
+        : failure.kind === "incomplete"
+          ? `${error.received} bytes`
+          : undefined;
+  if (got !== undefined) {
+    return new DatasetError(
+      `download of ${what} failed verification: expected sha256 ${source.sha256} (${source.bytes} bytes), got ${got}; nothing was saved`,
+      url,
+    );
+  }
   return new DatasetError(
-    `could not download dataset "${source.id}" from ${url} (${reason}); download it yourself and pass --data-dir`,
+    `could not download ${what} (${downloadReason(error)}); download it yourself and pass --data-dir`,
     url,
   );
 }

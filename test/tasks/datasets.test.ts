@@ -4,9 +4,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { defaultCacheDir } from "../../src/core/paths.js";
 import {
   DatasetError,
-  defaultCacheDir,
   getDatasetSource,
   resolveDataset,
   verifyDataset,

@@ -1,17 +1,23 @@
 /**
  * Model files for `gguf:` specs: a local path is used as is; an http(s) URL or a hub name is downloaded once into
- * the cache. A download goes to `<file>.part` next to its final place, resumes from there after a broken
- * connection (HTTP Range), is checked against the sha256 pinned in our config or published by the hub
+ * the cache through core/download: to `<file>.part` next to its final place, resumed from there after a broken
+ * connection (HTTP Range), checked against the sha256 pinned in our config or published by the hub
  * (`X-Linked-Etag`, as Hugging Face sends for LFS files) and only then renamed into place, so the final path holds
- * either nothing or a verified file. A wrong hash removes the partial file.
+ * either nothing or a verified file. A wrong hash removes the partial file. A lock file keeps a second process
+ * away from the same `.part` file.
  */
 import { createHash } from "node:crypto";
-import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
-import { mkdir, open, rename, rm, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
+import {
+  DownloadError,
+  downloadFile,
+  type DownloadProgress as TransferProgress,
+} from "../../core/download.js";
 import { InputError } from "../../core/input-error.js";
 import { defaultCacheDir } from "../../core/paths.js";
-import { isFile, networkReason } from "../../datasets/datasets.js";
+import { isFile } from "../../datasets/datasets.js";
 import { redactUrl } from "../credentials.js";
 import type { GgufSource, RemoteSource } from "./spec.js";
 
@@ -189,11 +195,7 @@ function alive(pid: number): boolean {
   }
 }
 
-async function hashOf(path: string, hash: ReturnType<typeof createHash>): Promise<void> {
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-}
-
-/** Downloads `url` to `target` through `<target>.part`; returns the sha256 checked, if any. */
+/** Downloads `url` to `target` (resumable through `<target>.part`, see core/download); returns the sha256 checked. */
 async function download(
   url: string,
   target: string,
@@ -202,15 +204,11 @@ async function download(
 ): Promise<string | undefined> {
   await mkdir(dirname(target), { recursive: true });
   const unlock = await lock(target);
-  const part = `${target}.part`;
   const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_MS;
-  const controller = new AbortController();
-  const idle = setTimeout(() => controller.abort(), idleMs);
-  const onAbort = () => controller.abort();
-  options.signal?.addEventListener("abort", onAbort, { once: true });
-  const where = url.replace(/\?.*$/, "");
+  const where = redactUrl(url);
   try {
-    const info = await published(url, controller.signal);
+    const signals = [AbortSignal.timeout(idleMs), ...(options.signal ? [options.signal] : [])];
+    const info = await published(url, AbortSignal.any(signals));
     const expected = options.sha256 ?? info.sha256;
     if (expected === undefined) {
       if (fromHub) {
@@ -222,150 +220,72 @@ async function download(
         `no sha256 is published for ${where}: the file cannot be verified (its hash is recorded)`,
       );
     }
-    let offset = existsSync(part) ? statSync(part).size : 0;
-    if (info.size !== undefined && offset > info.size) {
-      await rm(part, { force: true });
-      offset = 0;
-    }
-    let hash = createHash("sha256");
-    if (offset > 0) await hashOf(part, hash);
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        redirect: "follow",
-        signal: controller.signal,
-        headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
-      });
-    } catch (error) {
-      throw interrupted(where, part, offset, info.size, error, controller.signal.aborted);
-    }
-    let total = info.size;
-    if (response.status === 416 && offset > 0 && offset === info.size) {
-      // Everything had arrived before the cut: only the check and the rename are left.
-      await response.body?.cancel();
-    } else {
-      if (response.status !== 200 && response.status !== 206) {
-        await response.body?.cancel();
-        throw new ModelFileError(`could not download ${where}: HTTP ${response.status}`);
-      }
-      if (response.status === 200 && offset > 0) {
-        // The server ignored the range and sends the whole file: start again from zero.
-        offset = 0;
-        hash = createHash("sha256");
-      }
-      if (response.status === 206) {
-        const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.headers.get("content-range") ?? "");
-        if (!range || Number(range[1]) !== offset) {
-          await response.body?.cancel();
-          await rm(part, { force: true });
-          throw new ModelFileError(`could not resume ${where}: the server sent another range; run again`);
-        }
-        if (range[2] !== "*") total ??= Number(range[2]);
-        options.onNotice?.(`resuming ${basename(target)} from byte ${offset}`);
-      } else {
-        const length = response.headers.get("content-length");
-        if (length !== null && /^\d+$/.test(length)) total ??= Number(length);
-      }
-      await receive(response, { part, hash, offset, total, target, where, controller }, options, () =>
-        idle.refresh(),
-      );
-    }
-    clearTimeout(idle);
-    const size = statSync(part).size;
-    if (total !== undefined && size !== total) {
-      await rm(part, { force: true });
-      throw new ModelFileError(
-        `download of ${where} has ${size} bytes, expected ${total}: removed, run again`,
-      );
-    }
-    const sha256 = hash.digest("hex");
-    if (expected !== undefined && sha256 !== expected) {
-      await rm(part, { force: true });
-      throw new ModelFileError(
-        `download of ${where} failed verification: expected sha256 ${expected}, got ${sha256}; the file was removed`,
-      );
-    }
-    await rename(part, target);
+    await downloadFile(url, target, {
+      resumable: true,
+      ...(expected !== undefined ? { sha256: expected } : {}),
+      ...(info.size !== undefined ? { size: info.size } : {}),
+      idleTimeoutMs: idleMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onResume: (offset) => options.onNotice?.(`resuming ${basename(target)} from byte ${offset}`),
+      onProgress: progressReporter(basename(target), options.onProgress),
+    });
     return expected;
+  } catch (error) {
+    if (error instanceof DownloadError) throw modelFileFailure(where, error);
+    throw error;
   } finally {
-    clearTimeout(idle);
-    options.signal?.removeEventListener("abort", onAbort);
     await unlock();
   }
 }
 
-interface Receiving {
-  part: string;
-  hash: ReturnType<typeof createHash>;
-  offset: number;
-  total: number | undefined;
-  target: string;
-  where: string;
-  controller: AbortController;
-}
-
-/** Appends the body to the part file (or writes it from zero), hashing and reporting progress as it goes. */
-async function receive(
-  response: Response,
-  { part, hash, offset, total, target, where, controller }: Receiving,
-  options: ModelFileOptions,
-  alive: () => void,
-): Promise<void> {
-  const file = await open(part, offset > 0 ? "a" : "w");
+/** Reports progress at most every 200 ms (and at the end), with the speed of this download. */
+function progressReporter(
+  file: string,
+  report: ModelFileOptions["onProgress"],
+): (progress: TransferProgress) => void {
   const started = performance.now();
-  let received = offset;
   let lastReport = 0;
-  const report = (done: boolean) => {
-    const seconds = (performance.now() - started) / 1000;
-    options.onProgress?.({
-      file: basename(target),
+  return ({ received, total, resumedFrom, done }) => {
+    const now = performance.now();
+    if (report === undefined || (!done && now - lastReport < 200)) return;
+    lastReport = now;
+    const seconds = (now - started) / 1000;
+    report({
+      file,
       received,
       ...(total !== undefined ? { total } : {}),
-      resumedFrom: offset,
-      bytesPerSecond: seconds > 0 ? (received - offset) / seconds : 0,
+      resumedFrom,
+      bytesPerSecond: seconds > 0 ? (received - resumedFrom) / seconds : 0,
       done,
     });
   };
-  try {
-    if (response.body) {
-      for await (const chunk of response.body) {
-        alive();
-        hash.update(chunk);
-        await file.write(chunk);
-        received += chunk.byteLength;
-        if (total !== undefined && received > total) break;
-        const now = performance.now();
-        if (now - lastReport >= 200) {
-          lastReport = now;
-          report(false);
-        }
-      }
-    }
-  } catch (error) {
-    throw interrupted(where, part, received, total, error, controller.signal.aborted);
-  } finally {
-    await file.close();
-  }
-  report(true);
-  // The stream ended: an early end (connection cut) leaves a short file, resumed next time.
-  if (total !== undefined && received < total) {
-    throw new ModelFileError(
-      `download of ${where} stopped at ${received} of ${total} bytes; run the same command again to resume`,
-    );
-  }
 }
 
-function interrupted(
-  where: string,
-  part: string,
-  received: number,
-  total: number | undefined,
-  error: unknown,
-  aborted: boolean,
-): ModelFileError {
-  const reason = aborted ? "stalled or cancelled" : networkReason(error, false);
-  const of = total === undefined ? "" : ` of ${total}`;
-  return new ModelFileError(
-    `download of ${where} interrupted at ${received}${of} bytes (${reason}); ${existsSync(part) ? "run the same command again to resume" : "run again"}`,
-  );
+function modelFileFailure(where: string, error: DownloadError): ModelFileError {
+  const { failure, received, total } = error;
+  switch (failure.kind) {
+    case "sha256":
+      return new ModelFileError(
+        `download of ${where} failed verification: expected sha256 ${failure.expected}, got ${failure.got}; the file was removed`,
+      );
+    case "http":
+      return new ModelFileError(`could not download ${where}: HTTP ${failure.status}`);
+    case "range":
+      return new ModelFileError(`could not resume ${where}: the server sent another range; run again`);
+    case "too-large":
+      return new ModelFileError(
+        `download of ${where} has more than ${failure.limit} bytes: removed, run again`,
+      );
+    case "incomplete":
+      return new ModelFileError(
+        `download of ${where} stopped at ${received} of ${failure.expected} bytes; run the same command again to resume`,
+      );
+    default: {
+      const of = total === undefined ? "" : ` of ${total}`;
+      const next = error.kept > 0 ? "run the same command again to resume" : "run again";
+      return new ModelFileError(
+        `download of ${where} interrupted at ${received}${of} bytes (${error.reason}); ${next}`,
+      );
+    }
+  }
 }

@@ -5,15 +5,17 @@ import { join, resolve } from "node:path";
 import pLimit, { type LimitFunction } from "p-limit";
 import { replaceDirectoryAtomic } from "../../core/atomic-write.js";
 import { sha256Hex } from "../../core/canonical.js";
+import { DownloadError, downloadBytes } from "../../core/download.js";
 import { InputError } from "../../core/input-error.js";
 import { readInputFile } from "../../core/input-text.js";
+import { defaultCacheDir } from "../../core/paths.js";
+import { redactUrl } from "../../core/redact-url.js";
 import {
   DatasetError,
   type DatasetOptions,
   type DatasetOrigin,
-  defaultCacheDir,
+  downloadReason,
   isFile,
-  networkReason,
 } from "../../datasets/datasets.js";
 import {
   MAX_PERSONAGYM_FILE_BYTES,
@@ -177,7 +179,7 @@ export async function resolveUpstreamRubrics(
           const url = session.rawUrl(`${PERSONAGYM_RUBRICS_PATH}/${name}`);
           const bytes = await fetchBytes(
             url,
-            session.signal,
+            session,
             MAX_PERSONAGYM_FILE_BYTES,
             `PersonaGym rubric "${name}"`,
           );
@@ -200,10 +202,12 @@ export async function resolveUpstreamRubrics(
 interface DownloadSession {
   treeUrl: string;
   rawUrl(path: string): string;
-  signal: AbortSignal;
+  /** What is left of the deadline for the whole download. */
+  remainingMs(): number;
 }
 
 function downloadSession(options: PersonaGymSourceOptions): DownloadSession {
+  const deadline = performance.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const api = (options.apiBaseUrl ?? GITHUB_API_URL).replace(/\/+$/, "");
   const raw = (options.rawBaseUrl ?? GITHUB_RAW_URL).replace(/\/+$/, "");
   return {
@@ -211,7 +215,7 @@ function downloadSession(options: PersonaGymSourceOptions): DownloadSession {
     // Persona file names hold spaces, commas and "+": each path segment is percent-encoded on its own.
     rawUrl: (path) =>
       `${raw}/${PERSONAGYM_REPOSITORY}/${PERSONAGYM_COMMIT}/${path.split("/").map(encodeURIComponent).join("/")}`,
-    signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    remainingMs: () => Math.max(0, deadline - performance.now()),
   };
 }
 
@@ -226,7 +230,7 @@ interface TreeBlob {
 /** Lists the question files from the repository tree, then fetches each and checks it against its git blob id. */
 async function fetchBenchmarkFiles(session: DownloadSession): Promise<{ name: string; bytes: Uint8Array }[]> {
   const blobs = parseTree(
-    await fetchBytes(session.treeUrl, session.signal, MAX_TREE_BYTES, "the PersonaGym repository tree", {
+    await fetchBytes(session.treeUrl, session, MAX_TREE_BYTES, "the PersonaGym repository tree", {
       accept: "application/vnd.github+json",
     }),
     session.treeUrl,
@@ -239,7 +243,7 @@ async function fetchBenchmarkFiles(session: DownloadSession): Promise<{ name: st
         const url = session.rawUrl(blob.path);
         const bytes = await fetchBytes(
           url,
-          session.signal,
+          session,
           MAX_PERSONAGYM_FILE_BYTES,
           `PersonaGym file "${blob.name}"`,
         );
@@ -299,42 +303,30 @@ function gitBlobId(bytes: Uint8Array): string {
   return createHash("sha1").update(`blob ${bytes.length}\u0000`).update(bytes).digest("hex");
 }
 
+/** Downloads one file into memory within the session's deadline, as a DatasetError naming `what` on failure. */
 async function fetchBytes(
   url: string,
-  signal: AbortSignal,
+  session: DownloadSession,
   maxBytes: number,
   what: string,
   headers: Record<string, string> = {},
 ): Promise<Uint8Array> {
-  const failed = (reason: string) =>
-    new DatasetError(
-      `could not download ${what} from ${url} (${reason}); download the data yourself and pass --data-dir`,
-      url,
+  try {
+    return await downloadBytes(url, { maxBytes, headers, totalTimeoutMs: session.remainingMs() });
+  } catch (error) {
+    if (!(error instanceof DownloadError)) throw error;
+    const shown = shownUrl(url);
+    throw new DatasetError(
+      `could not download ${what} from ${shown} (${downloadReason(error)}); download the data yourself and pass --data-dir`,
+      shown,
     );
-  let response: Response;
-  try {
-    response = await fetch(url, { signal, redirect: "follow", headers });
-  } catch (error) {
-    throw failed(networkReason(error, signal.aborted));
   }
-  if (!response.ok || !response.body) {
-    await response.body?.cancel();
-    throw failed(`HTTP ${response.status}`);
-  }
-  const chunks: Uint8Array[] = [];
-  let bytes = 0;
-  try {
-    for await (const chunk of response.body) {
-      bytes += chunk.byteLength;
-      // Leaving the loop cancels the body: a server sending too much is not read to the end.
-      if (bytes > maxBytes) throw failed(`more than ${maxBytes} bytes`);
-      chunks.push(chunk);
-    }
-  } catch (error) {
-    if (error instanceof DatasetError) throw error;
-    throw failed(networkReason(error, signal.aborted));
-  }
-  return Buffer.concat(chunks, bytes);
+}
+
+/** `url` for a message: a base from the options may hold a secret, the query of our own tree URL does not. */
+function shownUrl(url: string): string {
+  const query = url.indexOf("?");
+  return query === -1 ? redactUrl(url) : redactUrl(url.slice(0, query)) + url.slice(query);
 }
 
 function isDirectory(path: string): boolean {
