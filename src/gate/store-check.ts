@@ -1,7 +1,7 @@
 import { InputError } from "../core/input-error.js";
 import { isMathSection, isPersonaGymSection, type MathSection } from "../results/types.js";
 import { encodeGeneration } from "../results/verdicts.js";
-import type { MathVerdict } from "../task-kinds/math/score.js";
+import { type MathVerdict, mathScorerId } from "../task-kinds/math/score.js";
 import type { Side } from "./compare.js";
 import { member } from "./recompute.js";
 import type { GateStoreReader } from "./store-reader.js";
@@ -62,7 +62,7 @@ function compareSection(
   const itemIndex = new Map(items.map((id, i) => [id, i]));
   const verdicts = store.getScores<MathVerdict>(
     members.map((m) => m.key),
-    `math@${section.scorer.version}`,
+    mathScorerId(section.scorer.version),
   );
   // Per persona and outcome position: what the store says, or undefined where it records nothing.
   const expected = section.personas.map(() => new Array<string | undefined>(items.length * section.samples));

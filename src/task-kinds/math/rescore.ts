@@ -11,7 +11,7 @@ import type { MathSection } from "../../results/types.js";
 import { type ScoreTarget, unscoredCount } from "../../runner/score-stage.js";
 import type { Store } from "../../store/store.js";
 import type { RunMember } from "../../store/types.js";
-import { MATH_SCORER, type MathVerdict } from "./score.js";
+import { MATH_SCORER, type MathVerdict, mathScorerId } from "./score.js";
 import { type MathSectionFrame, mathFrameOfSection, mathSectionFromStates, stateOf } from "./section.js";
 import { findMathDataset, loadMathProblems } from "./sources.js";
 
@@ -115,7 +115,7 @@ async function goldAnswers(
 ): Promise<Map<string, string> | string> {
   const old = store.getScores<MathVerdict>(
     members.map((m) => m.key),
-    `math@${section.scorer.version}`,
+    mathScorerId(section.scorer.version),
   );
   const gold = new Map<string, string>();
   for (const member of members) {

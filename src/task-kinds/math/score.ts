@@ -5,8 +5,13 @@ import { type Scorer, scorerId } from "../../scoring/scorer.js";
 import type { Store } from "../../store/store.js";
 import type { Math500Plan } from "./plan.js";
 
+/** The id math verdicts of a grader version are stored under (`math@math-grader-N`, as in every older store). */
+export function mathScorerId(graderVersion: string): string {
+  return scorerId("math", graderVersion);
+}
+
 /** Verdicts are stored per grader version: a better grader re-scores cached generations without new model calls. */
-export const MATH_SCORER = scorerId("math", GRADER_VERSION);
+export const MATH_SCORER = mathScorerId(GRADER_VERSION);
 
 export interface MathVerdict {
   extracted: string | null;
