@@ -13,7 +13,8 @@ import type { CompletionRequest, CompletionResponse, ModelAdapter, Timeouts } fr
 import { planMath500 } from "../src/task-kinds/math/plan.js";
 import { executePlan } from "../src/runner/execute.js";
 import { DEFAULT_RETRY_POLICY } from "../src/runner/retry.js";
-import { scoreMath500 } from "../src/task-kinds/math/score.js";
+import { scoreGenerations } from "../src/runner/score-stage.js";
+import { mathScorer, mathTargets } from "../src/task-kinds/math/score.js";
 import { Store } from "../src/store/store.js";
 import { loadMath500 } from "../src/task-kinds/math/problems.js";
 import { startFakeOllama } from "../test/fakes/index.js";
@@ -82,7 +83,7 @@ export async function runHarnessPerf(opts: { dataDir: string; repoRoot: string }
     const second = await run();
     lines.push(`run, warm cache: ${second.cached} cached requests skipped in ${(performance.now() - wall).toFixed(0)} ms (${((cpuMs(t) * 1000) / second.cached).toFixed(1)} µs CPU each)`);
     t = process.cpuUsage();
-    const graded = scoreMath500(plan, store);
+    const graded = await scoreGenerations(store, mathScorer(), mathTargets(plan));
     lines.push(`scoring: ${graded} generations graded and stored, ${((cpuMs(t) * 1000) / graded).toFixed(0)} µs CPU each`);
     store.close();
 

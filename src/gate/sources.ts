@@ -3,7 +3,6 @@ import { join, resolve } from "node:path";
 import { InputError } from "../core/input-error.js";
 import { type DatasetOptions, hashFile } from "../datasets/datasets.js";
 import { loadResults } from "../results/load.js";
-import { Store } from "../store/store.js";
 import type { Side } from "./compare.js";
 import { gateOf } from "./kinds.js";
 import { regradeStoredRun } from "./regrade.js";
@@ -141,14 +140,10 @@ export async function healGraderVersions(
   const notes: string[] = [];
   const heal = async (side: Side): Promise<Side> => {
     if (!side.storeRun) return side;
-    const store = Store.open(resolve(options.cwd, options.store));
-    try {
-      const regraded = await regradeStoredRun(side.results, store, options.data);
-      notes.push(...regraded.notes);
-      return { ...side, results: regraded.results };
-    } finally {
-      store.close();
-    }
+    // regrade.ts opens the store, for writing only when there are verdicts to store.
+    const regraded = await regradeStoredRun(side.results, resolve(options.cwd, options.store), options.data);
+    notes.push(...regraded.notes);
+    return { ...side, results: regraded.results };
   };
   return { baseline: await heal(baseline), candidate: await heal(candidate), notes };
 }

@@ -1,6 +1,6 @@
 import { InputError } from "../core/input-error.js";
 import { encodeGeneration } from "../results/verdicts.js";
-import type { MathVerdict } from "../task-kinds/math/score.js";
+import { type MathVerdict, mathScorerId } from "../task-kinds/math/score.js";
 import { isMathSection, type MathSection } from "../task-kinds/math/section-types.js";
 import { isPersonaGymSection } from "../task-kinds/personagym/section-types.js";
 import type { Side } from "./compare.js";
@@ -63,7 +63,7 @@ function compareSection(
   const itemIndex = new Map(items.map((id, i) => [id, i]));
   const verdicts = store.getScores<MathVerdict>(
     members.map((m) => m.key),
-    `math@${section.scorer.version}`,
+    mathScorerId(section.scorer.version),
   );
   // Per persona and outcome position: what the store says, or undefined where it records nothing.
   const expected = section.personas.map(() => new Array<string | undefined>(items.length * section.samples));

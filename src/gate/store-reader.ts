@@ -1,5 +1,6 @@
-import { chunks } from "../core/iterables.js";
 import { type MemberRow, memberFromRow } from "../store/rows.js";
+import { getScores } from "../store/scores.js";
+import { StatementCache } from "../store/statement-cache.js";
 import { openStoreReadOnly } from "../store/store.js";
 import type { FailureRecord, RunMember, RunRecord } from "../store/types.js";
 
@@ -16,14 +17,13 @@ export interface GateStoreReader {
   close(): void;
 }
 
-const LOOKUP_CHUNK = 500;
-
 /**
  * The store opened read-only for checking runs: SQLite refuses every write on this connection and nothing is
  * migrated (only re-grading, which stores new verdicts, opens the store for writing).
  */
 export function openStoreForReading(path: string): GateStoreReader {
   const { db, version } = openStoreReadOnly(path);
+  const statements = new StatementCache(db);
   // Version 2 added run membership, version 3 what each member stands for (see src/store/schema.ts).
   const facts =
     version >= 3
@@ -49,18 +49,7 @@ export function openStoreForReading(path: string): GateStoreReader {
         .all(runId) as MemberRow[];
       return rows.map(memberFromRow);
     },
-    getScores: <T>(keys: readonly string[], scorer: string) => {
-      const result = new Map<string, T>();
-      for (const chunk of chunks(keys, LOOKUP_CHUNK)) {
-        const rows = db
-          .prepare(
-            `SELECT key, value_json FROM scores WHERE scorer = ? AND key IN (${chunk.map(() => "?").join(",")})`,
-          )
-          .all(scorer, ...chunk) as { key: string; value_json: string }[];
-        for (const row of rows) result.set(row.key, JSON.parse(row.value_json) as T);
-      }
-      return result;
-    },
+    getScores: <T>(keys: readonly string[], scorer: string) => getScores<T>(statements, keys, scorer),
     failures: (runId) =>
       (db.prepare("SELECT key FROM failures WHERE run_id = ?").pluck().all(runId) as string[]).map((key) => ({
         key,

@@ -8,11 +8,13 @@ import {
 } from "../models/types.js";
 import { modelCacheKey } from "../plan/keys.js";
 import type { WorkItem } from "../plan/types.js";
+import type { Scorer } from "../scoring/scorer.js";
 import type { Store } from "../store/store.js";
 import type { MemberInput } from "../store/types.js";
 import { AimdController, adaptiveLimit, DEFAULT_AIMD, type Limiter } from "./adaptive.js";
 import { executePlan, type RunnerCounts, type RunnerEvent } from "./execute.js";
 import type { RetryPolicy } from "./retry.js";
+import { type ScoreTarget, scoreGenerations } from "./score-stage.js";
 
 export type PipelineEvent = RunnerEvent & { stage: string };
 
@@ -106,6 +108,15 @@ export class StageContext {
       this.totals[key] += outcome[key];
     if (outcome.interrupted) this.interrupted = true;
     return outcome;
+  }
+
+  /**
+   * The scorer stage of a task: every generation of `targets` without a score from this scorer version is scored
+   * and its score stored, so the task's section is computed from stored scores only. Runs after the generations it
+   * scores, also when the run was interrupted (what finished counts).
+   */
+  score<Item, Value>(scorer: Scorer<Item, Value>, targets: Iterable<ScoreTarget<Item>>): Promise<number> {
+    return scoreGenerations(this.store, scorer, targets);
   }
 
   /**

@@ -1,22 +1,28 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import Database from "better-sqlite3";
-import { chunks } from "../core/iterables.js";
-import type { AdapterErrorKind } from "../models/types.js";
+import type Database from "better-sqlite3";
 import { StoreError, storeWriteError } from "./errors.js";
-import { openStoreReadOnly } from "./read-only.js";
 import {
-  type FailureRow,
-  type GenerationRow,
-  generationFromRow,
-  type MemberRow,
-  memberFromRow,
-  type RunRow,
-  runFromRow,
-} from "./rows.js";
-import { STORE_MIGRATIONS, STORE_SCHEMA_V1, STORE_SCHEMA_VERSION } from "./schema.js";
-import { readSchemaVersion } from "./schema-version.js";
-import { STATEMENTS } from "./statements.js";
+  existingKeys,
+  getGenerations,
+  getTexts,
+  insertGenerations,
+  type UsageTotals,
+  usageOfRun,
+  usageTotals,
+} from "./generations.js";
+import { openStoreDatabase } from "./open.js";
+import { openStoreReadOnly } from "./read-only.js";
+import type { GenerationRow } from "./rows.js";
+import {
+  failuresOfRun,
+  getRun,
+  insertMembers,
+  listRuns,
+  type RunStart,
+  runMembers,
+  upsertRun,
+} from "./runs.js";
+import { getScores, insertScores } from "./scores.js";
+import { StatementCache } from "./statement-cache.js";
 import type {
   FailureRecord,
   MemberInput,
@@ -28,27 +34,21 @@ import type {
 
 export { type GenerationRow, openStoreReadOnly, StoreError };
 
-/** How long opening or writing waits for another process's lock before the store gives up. */
-const LOCK_WAIT_MS = 10_000;
-
 /** Scores (cheap to recompute) are written in batches of this size, each batch in one transaction. */
 const BATCH_ROWS = 64;
-/** SQLite's default limit on bound parameters is 32766; lookups stay far below it. */
-const LOOKUP_CHUNK = 500;
 
 /**
  * The results store: runs, the generation cache (subject and judge calls alike), scores and permanent failures.
  * One SQLite file in WAL mode; every write happens in a transaction, generations one by one and scores in batches,
  * so a crash loses no finished generation, and the cache key is the primary key so a repeated write can never
- * create a duplicate.
+ * create a duplicate. This class holds the connection, the write queue and the write discipline; the queries of
+ * each table live beside it (generations.ts, scores.ts, runs.ts).
  */
 export class Store {
   private readonly db: Database.Database;
+  private readonly statements: StatementCache;
   private readonly pendingGenerations: StoredGeneration[] = [];
   private readonly pendingScores: ScoreRecord[] = [];
-  private readonly statements = new Map<keyof typeof STATEMENTS, Database.Statement>();
-  /** Statements with a variable number of placeholders, prepared once per shape instead of once per call. */
-  private readonly shaped = new Map<string, Database.Statement>();
   private flushScheduled: NodeJS.Immediate | undefined;
   /**
    * Set when a batch of queued rows could not be committed (a full disk): from then on every call that writes or
@@ -63,31 +63,11 @@ export class Store {
     readonly readOnly = false,
   ) {
     this.db = db;
-  }
-
-  private statement(name: keyof typeof STATEMENTS): Database.Statement {
-    let statement = this.statements.get(name);
-    if (statement === undefined) {
-      statement = this.db.prepare(STATEMENTS[name]);
-      this.statements.set(name, statement);
-    }
-    return statement;
+    this.statements = new StatementCache(db);
   }
 
   static open(path: string): Store {
-    try {
-      if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-      const db = new Database(path, { timeout: LOCK_WAIT_MS });
-      whileLocked(() => db.pragma("journal_mode = WAL"));
-      db.pragma("synchronous = NORMAL");
-      db.pragma("foreign_keys = ON");
-      migrate(db, path);
-      return new Store(path, db);
-    } catch (error) {
-      if (error instanceof StoreError) throw error;
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new StoreError(`cannot open store ${path}: ${reason}`);
-    }
+    return new Store(path, openStoreDatabase(path));
   }
 
   /**
@@ -100,34 +80,22 @@ export class Store {
   }
 
   /** Returns the run, creating it on first use; a resumed run keeps its creation time. */
-  beginRun(run: Omit<RunRecord, "createdAt" | "updatedAt" | "status">): RunRecord {
-    this.write(() =>
-      this.statement("upsertRun").run({
-        runId: run.runId,
-        now: new Date().toISOString(),
-        benchmarkId: run.benchmarkId,
-        benchmarkHash: run.benchmarkHash,
-        modelSpec: run.modelSpec,
-        model: JSON.stringify(run.model),
-        config: JSON.stringify(run.config),
-        harnessVersion: run.harnessVersion,
-      }),
-    );
+  beginRun(run: RunStart): RunRecord {
+    this.write(() => upsertRun(this.statements, run));
     return this.getRun(run.runId)!;
   }
 
   finishRun(runId: string, status: RunRecord["status"]): void {
     this.flush();
-    this.write(() => this.statement("finishRun").run(status, new Date().toISOString(), runId));
+    this.write(() => this.statements.get("finishRun").run(status, new Date().toISOString(), runId));
   }
 
   getRun(runId: string): RunRecord | undefined {
-    const row = this.statement("getRun").get(runId) as RunRow | undefined;
-    return row && runFromRow(row);
+    return getRun(this.statements, runId);
   }
 
   listRuns(): RunRecord[] {
-    return (this.statement("listRuns").all() as RunRow[]).map(runFromRow);
+    return listRuns(this.statements);
   }
 
   /**
@@ -140,114 +108,41 @@ export class Store {
     stage: string,
     members: readonly (string | MemberInput)[],
   ): void {
-    this.write(() =>
-      this.db
-        .transaction(() => {
-          for (const member of members) {
-            const m: MemberInput = typeof member === "string" ? { key: member } : member;
-            this.statement("insertMember").run(
-              runId,
-              taskId,
-              stage,
-              m.key,
-              m.personaId ?? null,
-              m.itemId ?? null,
-              m.sample ?? null,
-              m.group ?? null,
-            );
-          }
-        })
-        .immediate(),
-    );
+    this.write(() => insertMembers(this.db, this.statements, { runId, taskId, stage }, members));
   }
 
   /** Every generation key a run used, with its task and stage (and persona, item, sample when recorded). */
   runMembers(runId: string): RunMember[] {
-    return (this.statement("membersOfRun").all(runId) as MemberRow[]).map(memberFromRow);
+    return runMembers(this.statements, runId);
   }
 
   /** Which of these cache keys already hold a finished generation. */
   existingKeys(keys: readonly string[]): Set<string> {
     this.flush();
-    const found = new Set<string>();
-    for (const chunk of chunks(keys, LOOKUP_CHUNK)) {
-      const rows = this.shapedStatement("SELECT key FROM generations WHERE key IN ({in})", chunk.length)
-        .pluck()
-        .all(...chunk) as string[];
-      for (const key of rows) found.add(key);
-    }
-    return found;
+    return existingKeys(this.statements, keys);
   }
 
   getGenerations(keys: readonly string[]): Map<string, StoredGeneration> {
     this.flush();
-    const result = new Map<string, StoredGeneration>();
-    for (const chunk of chunks(keys, LOOKUP_CHUNK)) {
-      const rows = this.shapedStatement("SELECT * FROM generations WHERE key IN ({in})", chunk.length).all(
-        ...chunk,
-      ) as GenerationRow[];
-      for (const row of rows) result.set(row.key, generationFromRow(row));
-    }
-    return result;
+    return getGenerations(this.statements, keys);
   }
 
   /** The texts of these generations (those that exist), without parsing the rest of each row. */
   getTexts(keys: readonly string[]): Map<string, string> {
     this.flush();
-    const result = new Map<string, string>();
-    for (const chunk of chunks(keys, LOOKUP_CHUNK)) {
-      const rows = this.shapedStatement(
-        "SELECT key, text FROM generations WHERE key IN ({in})",
-        chunk.length,
-      ).all(...chunk) as { key: string; text: string }[];
-      for (const row of rows) result.set(row.key, row.text);
-    }
-    return result;
+    return getTexts(this.statements, keys);
   }
 
-  /**
-   * Token totals over the generations a run used for these tasks (its run_members), in one indexed query: no key
-   * list travels through the process, and no DISTINCT (a temporary b-tree of a million keys); a key two tasks share
-   * counts once per task.
-   */
-  usageOfRun(
-    runId: string,
-    taskIds: readonly string[],
-  ): { generations: number; promptTokens: number; completionTokens: number } {
+  /** Token totals over the generations a run used for these tasks (see generations.ts). */
+  usageOfRun(runId: string, taskIds: readonly string[]): UsageTotals {
     this.flush();
-    if (taskIds.length === 0) return { generations: 0, promptTokens: 0, completionTokens: 0 };
-    const row = this.shapedStatement(
-      `SELECT COUNT(*) AS n,
-              COALESCE(SUM(json_extract(g.usage_json, '$.promptTokens')), 0) AS prompt,
-              COALESCE(SUM(json_extract(g.usage_json, '$.completionTokens')), 0) AS completion
-       FROM run_members AS m JOIN generations AS g ON g.key = m.key
-       WHERE m.run_id = ? AND m.task_id IN ({in})`,
-      taskIds.length,
-    ).get(runId, ...taskIds) as { n: number; prompt: number; completion: number };
-    return { generations: row.n, promptTokens: row.prompt, completionTokens: row.completion };
+    return usageOfRun(this.statements, runId, taskIds);
   }
 
   /** Token totals over these generations (those that exist); the keys are streamed, a chunk at a time. */
-  usageTotals(keys: Iterable<string>): {
-    generations: number;
-    promptTokens: number;
-    completionTokens: number;
-  } {
+  usageTotals(keys: Iterable<string>): UsageTotals {
     this.flush();
-    const totals = { generations: 0, promptTokens: 0, completionTokens: 0 };
-    for (const chunk of chunks(keys, LOOKUP_CHUNK)) {
-      const row = this.shapedStatement(
-        `SELECT COUNT(*) AS n,
-                COALESCE(SUM(json_extract(usage_json, '$.promptTokens')), 0) AS prompt,
-                COALESCE(SUM(json_extract(usage_json, '$.completionTokens')), 0) AS completion
-         FROM generations WHERE key IN ({in})`,
-        chunk.length,
-      ).get(...chunk) as { n: number; prompt: number; completion: number };
-      totals.generations += row.n;
-      totals.promptTokens += row.prompt;
-      totals.completionTokens += row.completion;
-    }
-    return totals;
+    return usageTotals(this.statements, keys);
   }
 
   /**
@@ -271,18 +166,6 @@ export class Store {
     });
   }
 
-  /** A cached statement for `sql` with `{in}` replaced by n placeholders. */
-  private shapedStatement(sql: string, n: number): Database.Statement {
-    const key = `${n}\n${sql}`;
-    let statement = this.shaped.get(key);
-    if (statement === undefined) {
-      statement = this.db.prepare(sql.replace("{in}", placeholders(n)));
-      if (this.shaped.size > 64) this.shaped.clear();
-      this.shaped.set(key, statement);
-    }
-    return statement;
-  }
-
   addScore(score: ScoreRecord): void {
     this.requireWritable();
     this.pendingScores.push(score);
@@ -291,37 +174,22 @@ export class Store {
 
   getScores<T>(keys: readonly string[], scorer: string): Map<string, T> {
     this.flush();
-    const result = new Map<string, T>();
-    for (const chunk of chunks(keys, LOOKUP_CHUNK)) {
-      const rows = this.shapedStatement(
-        "SELECT key, value_json FROM scores WHERE scorer = ? AND key IN ({in})",
-        chunk.length,
-      ).all(scorer, ...chunk) as { key: string; value_json: string }[];
-      for (const row of rows) result.set(row.key, JSON.parse(row.value_json) as T);
-    }
-    return result;
+    return getScores<T>(this.statements, keys, scorer);
   }
 
   recordFailure(failure: Omit<FailureRecord, "createdAt">): void {
     this.write(() =>
-      this.statement("upsertFailure").run({ ...failure, createdAt: new Date().toISOString() }),
+      this.statements.get("upsertFailure").run({ ...failure, createdAt: new Date().toISOString() }),
     );
   }
 
   /** A run that starts again retries its failed items; failures that persist are recorded anew. */
   clearFailures(runId: string): void {
-    this.write(() => this.statement("clearFailures").run(runId));
+    this.write(() => this.statements.get("clearFailures").run(runId));
   }
 
   failures(runId: string): FailureRecord[] {
-    return (this.statement("failuresOfRun").all(runId) as FailureRow[]).map((row) => ({
-      runId: row.run_id,
-      key: row.key,
-      kind: row.kind as AdapterErrorKind,
-      message: row.message,
-      attempts: row.attempts,
-      createdAt: row.created_at,
-    }));
+    return failuresOfRun(this.statements, runId);
   }
 
   /**
@@ -337,29 +205,8 @@ export class Store {
       this.write(() =>
         this.db
           .transaction(() => {
-            for (const g of generations) {
-              this.statement("insertGeneration").run({
-                key: g.key,
-                modelKey: g.modelKey,
-                request: JSON.stringify(g.request),
-                text: g.text,
-                finishReason: g.finishReason,
-                rawFinishReason: g.rawFinishReason ?? null,
-                usage: JSON.stringify(g.usage),
-                timing: JSON.stringify(g.timing),
-                served: JSON.stringify(g.served),
-                attempts: g.attempts,
-                createdAt: g.createdAt,
-              });
-            }
-            for (const s of scores) {
-              this.statement("insertScore").run({
-                key: s.key,
-                scorer: s.scorer,
-                value: JSON.stringify(s.value),
-                createdAt: new Date().toISOString(),
-              });
-            }
+            insertGenerations(this.statements, generations);
+            insertScores(this.statements, scores);
           })
           .immediate(),
       );
@@ -403,54 +250,4 @@ export class Store {
       this.db.close();
     }
   }
-}
-
-/**
- * Runs `step` again while another process holds the lock it needs, for up to LOCK_WAIT_MS. Switching a new file to
- * WAL fails at once with SQLITE_BUSY when another process is switching it too: SQLite does not call the busy
- * handler there (seen as "database is locked" when two runs start on one new store).
- */
-function whileLocked<T>(step: () => T): T {
-  const giveUpAt = Date.now() + LOCK_WAIT_MS;
-  for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
-    try {
-      return step();
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== "SQLITE_BUSY" || Date.now() >= giveUpAt) throw error;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause);
-    }
-  }
-}
-
-function migrate(db: Database.Database, path: string): void {
-  db.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-  if (checkedVersion(db, path) === STORE_SCHEMA_VERSION) return;
-  // Two processes may open one older store at the same moment. The version is read again inside a write
-  // transaction taken up front (IMMEDIATE waits on the lock), so only the first migrates and the other finds the
-  // work done; reading it before a deferred transaction let both run ALTER TABLE and the second fail.
-  db.transaction(() => {
-    const version = checkedVersion(db, path);
-    if (version === STORE_SCHEMA_VERSION) return;
-    if (version === 0) db.exec(STORE_SCHEMA_V1);
-    for (let next = Math.max(version, 1) + 1; next <= STORE_SCHEMA_VERSION; next++)
-      db.exec(STORE_MIGRATIONS[next]!);
-    db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(
-      String(STORE_SCHEMA_VERSION),
-    );
-  }).immediate();
-}
-
-/** The store's schema version, refusing one newer than this persona-bench writes. */
-function checkedVersion(db: Database.Database, path: string): number {
-  const version = readSchemaVersion(db, path);
-  if (version > STORE_SCHEMA_VERSION) {
-    throw new StoreError(
-      `store ${path} has schema version ${version}, newer than this persona-bench (${STORE_SCHEMA_VERSION}); upgrade persona-bench or use another --store`,
-    );
-  }
-  return version;
-}
-
-function placeholders(n: number): string {
-  return Array.from({ length: n }, () => "?").join(",");
 }

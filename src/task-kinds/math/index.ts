@@ -6,6 +6,7 @@ import { applyMathOverrides, type Math500TaskConfig, mathHashView, resolveMathTa
 import { pinnedFileDataset } from "./datasets.js";
 import { planMath500 } from "./plan.js";
 import { selectProblems } from "./problems.js";
+import { mathScorer, mathTargets } from "./score.js";
 import { buildMathSection, type MathDatasetRecord, mathGenerationStates } from "./section.js";
 import { mathSectionKind } from "./section-kind.js";
 import {
@@ -76,6 +77,7 @@ function mathKind(
         async execute(ctx, models) {
           const plan = planFor(models);
           await ctx.execute(config.id, config.id, models.subject, plan.items(), plan.size);
+          await ctx.score(mathScorer(), mathTargets(plan));
         },
         section(ctx, models, settings) {
           const plan = planFor(models);

@@ -1,12 +1,17 @@
 import type { WorkItem } from "../../plan/types.js";
+import type { ScoreTarget } from "../../runner/score-stage.js";
 import { extractAnswer, GRADER_VERSION, type GradeResult, isEquivalent } from "../../scoring/math/index.js";
+import { type Scorer, scorerId } from "../../scoring/scorer.js";
 import type { Store } from "../../store/store.js";
 import type { Math500Plan } from "./plan.js";
 
-/** Verdicts are stored per grader version: a better grader re-scores cached generations without new model calls. */
-export const MATH_SCORER = `math@${GRADER_VERSION}`;
+/** The id math verdicts of a grader version are stored under (`math@math-grader-N`, as in every older store). */
+export function mathScorerId(graderVersion: string): string {
+  return scorerId("math", graderVersion);
+}
 
-const SCORE_CHUNK = 256;
+/** Verdicts are stored per grader version: a better grader re-scores cached generations without new model calls. */
+export const MATH_SCORER = mathScorerId(GRADER_VERSION);
 
 export interface MathVerdict {
   extracted: string | null;
@@ -20,48 +25,58 @@ export interface MathVerdict {
 }
 
 /**
- * Grades every generation in the plan that has no verdict from this grader version yet, and hands each plan item
- * with its verdict (undefined when it has no generation) to `visit`, in plan order, a chunk at a time: nothing is
- * kept for the whole plan (a million-item plan must not hold a million verdicts). Returns how many had a verdict.
+ * The math grader as a scorer: the item is the problem's gold answer. One scorer per scoring pass: answers to one
+ * problem repeat across personas and samples, so each (gold, extracted) pair is compared once per pass (the
+ * equivalence check was most of the harness's CPU per request).
  */
-export function scoreMath500(
-  plan: Math500Plan,
-  store: Store,
-  visit: (item: WorkItem, verdict: MathVerdict | undefined) => void = () => {},
-): number {
-  const gold = new Map(plan.problems.map((p) => [p.id, p.answer]));
-  // grade() is extraction plus an equivalence check; answers to one problem repeat across personas and samples, so
-  // each (gold, extracted) pair is compared once per scoring pass (it was most of the harness's CPU per request).
+export function mathScorer(): Scorer<string, MathVerdict> {
   const equivalent = new Map<string, boolean>();
-  const grade = (goldAnswer: string, text: string): GradeResult => {
+  const grade = (gold: string, text: string): GradeResult => {
     const { extracted, found, path } = extractAnswer(text);
     if (!found || extracted === null) return { extracted, found, path, correct: false };
-    const pair = `${goldAnswer}\u0000${extracted}`;
+    const pair = `${gold}\u0000${extracted}`;
     let correct = equivalent.get(pair);
     if (correct === undefined) {
-      correct = isEquivalent(goldAnswer, extracted);
+      correct = isEquivalent(gold, extracted);
       equivalent.set(pair, correct);
     }
     return { extracted, found, path, correct };
   };
+  return {
+    id: MATH_SCORER,
+    score: async (generation, gold) => ({
+      ...grade(gold, generation.text),
+      truncated: generation.finishReason === "length",
+      gold,
+    }),
+  };
+}
+
+/** Every generation of a math plan with the gold answer it is graded against, streamed in plan order. */
+export function* mathTargets(plan: Math500Plan): Generator<ScoreTarget<string>> {
+  const gold = new Map(plan.problems.map((p) => [p.id, p.answer]));
+  for (const item of plan.items()) yield { key: item.key, item: gold.get(item.itemId)! };
+}
+
+const READ_CHUNK = 256;
+
+/**
+ * Hands each plan item with its stored verdict from this grader version (undefined when it has none: not run, or
+ * failed) to `visit`, in plan order, a chunk at a time: nothing is kept for the whole plan (a million-item plan must
+ * not hold a million verdicts). Returns how many had a verdict. Grades nothing: the scorer stage did.
+ */
+export function readMathVerdicts(
+  plan: Math500Plan,
+  store: Pick<Store, "getScores">,
+  visit: (item: WorkItem, verdict: MathVerdict | undefined) => void,
+): number {
   let graded = 0;
   let chunk: WorkItem[] = [];
   const flushChunk = () => {
-    const keys = chunk.map((c) => c.key);
-    const known = store.getScores<MathVerdict>(keys, MATH_SCORER);
-    const missing = chunk.filter((c) => !known.has(c.key));
-    const generations = missing.length > 0 ? store.getGenerations(missing.map((c) => c.key)) : new Map();
-    for (const { key, itemId } of missing) {
-      const generation = generations.get(key);
-      if (!generation) continue;
-      const verdict: MathVerdict = {
-        ...grade(gold.get(itemId)!, generation.text),
-        truncated: generation.finishReason === "length",
-        gold: gold.get(itemId)!,
-      };
-      store.addScore({ key, scorer: MATH_SCORER, value: verdict });
-      known.set(key, verdict);
-    }
+    const known = store.getScores<MathVerdict>(
+      chunk.map((c) => c.key),
+      MATH_SCORER,
+    );
     for (const item of chunk) {
       const verdict = known.get(item.key);
       if (verdict !== undefined) graded++;
@@ -71,9 +86,8 @@ export function scoreMath500(
   };
   for (const item of plan.items()) {
     chunk.push(item);
-    if (chunk.length === SCORE_CHUNK) flushChunk();
+    if (chunk.length === READ_CHUNK) flushChunk();
   }
   if (chunk.length > 0) flushChunk();
-  store.flush();
   return graded;
 }

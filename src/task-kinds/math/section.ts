@@ -12,7 +12,7 @@ import { GRADER_VERSION } from "../../scoring/math/index.js";
 import type { Store } from "../../store/store.js";
 import type { Math500TaskConfig } from "./config.js";
 import type { Math500Plan } from "./plan.js";
-import { type MathVerdict, scoreMath500 } from "./score.js";
+import { type MathVerdict, readMathVerdicts } from "./score.js";
 import type { MathPersonaResult, MathSection } from "./section-types.js";
 
 /** Seed of every bootstrap of a math section, so the same verdicts always give the same intervals. */
@@ -23,6 +23,35 @@ export interface MathDatasetRecord {
   sha256: string;
   pinned: boolean;
   origin: string;
+}
+
+/** A persona of a math section as the section records it, before any figure. */
+export interface MathFramePersona {
+  id: string;
+  category: string;
+  text: string;
+  expectedEffect?: string;
+  /** Drawn in the lottery figures (see MathSummary.lottery). */
+  lottery: boolean;
+}
+
+/**
+ * What a math section records besides its figures: made from a task and its plan by `run`, or read back from a
+ * results file by the gate's healing, so both compute every figure through one builder (mathSectionFromStates).
+ */
+export interface MathSectionFrame {
+  id: string;
+  dataset: MathSection["dataset"];
+  alpha: number;
+  samples: number;
+  prompt: string;
+  personaPlacement: MathSection["personaPlacement"];
+  decoding: Record<string, unknown>;
+  catalog: MathSection["catalog"];
+  /** Problem ids, in the order of the states' second index. */
+  items: string[];
+  /** The control first, then the catalog personas, in the order of the states' first index. */
+  personas: MathFramePersona[];
 }
 
 /**
@@ -36,19 +65,45 @@ export function buildMathSection(
   dataset: MathDatasetRecord,
   alpha: number,
 ): MathSection {
+  const frame: MathSectionFrame = {
+    id: task.id,
+    dataset: { ...dataset, hash: dataset.sha256 },
+    alpha,
+    samples: plan.samples,
+    prompt: task.prompt,
+    personaPlacement: task.personaPlacement,
+    decoding: { ...task.decoding },
+    catalog: { id: task.catalog.id, version: task.catalog.version, sha256: task.catalog.sha256 },
+    items: plan.problems.map((p) => p.id),
+    personas: plan.personas.map((entry) => ({
+      id: entry.id,
+      category: entry.persona?.category ?? "control",
+      text: entry.persona ? personaSystemText(entry.persona, task.catalog) : "",
+      ...(entry.persona?.expectedEffect ? { expectedEffect: entry.persona.expectedEffect } : {}),
+      lottery: entry.persona?.lottery === true,
+    })),
+  };
+  return mathSectionFromStates(frame, generations);
+}
+
+/**
+ * The math section builder: every figure (per-persona accuracies and comparisons, summary, headline, the
+ * statistical settings) from the per-generation states [persona][problem][sample], scored by this grader version.
+ */
+export function mathSectionFromStates(
+  frame: MathSectionFrame,
+  generations: GenerationState[][][],
+): MathSection {
   const stability = personaStability(
-    plan.personas.map((p, index) => ({
+    frame.personas.map((p, index) => ({
       id: p.id,
-      lottery: p.persona?.lottery === true,
+      lottery: p.lottery,
       generations: generations[index]!,
     })),
     { bootstrap: MATH_BOOTSTRAP },
   );
-  const personas: MathPersonaResult[] = plan.personas.map((entry, index) => ({
-    id: entry.id,
-    category: entry.persona?.category ?? "control",
-    text: entry.persona ? personaSystemText(entry.persona, task.catalog) : "",
-    ...(entry.persona?.expectedEffect ? { expectedEffect: entry.persona.expectedEffect } : {}),
+  const personas: MathPersonaResult[] = frame.personas.map(({ lottery: _lottery, ...persona }, index) => ({
+    ...persona,
     ...stability.conditions[index]!,
     outcomes: encodeMathOutcomes(generations[index]!),
   }));
@@ -58,28 +113,55 @@ export function buildMathSection(
     best: stability.summary.bestPersonaIds,
   };
   const statistics: StatisticalSettings = {
-    alpha,
+    alpha: frame.alpha,
     bootstrap: { ...MATH_BOOTSTRAP, method: "percentile" },
-    intervals: stabilityIntervalMethods(plan.samples),
-    pairedTest: stabilityPairedTest(plan.samples),
+    intervals: stabilityIntervalMethods(frame.samples),
+    pairedTest: stabilityPairedTest(frame.samples),
     multipleComparisons: "Holm across the task's personas",
   };
   return {
-    id: task.id,
+    id: frame.id,
     kind: "math",
-    dataset: { ...dataset, hash: dataset.sha256 },
+    dataset: frame.dataset,
     scorer: { name: "math-grader", version: GRADER_VERSION },
     headline: mathHeadline(personas[0], summary),
     statistics,
-    problems: plan.problems.length,
-    samples: plan.samples,
-    prompt: task.prompt,
-    personaPlacement: task.personaPlacement,
-    decoding: { ...task.decoding },
-    catalog: { id: task.catalog.id, version: task.catalog.version, sha256: task.catalog.sha256 },
-    items: plan.problems.map((p) => p.id),
+    problems: frame.items.length,
+    samples: frame.samples,
+    prompt: frame.prompt,
+    personaPlacement: frame.personaPlacement,
+    decoding: frame.decoding,
+    catalog: frame.catalog,
+    items: frame.items,
     personas,
     summary,
+  };
+}
+
+/**
+ * The frame a results file's math section records (for re-scoring it from the store); undefined for a section
+ * upgraded from version 1, which lists no problem ids. Lottery personas are those its summary drew.
+ */
+export function mathFrameOfSection(section: MathSection): MathSectionFrame | undefined {
+  if (!section.items) return undefined;
+  const lottery = new Set(section.summary?.lottery?.personas ?? []);
+  return {
+    id: section.id,
+    dataset: section.dataset,
+    alpha: section.statistics.alpha,
+    samples: section.samples,
+    prompt: section.prompt,
+    personaPlacement: section.personaPlacement,
+    decoding: section.decoding,
+    catalog: section.catalog,
+    items: section.items,
+    personas: section.personas.map((p) => ({
+      id: p.id,
+      category: p.category,
+      text: p.text,
+      ...(p.expectedEffect === undefined ? {} : { expectedEffect: p.expectedEffect }),
+      lottery: lottery.has(p.id),
+    })),
   };
 }
 
@@ -92,7 +174,7 @@ function withoutPersonaIds<T extends { worstPersonaIds: string[]; bestPersonaIds
 
 /** The three flags a generation state carries take 6 values: one shared object each, not one per generation. */
 const STATES = new Map<number, GenerationState>();
-function stateOf(verdict: MathVerdict): GenerationState {
+export function stateOf(verdict: MathVerdict): GenerationState {
   const code = (verdict.correct ? 1 : 0) | (verdict.found ? 2 : 0) | (verdict.truncated ? 4 : 0);
   let state = STATES.get(code);
   if (state === undefined) {
@@ -103,12 +185,12 @@ function stateOf(verdict: MathVerdict): GenerationState {
 }
 
 /**
- * Grades what the store holds for the plan and returns [condition][problem][sample]: the verdict, "failed" for a
+ * Reads the verdicts the scorer stage stored for the plan and returns [condition][problem][sample]: the verdict, "failed" for a
  * permanent failure, undefined when not run yet; and how many generations had a verdict. Streams the plan.
  */
 export function mathGenerationStates(
   plan: Math500Plan,
-  store: Store,
+  store: Pick<Store, "getScores">,
   failedKeys: ReadonlySet<string>,
 ): { states: GenerationState[][][]; graded: number } {
   const personaIndex = new Map(plan.personas.map((p, i) => [p.id, i]));
@@ -116,7 +198,7 @@ export function mathGenerationStates(
   const states: GenerationState[][][] = plan.personas.map(() =>
     plan.problems.map(() => new Array<GenerationState>(plan.samples).fill(undefined)),
   );
-  const graded = scoreMath500(plan, store, (item, verdict) => {
+  const graded = readMathVerdicts(plan, store, (item, verdict) => {
     states[personaIndex.get(item.personaId)!]![problemIndex.get(item.itemId)!]![item.sample] = verdict
       ? stateOf(verdict)
       : failedKeys.has(item.key)

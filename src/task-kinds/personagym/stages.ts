@@ -1,7 +1,6 @@
 import type { DatasetOptions } from "../../datasets/datasets.js";
 import { deriveSeed, generationKey, modelCacheKey } from "../../plan/keys.js";
 import { countCached, type Endpoint, type StageContext } from "../../runner/stage.js";
-import { parseVerdict } from "../../scoring/judge/verdict.js";
 import type { Store } from "../../store/store.js";
 import type { PersonaGymTaskConfig } from "./config.js";
 import { parseExamples } from "./judge/examples.js";
@@ -20,6 +19,7 @@ import {
   planPersonaGymJudgements,
   planPersonaGymSubjects,
 } from "./plan.js";
+import { judgeTargets, personaGymJudgeScorer, storedJudgements } from "./score.js";
 import { resolvePersonaGym, resolveUpstreamRubrics } from "./source.js";
 
 export interface PreparedPersonaGym {
@@ -69,7 +69,11 @@ export interface PersonaGymCollected {
   keys: string[];
 }
 
-/** Subject answers, then score examples (written by the first judge), then every judge; each stage cache-first. */
+/**
+ * Subject answers, then score examples (written by the first judge), then every judge; each stage cache-first. Each
+ * judge's replies go through the judge scorer stage (their parsed scores are stored per generation), and the
+ * verdicts handed to the section, and the choice of which judgements to retry, are read from the stored scores.
+ */
 export async function executePersonaGym(
   ctx: StageContext,
   prepared: PreparedPersonaGym,
@@ -115,8 +119,9 @@ export async function executePersonaGym(
     const judgeKey = modelCacheKey(judge.identity);
     const plan = planPersonaGymJudgements(config, { ...input, answers, examples }, judgeKey, judge.spec);
     await runPlan(ctx, config.id, `${config.id} judge ${judge.spec}`, judge, plan.items(), plan.size, keys);
+    await ctx.score(personaGymJudgeScorer, judgeTargets(plan.items()));
     if (ctx.interrupted) return collected;
-    const first = verdictsOf(ctx.store, plan.items());
+    const first = storedJudgements(ctx.store, plan.items());
     // An unparseable judgement gets one more try, as a new request (another sample, another seed).
     const retries = retryItems(plan.items(), first, judgeKey, config.judgeDecoding.seed);
     await runPlan(
@@ -128,8 +133,9 @@ export async function executePersonaGym(
       retries.length,
       keys,
     );
+    await ctx.score(personaGymJudgeScorer, judgeTargets(retries));
     if (ctx.interrupted) return collected;
-    const second = verdictsOf(ctx.store, retries);
+    const second = storedJudgements(ctx.store, retries);
     const byQuestion: JudgeVerdicts = new Map();
     for (const [questionId, verdict] of first)
       byQuestion.set(questionId, verdict ?? second.get(questionId) ?? null);
@@ -228,16 +234,6 @@ function textsByQuestion(store: Store, items: Iterable<PersonaGymWorkItem>): Map
   }
   flush();
   return texts;
-}
-
-/** Parsed verdicts of the finished judgements: a score, or null when unparseable. */
-function verdictsOf(store: Store, items: Iterable<PersonaGymWorkItem>): Map<string, number | null> {
-  const verdicts = new Map<string, number | null>();
-  for (const [questionId, text] of textsByQuestion(store, items)) {
-    const verdict = parseVerdict(text);
-    verdicts.set(questionId, "score" in verdict ? verdict.score : null);
-  }
-  return verdicts;
 }
 
 /** A second request (sample 1, its own seed) for each judgement that could not be parsed. */

@@ -1,0 +1,28 @@
+/** The scores table: one value per generation key and scorer id (name@version). */
+import type { StatementCache } from "./statement-cache.js";
+import type { ScoreRecord } from "./types.js";
+
+export function getScores<T>(
+  statements: StatementCache,
+  keys: readonly string[],
+  scorer: string,
+): Map<string, T> {
+  const result = new Map<string, T>();
+  const sql = "SELECT key, value_json FROM scores WHERE scorer = ? AND key IN ({in})";
+  for (const rows of statements.eachChunk<{ key: string; value_json: string }>(sql, keys, [scorer]))
+    for (const row of rows) result.set(row.key, JSON.parse(row.value_json) as T);
+  return result;
+}
+
+/** Inserts (or replaces) scores, inside the caller's transaction. */
+export function insertScores(statements: StatementCache, scores: readonly ScoreRecord[]): void {
+  const insert = statements.get("insertScore");
+  for (const s of scores) {
+    insert.run({
+      key: s.key,
+      scorer: s.scorer,
+      value: JSON.stringify(s.value),
+      createdAt: new Date().toISOString(),
+    });
+  }
+}
