@@ -132,7 +132,7 @@ export async function healGraderVersions(
 ): Promise<{ baseline: Side; candidate: Side; notes: string[] }> {
   const versions = (side: Side) =>
     Object.values(side.results.tasks)
-      .filter((s) => gateOf(s.kind)?.regradable)
+      .filter((s) => gateOf(s.kind)?.healing)
       .map((s) => `${s.id}:${s.scorer.version}`)
       .sort()
       .join(",");

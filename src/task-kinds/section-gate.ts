@@ -1,5 +1,9 @@
+import type { DatasetOptions } from "../datasets/datasets.js";
 import type { BootstrapInterval, ConditionDrop } from "../metrics/index.js";
 import type { TaskSection } from "../results/types.js";
+import type { ScoreTarget } from "../runner/score-stage.js";
+import type { Scorer } from "../scoring/scorer.js";
+import type { Store } from "../store/store.js";
 
 /** The settings of a gate policy that estimates are taken with. */
 export interface GateStatistics {
@@ -92,6 +96,49 @@ export interface SectionGate<S extends TaskSection = TaskSection, E extends Kind
     section: S,
     file: string,
   ): { checks: FigureCheck[]; headline: readonly { metric: string; value: number | null }[] };
-  /** The gate can re-grade this kind's sections from the store, so a scorer-version difference is healed, not refused. */
-  readonly regradable?: boolean;
+  /**
+   * Checks a section's per-item verdicts against the scores the store holds for its run, throwing an InputError
+   * (naming `run.file` and the JSON path) at the first difference; returns notes on what could not be checked.
+   * Absent: the section is not checked against the store, and a note says so.
+   */
+  checkStore?(section: S, run: StoredRun, store: StoredRunReader): string[];
+  /** Present when the gate can re-score this kind's sections from the store, so a scorer-version difference is healed, not refused. */
+  readonly healing?: SectionHealing<S>;
+}
+
+/** A run's results as the gate read them, for the store check's messages. */
+export interface StoredRun {
+  runId: string;
+  /** The results.json read (or the source given), named in a refusal. */
+  file: string;
+  label: "baseline" | "candidate";
+}
+
+/** What the store check and healing read from a store: a Store, or the gate's read-only reader. */
+export interface StoredRunReader extends Pick<Store, "runMembers" | "getScores"> {
+  failures(runId: string): { key: string }[];
+}
+
+/** Re-scoring, from the store, a section that another scorer version scored (the gate's healing). */
+export interface SectionHealing<S extends TaskSection = TaskSection> {
+  /** The scorer version this persona-bench writes: a section it scored needs no healing. */
+  readonly currentVersion: string;
+  /** What re-scoring the section means, read from the store (opened read-only); or why it cannot be done. */
+  plan(
+    runId: string,
+    section: S,
+    store: StoredRunReader,
+    data: DatasetOptions,
+  ): Promise<HealingPlan<S> | string>;
+}
+
+/** The generations to score and how the section is rebuilt from the scores then stored. */
+export interface HealingPlan<S extends TaskSection = TaskSection> {
+  // biome-ignore lint/suspicious/noExplicitAny: each kind's scorer takes its own item type, matched by `targets`
+  readonly scorer: Scorer<any, unknown>;
+  readonly targets: readonly ScoreTarget<unknown>[];
+  /** How many targets have no score from the current scorer version (0: nothing to write). */
+  readonly unscored: number;
+  /** The section rebuilt from the stored scores; how many generations had one and how many verdicts changed. */
+  rebuild(store: StoredRunReader): { section: S; generations: number; changed: number };
 }

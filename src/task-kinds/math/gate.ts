@@ -12,7 +12,9 @@ import { decodeMathOutcomes } from "../../results/verdicts.js";
 import { compareDecoding, comparePersonas, examples, short } from "../pairing.js";
 import { bootstrapOptionsOf, type GateStatistics, type SectionGate } from "../section-gate.js";
 import { mathFigureChecks } from "./gate-recompute.js";
+import { mathHealing } from "./rescore.js";
 import type { MathSection } from "./section-types.js";
+import { checkMathAgainstStore } from "./store-check.js";
 
 /** Paired estimates of one math task: figures over the shared problems and per-condition drops. */
 export interface MathEstimates {
@@ -175,5 +177,6 @@ export const mathGate: SectionGate<MathSection, MathEstimates> = {
   drops: (estimates) => estimates.drops.map((d) => ({ ...d, id: estimates.conditions[d.condition]! })),
   sampling: ({ samples, temperature }) => ({ samples, temperature }),
   recompute: mathFigureChecks,
-  regradable: true,
+  checkStore: checkMathAgainstStore,
+  healing: mathHealing,
 };

@@ -8,17 +8,13 @@ import { InputError } from "../../core/input-error.js";
 import { type DatasetOptions, resolveDataset } from "../../datasets/datasets.js";
 import type { GenerationState } from "../../metrics/index.js";
 import { type ScoreTarget, unscoredCount } from "../../runner/score-stage.js";
-import type { Store } from "../../store/store.js";
+import { GRADER_VERSION } from "../../scoring/math/index.js";
 import type { RunMember } from "../../store/types.js";
-import { MATH_SCORER, type MathVerdict, mathScorerId } from "./score.js";
+import type { SectionHealing, StoredRunReader } from "../section-gate.js";
+import { MATH_SCORER, type MathVerdict, mathScorer, mathScorerId } from "./score.js";
 import { type MathSectionFrame, mathFrameOfSection, mathSectionFromStates, stateOf } from "./section.js";
 import type { MathSection } from "./section-types.js";
 import { findMathDataset, loadMathProblems } from "./sources.js";
-
-/** What re-scoring reads from a store: a Store, or the gate's read-only reader. */
-export interface RescoreSource extends Pick<Store, "runMembers" | "getScores"> {
-  failures(runId: string): { key: string }[];
-}
 
 type KnownMember = RunMember & { personaId: string; itemId: string; sample: number };
 
@@ -33,11 +29,26 @@ export interface MathRescore {
   unscored: number;
 }
 
+/** The gate heals a math section graded by another grader version by re-grading the run's stored generations. */
+export const mathHealing: SectionHealing<MathSection> = {
+  currentVersion: GRADER_VERSION,
+  async plan(runId, section, store, data) {
+    const rescore = await planMathRescore(runId, section, store, data);
+    if (typeof rescore === "string") return rescore;
+    return {
+      scorer: mathScorer(),
+      targets: rescore.targets,
+      unscored: rescore.unscored,
+      rebuild: (scores) => rebuildMathSection(rescore, scores),
+    };
+  },
+};
+
 /** The re-scoring of a section, or why it cannot be done. */
 export async function planMathRescore(
   runId: string,
   section: MathSection,
-  store: RescoreSource,
+  store: StoredRunReader,
   data: DatasetOptions,
 ): Promise<MathRescore | string> {
   const frame = mathFrameOfSection(section);
@@ -76,7 +87,7 @@ export async function planMathRescore(
  */
 export function rebuildMathSection(
   rescore: MathRescore,
-  store: RescoreSource,
+  store: StoredRunReader,
 ): { section: MathSection; generations: number; changed: number } {
   const { frame, members, section } = rescore;
   const failed = new Set(store.failures(rescore.runId).map((f) => f.key));
@@ -109,7 +120,7 @@ export function rebuildMathSection(
 /** Gold answers by problem id: kept in the old verdicts, else read from the same dataset (by hash); or why not. */
 async function goldAnswers(
   section: MathSection,
-  store: RescoreSource,
+  store: StoredRunReader,
   members: readonly KnownMember[],
   data: DatasetOptions,
 ): Promise<Map<string, string> | string> {
