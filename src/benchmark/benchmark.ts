@@ -5,22 +5,11 @@ import { compileSchema, getValidator } from "../config/schemas.js";
 import { canonicalJson, sha256Hex } from "../core/canonical.js";
 import type { DataPath } from "../core/document.js";
 import { InputError } from "../core/input-error.js";
-import type { Math500TaskConfig } from "../task-kinds/math/config.js";
-import type { PersonaGymTaskConfig } from "../task-kinds/personagym/config.js";
 import { registeredTaskKinds, registryGeneration, taskKindFor } from "../task-kinds/registry.js";
 import type { BenchmarkOverrides, OverrideName, TaskConfigBase } from "../task-kinds/types.js";
 
 export type { Decoding } from "../config/decoding.js";
-export { type Math500TaskConfig, PROBLEM_PLACEHOLDER } from "../task-kinds/math/config.js";
-export {
-  DEFAULT_PERSONAGYM_SYSTEM_PROMPT,
-  PERSONAGYM_PERSONA_PLACEHOLDER,
-  type PersonaGymTaskConfig,
-} from "../task-kinds/personagym/config.js";
 export type { BenchmarkOverrides } from "../task-kinds/types.js";
-
-/** The built-in kinds' configs; a registered kind's config is a TaskConfigBase of its own shape. */
-export type TaskConfig = Math500TaskConfig | PersonaGymTaskConfig;
 
 export const DEFAULT_ALPHA = 0.05;
 export const MAX_SAMPLES = 1000;

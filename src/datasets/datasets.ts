@@ -18,41 +18,6 @@ export interface DatasetSource {
   sha256: string;
 }
 
-export const DATASETS: readonly DatasetSource[] = [
-  {
-    // openai/prm800k, the MATH500 test split of "Let's Verify Step by Step" (MIT); stored there with Git LFS.
-    id: "math500",
-    relPath: "math500/test.jsonl",
-    url: "https://media.githubusercontent.com/media/openai/prm800k/7ecc794703b2877f63226f2477a49b34f9b25163/prm800k/math_splits/test.jsonl",
-    bytes: 446564,
-    sha256: "35dc41080a3680858b27fa7e0533d2d547825316fc5dafe5d316f4ccc5a06132",
-  },
-  {
-    // QwenLM/Qwen2.5-Math's evaluation copy of AIME 2024 I and II (MIT), the one most math evaluations use.
-    id: "aime24",
-    relPath: "aime24/test.jsonl",
-    url: "https://raw.githubusercontent.com/QwenLM/Qwen2.5-Math/a45202bd16f1ec06f433442dc1152d0074773465/evaluation/data/aime24/test.jsonl",
-    bytes: 156944,
-    sha256: "af2b8bd2aa911b6333ad0df32f3ca05c7ae8ed10f1731f4372c8ae26990bf7ac",
-  },
-  {
-    // The same repository's AMC 2023 (12A and 12B, numeric answers).
-    id: "amc23",
-    relPath: "amc23/test.jsonl",
-    url: "https://raw.githubusercontent.com/QwenLM/Qwen2.5-Math/a45202bd16f1ec06f433442dc1152d0074773465/evaluation/data/amc23/test.jsonl",
-    bytes: 27631,
-    sha256: "43707e1ca784602d8479de24ee8ce36609dbebc46dd152b0b12a46611aa898a4",
-  },
-  {
-    // openai/grade-school-math, the GSM8K test split (MIT).
-    id: "gsm8k",
-    relPath: "gsm8k/test.jsonl",
-    url: "https://raw.githubusercontent.com/openai/grade-school-math/3101c7d5072418e28b9008a6636bde82a006892c/grade_school_math/data/test.jsonl",
-    bytes: 749738,
-    sha256: "3730d312f6e3440559ace48831e51066acaca737f6eabec99bccb9e4b3c39d14",
-  },
-];
-
 export type DatasetOrigin = "data-dir" | "cache" | "download";
 
 export interface ResolvedDataset {
@@ -91,15 +56,6 @@ export class DatasetError extends InputError {
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 
-export function getDatasetSource(id: string): DatasetSource {
-  const source = DATASETS.find((candidate) => candidate.id === id);
-  if (!source) {
-    const known = DATASETS.map((candidate) => candidate.id).join(", ");
-    throw new InputError(`unknown dataset "${id}" (known: ${known})`, { field: "dataset" });
-  }
-  return source;
-}
-
 function dataDirPath(source: DatasetSource, options: DatasetOptions): string | undefined {
   const dataDir = options.dataDir ?? (options.env ?? process.env).PERSONA_BENCH_DATA_DIR;
   return dataDir ? resolve(dataDir, source.relPath) : undefined;
@@ -118,10 +74,9 @@ function cachePath(source: DatasetSource, options: DatasetOptions): string {
  * else a verified copy in the cache, else a download into the cache that is verified before it appears there.
  */
 export async function resolveDataset(
-  dataset: string | DatasetSource,
+  source: DatasetSource,
   options: DatasetOptions = {},
 ): Promise<ResolvedDataset> {
-  const source = typeof dataset === "string" ? getDatasetSource(dataset) : dataset;
   const id = source.id;
   const userPath = dataDirPath(source, options);
   if (userPath !== undefined) {
@@ -214,10 +169,9 @@ export interface DatasetCheck {
 
 /** For `persona-bench data verify`: hashes every copy that would be considered, without downloading anything. */
 export async function verifyDataset(
-  dataset: string | DatasetSource,
+  source: DatasetSource,
   options: Omit<DatasetOptions, "allowDownload" | "url" | "timeoutMs"> = {},
 ): Promise<{ source: DatasetSource; checks: DatasetCheck[] }> {
-  const source = typeof dataset === "string" ? getDatasetSource(dataset) : dataset;
   const places: { origin: DatasetCheck["origin"]; path: string | undefined }[] = [
     { origin: "data-dir", path: dataDirPath(source, options) },
     { origin: "cache", path: cachePath(source, options) },

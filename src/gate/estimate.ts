@@ -2,8 +2,6 @@ import type { Results } from "../results/types.js";
 import type { GateStatistics, KindEstimates } from "../task-kinds/section-gate.js";
 import { gateOf } from "./kinds.js";
 
-export { bootstrapOptionsOf } from "../task-kinds/section-gate.js";
-
 /** One task's paired estimates, as its kind's gate part made them (its `kind` finds that part again). */
 export type TaskEstimates = KindEstimates;
 

@@ -1,12 +1,5 @@
 /** The release gate: policies and verdicts over two results. */
 
-export {
-  estimateMath,
-  estimateMathScores,
-  type MathEstimates,
-} from "../task-kinds/math/gate.js";
-// The kinds' estimators, where the library's callers (and the calibration simulations) have long found them.
-export { estimatePersonaGym, type PersonaGymEstimates } from "../task-kinds/personagym/gate.js";
 export { compareRuns, requirePairable, type Side } from "./compare.js";
 export { estimateTasks, type TaskEstimates } from "./estimate.js";
 export { evaluatePolicy, gate, requireTwoRuns } from "./gate.js";

@@ -1,4 +1,3 @@
-import type { BenchmarkDefinition } from "../benchmark/benchmark.js";
 import { getValidator } from "../config/schemas.js";
 import type { AdapterErrorKind, ModelIdentity } from "../models/types.js";
 import type { FailureRecord, RunRecord, RunStatus } from "../store/types.js";
@@ -15,7 +14,8 @@ export interface AssembleInput {
   status: RunStatus;
   modelSpec: string;
   identity: ModelIdentity;
-  benchmark: BenchmarkDefinition;
+  /** The benchmark as results record it (a loaded BenchmarkDefinition is one). */
+  benchmark: { id: string; hash: string; description?: string };
   tasks: Results["tasks"];
   skipped: Results["skipped"];
   failures: FailureRecord[];

@@ -4,11 +4,13 @@ import {
   applyOverrides,
   type BenchmarkDefinition,
   benchmarkHash,
-  DEFAULT_PERSONAGYM_SYSTEM_PROMPT,
   loadBenchmark,
-  type Math500TaskConfig,
-  type PersonaGymTaskConfig,
 } from "../../src/benchmark/benchmark.js";
+import type { Math500TaskConfig } from "../../src/task-kinds/math/config.js";
+import {
+  DEFAULT_PERSONAGYM_SYSTEM_PROMPT,
+  type PersonaGymTaskConfig,
+} from "../../src/task-kinds/personagym/config.js";
 import { thrown } from "../helpers/errors.js";
 import { fixturesDir, repoRoot } from "../helpers/paths.js";
 

@@ -1,13 +1,9 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  applyOverrides,
-  type BenchmarkDefinition,
-  loadBenchmark,
-  type Math500TaskConfig,
-} from "../../src/benchmark/benchmark.js";
+import { applyOverrides, type BenchmarkDefinition, loadBenchmark } from "../../src/benchmark/benchmark.js";
 import { loadCatalog } from "../../src/personas/catalog.js";
+import type { Math500TaskConfig } from "../../src/task-kinds/math/config.js";
 import { thrown } from "../helpers/errors.js";
 import { fixturesDir } from "../helpers/paths.js";
 import { tempDir } from "../helpers/tmp.js";
@@ -41,6 +37,21 @@ describe("loadBenchmark", () => {
       personaPlacement: "user",
       decoding: { temperature: 0.6, topP: 0.95, topK: 20, maxTokens: 512, seed: 7 },
     });
+  });
+
+  it("refuses a math dataset that is not registered, naming the registered ones and the line", () => {
+    const dir = tempDir();
+    const file = join(dir, "bench.yaml");
+    const good = readFileSync(fixture("bench-good.yaml"), "utf8");
+    writeFileSync(
+      file,
+      good
+        .replace("task: math500", "task: math\n    dataset: math5000")
+        .replace("catalog-good.yaml", fixture("catalog-good.yaml")),
+    );
+    expect(thrown(() => loadBenchmark(file)).message).toBe(
+      `${file}:6: tasks[0].dataset: unknown dataset "math5000" (known: math500, aime24, amc23, gsm8k)`,
+    );
   });
 
   it("defaults to all personas, no limit and system placement", () => {

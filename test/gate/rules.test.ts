@@ -1,20 +1,19 @@
 import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { bootstrapOptionsOf } from "../../src/gate/estimate.js";
 import {
   combineVerdict,
-  estimateMathScores,
-  estimatePersonaGym,
   evaluatePolicy,
   evaluateRule,
   type GatePolicy,
   loadPolicy,
-  type MathEstimates,
   POLICY_DEFAULTS,
 } from "../../src/gate/index.js";
 import type { BootstrapInterval } from "../../src/metrics/index.js";
+import { estimateMathScores, type MathEstimates } from "../../src/task-kinds/math/gate.js";
+import { estimatePersonaGym } from "../../src/task-kinds/personagym/gate.js";
 import type { PersonaGymSection } from "../../src/task-kinds/personagym/section-types.js";
+import { bootstrapOptionsOf } from "../../src/task-kinds/section-gate.js";
 import { repoRoot } from "../helpers/paths.js";
 import { tempDir } from "../helpers/tmp.js";
 

@@ -4,8 +4,9 @@
  * > 0: the noise the gate must tolerate).
  */
 import { join } from "node:path";
-import { estimateMathScores, evaluatePolicy, loadPolicy } from "../../src/gate/index.js";
+import { evaluatePolicy, loadPolicy } from "../../src/gate/index.js";
 import { createRng, type Rng, type RunScores } from "../../src/metrics/index.js";
+import { estimateMathScores } from "../../src/task-kinds/math/gate.js";
 import { repoRoot } from "../helpers/paths.js";
 
 export interface Scenario {

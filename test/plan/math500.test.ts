@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Math500TaskConfig } from "../../src/benchmark/benchmark.js";
 import type { ChatMessage, ModelIdentity, Sampling } from "../../src/models/types.js";
 import type { PersonaCatalog } from "../../src/personas/catalog.js";
 import { CACHE_KEY_VERSION, deriveSeed, generationKey, modelCacheKey } from "../../src/plan/keys.js";
+import type { Math500TaskConfig } from "../../src/task-kinds/math/config.js";
 import { planMath500 } from "../../src/task-kinds/math/plan.js";
 import type { MathProblem } from "../../src/task-kinds/math/problems.js";
 

@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { PersonaGymTaskConfig } from "../../src/benchmark/benchmark.js";
 import { deriveSeed, generationKey } from "../../src/plan/keys.js";
+import type { PersonaGymTaskConfig } from "../../src/task-kinds/personagym/config.js";
 import { buildExampleMessages } from "../../src/task-kinds/personagym/judge/examples.js";
 import { buildJudgeMessages } from "../../src/task-kinds/personagym/judge/prompt.js";
 import { rubricTextsFor } from "../../src/task-kinds/personagym/judge/rubrics.js";

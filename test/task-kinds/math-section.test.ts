@@ -3,7 +3,6 @@
  * fields through the CLI against a simulated model; these pin each statistic to a number written down here.
  */
 import { describe, expect, it } from "vitest";
-import type { Math500TaskConfig } from "../../src/benchmark/benchmark.js";
 import {
   bootstrapMeanInterval,
   comparePaired,
@@ -11,6 +10,7 @@ import {
   wilsonInterval,
 } from "../../src/metrics/index.js";
 import type { PersonaCatalog } from "../../src/personas/catalog.js";
+import type { Math500TaskConfig } from "../../src/task-kinds/math/config.js";
 import { planMath500 } from "../../src/task-kinds/math/plan.js";
 import type { MathProblem } from "../../src/task-kinds/math/problems.js";
 import type { MathVerdict } from "../../src/task-kinds/math/score.js";

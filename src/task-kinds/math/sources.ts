@@ -1,6 +1,49 @@
 import { InputError } from "../../core/input-error.js";
-import { type DatasetSource, getDatasetSource } from "../../datasets/datasets.js";
+import type { DatasetSource } from "../../datasets/datasets.js";
 import { readLinesSync } from "../../datasets/lines.js";
+
+/** The pinned files of the registered math task sets, by id. */
+const PINNED_SOURCES: readonly DatasetSource[] = [
+  {
+    // openai/prm800k, the MATH500 test split of "Let's Verify Step by Step" (MIT); stored there with Git LFS.
+    id: "math500",
+    relPath: "math500/test.jsonl",
+    url: "https://media.githubusercontent.com/media/openai/prm800k/7ecc794703b2877f63226f2477a49b34f9b25163/prm800k/math_splits/test.jsonl",
+    bytes: 446564,
+    sha256: "35dc41080a3680858b27fa7e0533d2d547825316fc5dafe5d316f4ccc5a06132",
+  },
+  {
+    // QwenLM/Qwen2.5-Math's evaluation copy of AIME 2024 I and II (MIT), the one most math evaluations use.
+    id: "aime24",
+    relPath: "aime24/test.jsonl",
+    url: "https://raw.githubusercontent.com/QwenLM/Qwen2.5-Math/a45202bd16f1ec06f433442dc1152d0074773465/evaluation/data/aime24/test.jsonl",
+    bytes: 156944,
+    sha256: "af2b8bd2aa911b6333ad0df32f3ca05c7ae8ed10f1731f4372c8ae26990bf7ac",
+  },
+  {
+    // The same repository's AMC 2023 (12A and 12B, numeric answers).
+    id: "amc23",
+    relPath: "amc23/test.jsonl",
+    url: "https://raw.githubusercontent.com/QwenLM/Qwen2.5-Math/a45202bd16f1ec06f433442dc1152d0074773465/evaluation/data/amc23/test.jsonl",
+    bytes: 27631,
+    sha256: "43707e1ca784602d8479de24ee8ce36609dbebc46dd152b0b12a46611aa898a4",
+  },
+  {
+    // openai/grade-school-math, the GSM8K test split (MIT).
+    id: "gsm8k",
+    relPath: "gsm8k/test.jsonl",
+    url: "https://raw.githubusercontent.com/openai/grade-school-math/3101c7d5072418e28b9008a6636bde82a006892c/grade_school_math/data/test.jsonl",
+    bytes: 749738,
+    sha256: "3730d312f6e3440559ace48831e51066acaca737f6eabec99bccb9e4b3c39d14",
+  },
+];
+
+/** The pinned file of a registered math task set; an unknown id is a bug (the table below names only pinned ones). */
+export function pinnedSource(id: string): DatasetSource {
+  const source = PINNED_SOURCES.find((candidate) => candidate.id === id);
+  if (!source) throw new Error(`no pinned math dataset "${id}"`);
+  return source;
+}
 
 export interface MathProblem {
   /** Unique within the dataset: the row's own id where it has one, else one derived from its position. */
@@ -146,15 +189,15 @@ const readGsm8k: RowReader = (row, place) => {
 
 const datasets = new Map<string, MathDataset>(
   [
-    { name: "math500", source: getDatasetSource("math500"), idField: "unique_id", readRow: readMath500 },
+    { name: "math500", source: pinnedSource("math500"), idField: "unique_id", readRow: readMath500 },
     {
       name: "aime24",
-      source: getDatasetSource("aime24"),
+      source: pinnedSource("aime24"),
       idField: "id",
       readRow: readCompetitionRow("aime24"),
     },
-    { name: "amc23", source: getDatasetSource("amc23"), idField: "id", readRow: readCompetitionRow("amc23") },
-    { name: "gsm8k", source: getDatasetSource("gsm8k"), readRow: readGsm8k },
+    { name: "amc23", source: pinnedSource("amc23"), idField: "id", readRow: readCompetitionRow("amc23") },
+    { name: "gsm8k", source: pinnedSource("gsm8k"), readRow: readGsm8k },
   ].map((dataset) => [dataset.name, dataset]),
 );
 
