@@ -1,13 +1,14 @@
 import { type ChartSpec, renderChart } from "../core/html/chart.js";
 import { badge, type Cell, code, figure, htmlPage, table } from "../core/html/page.js";
 import { escapeHtml } from "../core/untrusted-text.js";
-import { stabilityFidelitySpec, tradeOffAxes } from "../report/html/charts/stability-fidelity.js";
-import { accuracyHeatmapSpec } from "../task-kinds/charts/accuracy-heatmap.js";
-import { lotterySpec } from "../task-kinds/charts/lottery.js";
-import type { LeaderboardMathBlock } from "../task-kinds/math/leaderboard.js";
-import { personaGymTasksSpec } from "../task-kinds/personagym/charts/task-scores.js";
+import {
+  stabilityFidelitySpec,
+  type TradeOffAxes,
+  tradeOffAxes,
+} from "../report/html/charts/stability-fidelity.js";
 import { cellValue } from "./build.js";
 import { cellText, intervalText, modelText } from "./format.js";
+import { leaderboardOf } from "./kinds.js";
 import { groupTitle, headerLabel } from "./render.js";
 import type { Leaderboard, LeaderboardGroup, LeaderboardRow } from "./types.js";
 
@@ -49,63 +50,50 @@ function label(row: LeaderboardRow): string {
   return `${modelText(row)}${row.status === "complete" ? "" : ` (${row.status})`}`;
 }
 
-/** The math block the group's charts show: MATH500 when present, else the first math task. */
-function primaryMath(row: LeaderboardRow, taskId: string | undefined): LeaderboardMathBlock | null {
-  if (row.math500) return row.math500;
-  return taskId ? (row.mathTasks[taskId] ?? null) : null;
+/**
+ * The group's charts: each kind's own (in the order its tasks first appear), and the stability-against-fidelity
+ * chart right after the charts of the kind that gives its stability axis.
+ */
+async function groupCharts(group: LeaderboardGroup): Promise<string[]> {
+  const tasks = group.tasks.map(({ id, kind }) => ({ id, kind }));
+  const rows = group.rows.map((row) => ({ label: label(row), fields: row }));
+  const kinds = [...new Set(tasks.map((t) => t.kind))];
+  const axes = tradeOffAxes(kinds);
+  const figures: { title: string; caption: string; spec: ChartSpec | null }[] = [];
+  for (const kind of kinds) {
+    figures.push(...(leaderboardOf(kind)?.charts?.(rows, tasks) ?? []));
+    if (axes?.stability.kind === kind) figures.push(tradeOffFigure(group, axes));
+  }
+  return Promise.all(figures.map(async (f) => figure(f.title, f.caption, await chart(f.spec))));
+}
+
+function tradeOffFigure(group: LeaderboardGroup, axes: TradeOffAxes) {
+  const tasks = group.tasks.map(({ id, kind }) => ({ id, kind }));
+  const value = (kind: string, row: LeaderboardRow) =>
+    leaderboardOf(kind)?.personaFigureValue?.(row, tasks) ?? null;
+  const points = group.rows.flatMap((row) => {
+    const stability = value(axes.stability.kind, row);
+    const fidelity = value(axes.fidelity.kind, row);
+    if (!stability || !fidelity) return [];
+    return [
+      {
+        model: label(row),
+        stability: stability.value,
+        stabilityCi95: stability.ci95,
+        fidelity: fidelity.value,
+        fidelityCi95: fidelity.ci95,
+      },
+    ];
+  });
+  return {
+    title: "Stability against fidelity",
+    caption: `${axes.stability.reads} against ${axes.fidelity.reads}, with 95% intervals: the trade-off the PerMix-RLVR paper is about. Up and right is better.`,
+    spec: stabilityFidelitySpec(points, axes),
+  };
 }
 
 async function groupHtml(group: LeaderboardGroup, index: number): Promise<string> {
-  const mathTask = group.tasks.find((t) => t.kind === "math");
-  const mathId = group.tasks.some((t) => t.id === "math500") ? "math500" : mathTask?.id;
-  const mathRows = group.rows.flatMap((row) => {
-    const block = primaryMath(row, mathId);
-    return block ? [{ row, block }] : [];
-  });
-  const axes = tradeOffAxes(group.tasks.map((t) => t.kind));
-  const [heatmap, lottery, tradeOff, gym] = await Promise.all([
-    chart(
-      accuracyHeatmapSpec(
-        mathRows.map(({ row, block }) => ({ model: label(row), personas: block.personas })),
-      ),
-    ),
-    chart(
-      lotterySpec(
-        mathRows.flatMap(({ row, block }) =>
-          block.lottery ? [{ model: label(row), expectedMaxAtK: block.lottery.expectedMaxAtK }] : [],
-        ),
-        mathRows[0]?.block.lottery ? `over ${mathRows[0].block.lottery.personas.length} personas` : "",
-      ),
-    ),
-    chart(
-      axes &&
-        stabilityFidelitySpec(
-          group.rows.flatMap((row) => {
-            const block = primaryMath(row, mathId);
-            if (block?.pss == null || row.personagym?.personaScore == null) return [];
-            return [
-              {
-                model: label(row),
-                stability: block.pss,
-                stabilityCi95: block.pssCi95,
-                fidelity: row.personagym.personaScore,
-                fidelityCi95: row.personagym.ci95,
-              },
-            ];
-          }),
-          axes,
-        ),
-    ),
-    chart(
-      personaGymTasksSpec(
-        group.rows.flatMap((row) =>
-          row.personagym && Object.keys(row.personagym.tasks).length > 0
-            ? [{ model: label(row), tasks: row.personagym.tasks }]
-            : [],
-        ),
-      ),
-    ),
-  ]);
+  const charts = await groupCharts(group);
   const columns = group.columns;
   const rows: Cell[][] = group.rows.map((row) => [
     ...columns.map((c): Cell => {
@@ -148,10 +136,7 @@ ${table(headers, rows, {
   rowClasses: group.rows.map((row) => (row.rank === null ? "unranked" : "")),
 })}
 <div class="charts">
-${figure("Accuracy by persona and model", "Each cell is a model's accuracy under one persona; the first column is the control (no persona). Rows that change colour across are models a persona moves.", heatmap)}
-${figure("Persona lottery", "Expected best accuracy when k personas are tried and the best kept, one line per model: a steep curve means a lucky prompt flatters the model.", lottery)}
-${figure("Stability against fidelity", "PSS* (keeps its math under personas) against PersonaScore (plays its persona), with 95% intervals: the trade-off the PerMix-RLVR paper is about. Up and right is better.", tradeOff)}
-${figure("PersonaGym score per task", "Mean judge score (1-5) on each PersonaGym task, per model.", gym)}
+${charts.join("\n")}
 </div>
 </section>`;
 }

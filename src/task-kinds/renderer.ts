@@ -33,6 +33,8 @@ export interface PersonaFigure {
   metric: string;
   /** How a chart's axis is titled. */
   axisTitle: string;
+  /** The figure and what it shows, as a caption reads it: "PSS* (keeps its math under personas)". */
+  reads: string;
   /** How its values print (the headline entry's unit). */
   unit: HeadlineMetric["unit"];
 }

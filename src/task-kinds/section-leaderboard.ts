@@ -1,4 +1,5 @@
-import type { TaskSection } from "../results/types.js";
+import type { ChartSpec } from "../core/html/chart.js";
+import type { Interval, TaskSection } from "../results/types.js";
 
 /** What a leaderboard column means, apart from where it sits (the leaderboard gives it its id and task). */
 export interface LeaderboardColumnSpec {
@@ -40,4 +41,32 @@ export interface SectionLeaderboard<S extends TaskSection = TaskSection> {
   extraValue?(row: LeaderboardRowFields, task: string, metric: string): number | null | undefined;
   /** Task ids whose column labels read alone, without their task's name (the task sets every reader knows). */
   readonly plainLabelTasks?: readonly string[];
+  /** The charts this kind adds to a group of leaderboard.html, in order (a null spec draws nothing). */
+  charts?(rows: readonly LeaderboardChartRow[], tasks: readonly LeaderboardGroupTask[]): LeaderboardChart[];
+  /**
+   * A row's value of the persona figure this kind's renderer declares (SectionRenderer.personaFigure), for the
+   * stability-against-fidelity chart; null when the row has none.
+   */
+  personaFigureValue?(
+    row: LeaderboardRowFields,
+    tasks: readonly LeaderboardGroupTask[],
+  ): { value: number; ci95: Interval | null } | null;
+}
+
+/** A row as the charts see it: the model's label and the fields the kinds added. */
+export interface LeaderboardChartRow {
+  label: string;
+  fields: LeaderboardRowFields;
+}
+
+/** A task of a leaderboard group, as charts choose among them. */
+export interface LeaderboardGroupTask {
+  id: string;
+  kind: string;
+}
+
+export interface LeaderboardChart {
+  title: string;
+  caption: string;
+  spec: ChartSpec | null;
 }

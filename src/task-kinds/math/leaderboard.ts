@@ -1,5 +1,13 @@
 import type { Interval } from "../../results/types.js";
-import type { LeaderboardExtraColumn, SectionLeaderboard } from "../section-leaderboard.js";
+import { accuracyHeatmapSpec } from "../charts/accuracy-heatmap.js";
+import { lotterySpec } from "../charts/lottery.js";
+import type {
+  LeaderboardChartRow,
+  LeaderboardExtraColumn,
+  LeaderboardGroupTask,
+  LeaderboardRowFields,
+  SectionLeaderboard,
+} from "../section-leaderboard.js";
 import type { MathSection } from "./section-types.js";
 
 /** A math task set's figures, copied from its section's summary (never recomputed). */
@@ -114,4 +122,50 @@ export const mathLeaderboard: SectionLeaderboard<MathSection> = {
     return typeof value === "number" ? value : null;
   },
   plainLabelTasks: ["math500"],
+  charts: (rows, tasks) => {
+    const shown = chartedRows(rows, tasks);
+    const lottery = shown[0]?.block.lottery;
+    return [
+      {
+        title: "Accuracy by persona and model",
+        caption:
+          "Each cell is a model's accuracy under one persona; the first column is the control (no persona). Rows that change colour across are models a persona moves.",
+        spec: accuracyHeatmapSpec(
+          shown.map(({ label, block }) => ({ model: label, personas: block.personas })),
+        ),
+      },
+      {
+        title: "Persona lottery",
+        caption:
+          "Expected best accuracy when k personas are tried and the best kept, one line per model: a steep curve means a lucky prompt flatters the model.",
+        spec: lotterySpec(
+          shown.flatMap(({ label, block }) =>
+            block.lottery ? [{ model: label, expectedMaxAtK: block.lottery.expectedMaxAtK }] : [],
+          ),
+          lottery ? `over ${lottery.personas.length} personas` : "",
+        ),
+      },
+    ];
+  },
+  personaFigureValue: (row, tasks) => {
+    const block = chartedBlock(row, tasks);
+    return block?.pss == null ? null : { value: block.pss, ci95: block.pssCi95 };
+  },
 };
+
+/** The math block a group's charts show: MATH500 when present, else the group's first math task. */
+function chartedBlock(
+  row: LeaderboardRowFields,
+  tasks: readonly LeaderboardGroupTask[],
+): LeaderboardMathBlock | null {
+  if (row.math500) return row.math500;
+  const id = tasks.some((t) => t.id === "math500") ? "math500" : tasks.find((t) => t.kind === "math")?.id;
+  return id ? (row.mathTasks[id] ?? null) : null;
+}
+
+function chartedRows(rows: readonly LeaderboardChartRow[], tasks: readonly LeaderboardGroupTask[]) {
+  return rows.flatMap(({ label, fields }) => {
+    const block = chartedBlock(fields, tasks);
+    return block ? [{ label, block }] : [];
+  });
+}

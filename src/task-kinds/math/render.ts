@@ -17,6 +17,7 @@ export const mathRenderer: SectionRenderer<MathSection> = {
     aspect: "stability",
     metric: "pss",
     axisTitle: "PSS*, stability (95% interval)",
+    reads: "PSS* (keeps its math under personas)",
     unit: "proportion",
   },
 };

@@ -1,5 +1,6 @@
 import type { Interval } from "../../results/types.js";
 import type { SectionLeaderboard } from "../section-leaderboard.js";
+import { personaGymTasksSpec } from "./charts/task-scores.js";
 import type { PersonaGymSection } from "./section-types.js";
 
 export interface LeaderboardPersonaGymBlock {
@@ -27,4 +28,21 @@ export const personaGymLeaderboard: SectionLeaderboard<PersonaGymSection> = {
     };
   },
   plainLabelTasks: ["personagym"],
+  charts: (rows) => [
+    {
+      title: "PersonaGym score per task",
+      caption: "Mean judge score (1-5) on each PersonaGym task, per model.",
+      spec: personaGymTasksSpec(
+        rows.flatMap(({ label, fields }) =>
+          fields.personagym && Object.keys(fields.personagym.tasks).length > 0
+            ? [{ model: label, tasks: fields.personagym.tasks }]
+            : [],
+        ),
+      ),
+    },
+  ],
+  personaFigureValue: (row) =>
+    row.personagym?.personaScore == null
+      ? null
+      : { value: row.personagym.personaScore, ci95: row.personagym.ci95 },
 };

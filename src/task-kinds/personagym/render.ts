@@ -17,6 +17,7 @@ export const personaGymRenderer: SectionRenderer<PersonaGymSection> = {
     aspect: "fidelity",
     metric: "personaScore",
     axisTitle: "PersonaScore, fidelity (1-5, 95% interval)",
+    reads: "PersonaScore (plays its persona)",
     unit: "score",
   },
 };
