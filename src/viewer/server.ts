@@ -4,15 +4,8 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { packageRoot } from "../core/package-root.js";
 import { runReportHtml } from "../report/html/run-page.js";
-import {
-  type GenerationFilter,
-  PAGE_SIZE_MAX,
-  ROLES,
-  type Role,
-  VERDICTS,
-  type Verdict,
-  type ViewerData,
-} from "./data.js";
+import type { ViewerData } from "./data.js";
+import { type GenerationFilter, PAGE_SIZE_MAX, ROLES, type Role, VERDICTS, type Verdict } from "./types.js";
 
 /**
  * The pages' own policy: scripts and styles only from our paths, no inline script or handler, no other origin.
