@@ -257,8 +257,10 @@ describe("the viewer's API over a store built in the test", () => {
     expect(page.status).toBe(200);
     expect(page.headers["content-security-policy"]).toBe(VIEWER_CSP);
     expect(page.headers["x-content-type-options"]).toBe("nosniff");
-    // The shell has no inline script or style: the CSP can forbid both.
-    expect(page.body).not.toMatch(/<script>|<style|\son\w+=/i);
+    // The page has no inline script, style or handler in its markup (the CSP can forbid them), and the hostile
+    // response it lists is there as escaped text only.
+    expect(page.body).not.toMatch(/<script>|<style|<[^>]*\son\w+=/i);
+    expect(page.body).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
     expect(VIEWER_CSP).toMatch(/script-src 'self'/);
     expect(VIEWER_CSP).not.toMatch(/unsafe-inline|https?:/);
   });
