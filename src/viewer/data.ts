@@ -52,7 +52,7 @@ export class ViewerData {
     // A judgement's score, through the viewer part of its task's kind (its stored score, or its reply as read).
     this.db.function("judge_score", { deterministic: true }, (run, task, text, stored) => {
       if (typeof run !== "string" || typeof task !== "string" || typeof text !== "string") return null;
-      const judges = this.kinds.layout(run).viewers.get(task)?.judges;
+      const judges = this.kinds.cachedViewer(run, task)?.judges;
       return judges ? judges.score(text, typeof stored === "string" ? parseJson(stored) : null) : null;
     });
   }

@@ -60,6 +60,14 @@ export class RunKinds {
   }
 
   /**
+   * A task's viewer part from the run's layout as last read, without touching the store: for SQL functions, which
+   * run while a statement is (and no other may be) running. Every query that calls one reads the layout first.
+   */
+  cachedViewer(runId: string, taskId: string): SectionViewer | undefined {
+    return this.layouts.get(runId)?.layout.viewers.get(taskId);
+  }
+
+  /**
    * Each task's results kind: as the run recorded it, else as its results.json says, else the kind of the task
    * name it is named after (stores whose runs recorded no kinds).
    */
