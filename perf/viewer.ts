@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadResults } from "../src/results/load.js";
-import { type GenerationFilter, ViewerData } from "../src/viewer/data.js";
+import { ViewerData } from "../src/viewer/data.js";
+import type { GenerationFilter } from "../src/viewer/types.js";
 import { startViewerServer } from "../src/viewer/server.js";
 import { buildSyntheticStore } from "./viewer-store.js";
 

@@ -4,15 +4,10 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { packageRoot } from "../core/package-root.js";
 import { runReportHtml } from "../report/html/run-page.js";
-import {
-  type GenerationFilter,
-  PAGE_SIZE_MAX,
-  ROLES,
-  type Role,
-  VERDICTS,
-  type Verdict,
-  type ViewerData,
-} from "./data.js";
+import type { ViewerData } from "./data.js";
+import { PAGE_PATHS, renderPage } from "./pages/routes.js";
+import { BAD_ESCAPE, BadRequest, decodeSegment, intParam, parseFilter, required } from "./query.js";
+import { PAGE_SIZE_MAX } from "./types.js";
 
 /**
  * The pages' own policy: scripts and styles only from our paths, no inline script or handler, no other origin.
@@ -28,9 +23,6 @@ export const REPORT_CSP =
 
 /** One part of a transcript's response as plain text: readable (and saved, searched) without any script. */
 const TEXT_PATH = "/transcript.txt";
-
-/** Client-side routes: each serves the same shell; assets/app.js renders the page from the URL. */
-const PAGES = new Set(["/", "/runs", "/generations", "/transcript", "/compare"]);
 
 const ASSETS: Record<string, string> = {
   "/assets/app.js": "text/javascript; charset=utf-8",
@@ -103,7 +95,10 @@ export async function startViewerServer(options: ViewerServerOptions): Promise<V
       return send(response, 400, "text/plain; charset=utf-8", "bad request: unreadable URL\n", head);
     }
     const path = url.pathname;
-    if (PAGES.has(path)) return send(response, 200, "text/html; charset=utf-8", shellHtml(), head);
+    if (PAGE_PATHS.has(path)) {
+      const [status, body] = renderPage(options.data, path, url.searchParams, path + url.search);
+      return send(response, status, "text/html; charset=utf-8", body, head);
+    }
     const asset = assets.get(path);
     if (asset) return send(response, 200, ASSETS[path]!, asset, head);
     if (path === TEXT_PATH) {
@@ -211,61 +206,6 @@ function responseText(data: ViewerData, query: URLSearchParams): [number, string
   }
 }
 
-class BadRequest extends Error {}
-
-const BAD_ESCAPE = "bad request: malformed %-escape in the URL path\n";
-
-/** A path segment with its %-escapes decoded; undefined when one is malformed (`%zz`, a cut UTF-8 sequence). */
-function decodeSegment(segment: string): string | undefined {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return undefined;
-  }
-}
-
-function required(query: URLSearchParams, name: string): string {
-  const value = query.get(name);
-  if (value === null || value === "") throw new BadRequest(`${name} is required`);
-  return value;
-}
-
-function optional(query: URLSearchParams, name: string): string | undefined {
-  const value = query.get(name);
-  return value === null || value === "" ? undefined : value;
-}
-
-function intParam(query: URLSearchParams, name: string, min: number, max: number): number | undefined {
-  const value = optional(query, name);
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
-    throw new BadRequest(`${name} must be a whole number from ${min} to ${max}`);
-  return Number(value);
-}
-
-/** The generations filter from a query string; unknown verdicts or roles are refused, not ignored. */
-export function parseFilter(query: URLSearchParams): GenerationFilter {
-  const filter: GenerationFilter = { run: required(query, "run") };
-  const role = optional(query, "role");
-  if (role !== undefined) {
-    if (!ROLES.includes(role as Role)) throw new BadRequest(`role must be one of ${ROLES.join(", ")}`);
-    filter.role = role as Role;
-  }
-  const verdict = optional(query, "verdict");
-  if (verdict !== undefined) {
-    if (!VERDICTS.includes(verdict as Verdict))
-      throw new BadRequest(`verdict must be one of ${VERDICTS.join(", ")}`);
-    filter.verdict = verdict as Verdict;
-  }
-  for (const name of ["task", "persona", "item", "group", "path"] as const) {
-    const value = optional(query, name);
-    if (value !== undefined) filter[name] = value;
-  }
-  const score = intParam(query, "score", 1, 5);
-  if (score !== undefined) filter.judgeScore = score;
-  return filter;
-}
-
 function setCommonHeaders(response: ServerResponse): void {
   response.setHeader("Content-Security-Policy", VIEWER_CSP);
   response.setHeader("X-Content-Type-Options", "nosniff");
@@ -292,26 +232,4 @@ function loadAssets(): Map<string, string> {
   return new Map(
     Object.keys(ASSETS).map((path) => [path, readFileSync(join(dir, path.slice("/assets/".length)), "utf8")]),
   );
-}
-
-/** The page every route serves; no inline script or style, so the CSP can forbid both. */
-function shellHtml(): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>persona-bench view</title>
-<link rel="icon" href="/assets/icon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/assets/app.css">
-<script type="module" src="/assets/app.js"></script>
-</head>
-<body>
-<header class="top"><div class="wrap bar"><a class="brand" href="/">persona-bench <span>view</span></a><nav id="crumbs" aria-label="Breadcrumbs"></nav><span class="ro" title="The store is opened read-only: nothing here can change it">read-only</span></div></header>
-<main class="wrap" id="main"><p class="muted">Loading…</p></main>
-<footer class="wrap"><p>Every model output, persona and judge text is shown as plain text. Served from your machine; nothing is fetched from the network.</p></footer>
-</body>
-</html>
-`;
 }

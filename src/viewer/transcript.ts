@@ -1,11 +1,13 @@
 /**
  * One generation as a run used it, for the transcript page: its members, request, response (in parts, see
- * text-parts.ts), verdict or failure, and for a PersonaGym answer the judges' verdicts and the score examples.
+ * text-parts.ts), stored score or failure, and for a judged answer its judges' verdicts and the score examples.
  */
-import type Database from "better-sqlite3";
+
 import type { GenerationRow as GenerationDbRow } from "../store/store.js";
-import { MATH_SCORER, type MathVerdict } from "../task-kinds/math/score.js";
-import type { MemberView, Verdict } from "./data.js";
+import type { ScoreDescription } from "../task-kinds/section-viewer.js";
+import type { MemberSql } from "./member-sql.js";
+import { type RunKinds, stagesJson } from "./run-kinds.js";
+import type { StoreSource } from "./source.js";
 import {
   firstPart,
   generationTextPart,
@@ -16,6 +18,7 @@ import {
   TRANSCRIPT_PART_BYTES,
   withoutText,
 } from "./text-parts.js";
+import { type MemberView, parseJson, type Verdict } from "./types.js";
 
 /** A generation read for one run; long texts in parts (the response: the part asked for). */
 export interface Transcript {
@@ -37,9 +40,10 @@ export interface Transcript {
     createdAt: string;
   };
   verdict: Verdict;
-  math: (MathVerdict & { scorer: string }) | null;
+  /** The stored verdict, in its kind's words, with the scorer id it is stored under. */
+  score: (ScoreDescription & { scorer: string }) | null;
   failure: { kind: string; message: string; attempts: number; createdAt: string } | null;
-  /** PersonaGym: the judges' verdicts on this answer (their first parts), and the score examples they saw. */
+  /** A judged answer: the judges' verdicts on it (their first parts), and the score examples they saw. */
   judges: {
     stage: string;
     key: string;
@@ -51,43 +55,37 @@ export interface Transcript {
   examples: { key: string; text: string; textPart: PartOf } | null;
 }
 
-/** What the transcript reader needs of the store's read-only connection. */
-export interface TranscriptSource {
-  prepared(sql: string): Database.Statement;
-  /** The run's task ids: members are looked up by their primary key (run_id, task_id, key). */
-  taskIds(runId: string): string[];
-  /** Members carry persona, item and group (store version 3). */
-  hasMemberFacts: boolean;
+export interface TranscriptContext {
+  source: StoreSource;
+  kinds: RunKinds;
+  sql: MemberSql;
 }
 
-/**
- * One generation as the run used it: the request, the answer (part `part` of it), its verdict, and for PersonaGym
- * its judgements; undefined when the run does not use it.
- */
+/** One generation as the run used it (its response: part `part`); undefined when the run does not use it. */
 export function readTranscript(
-  source: TranscriptSource,
+  context: TranscriptContext,
   runId: string,
   key: string,
   part: number,
 ): Transcript | undefined {
-  const members =
+  const { source } = context;
+  if (!source.hasMembers) return undefined;
+  const members = [...context.kinds.layout(runId).viewers.keys()]
     // Task by task, so the lookup uses the primary key (run_id, task_id, key).
-    source
-      .taskIds(runId)
-      .flatMap(
-        (task) =>
-          source
-            .prepared("SELECT * FROM run_members WHERE run_id = ? AND task_id = ? AND key = ?")
-            .all(runId, task, key) as MemberRow[],
-      )
-      .map((m) => ({
-        taskId: m.task_id,
-        stage: m.stage,
-        personaId: m.persona_id ?? null,
-        itemId: m.item_id ?? null,
-        sample: m.sample ?? null,
-        group: m.item_group ?? null,
-      }));
+    .flatMap(
+      (task) =>
+        source
+          .prepared("SELECT * FROM run_members WHERE run_id = ? AND task_id = ? AND key = ?")
+          .all(runId, task, key) as MemberRow[],
+    )
+    .map((m) => ({
+      taskId: m.task_id,
+      stage: m.stage,
+      personaId: m.persona_id ?? null,
+      itemId: m.item_id ?? null,
+      sample: m.sample ?? null,
+      group: m.item_group ?? null,
+    }));
   if (members.length === 0) return undefined;
   const g = source
     .prepared(
@@ -95,30 +93,15 @@ export function readTranscript(
          attempts, created_at FROM generations WHERE key = ?`,
     )
     .get(key) as Omit<GenerationDbRow, "text"> | undefined;
-  const response = g && generationTextPart((sql) => source.prepared(sql), key, part);
-  const score = source
-    .prepared("SELECT value_json FROM scores WHERE key = ? AND scorer = ?")
-    .get(key, MATH_SCORER) as { value_json: string } | undefined;
+  const response = g && generationTextPart((s) => source.prepared(s), key, part);
   const failure = source.prepared("SELECT * FROM failures WHERE run_id = ? AND key = ?").get(runId, key) as
     | { kind: string; message: string; attempts: number; created_at: string }
     | undefined;
-  const math = score ? { ...(parseJson(score.value_json) as MathVerdict), scorer: MATH_SCORER } : null;
-  const verdict: Verdict = !g
-    ? failure
-      ? "failed"
-      : "missing"
-    : !math
-      ? "ungraded"
-      : math.correct
-        ? "correct"
-        : math.found
-          ? "wrong"
-          : "none";
+  const score = storedScore(context, key);
+  const verdict: Verdict = !g ? (failure ? "failed" : "missing") : (score?.verdict ?? "ungraded");
   const request = g
     ? (parseJson(g.request_json) as { messages?: { role: string; content: string }[]; sampling?: unknown })
     : null;
-  const member = members[0]!;
-  const related = readRelated(source, runId, member);
   return {
     key,
     run: runId,
@@ -144,7 +127,7 @@ export function readTranscript(
           }
         : null,
     verdict,
-    math,
+    score,
     failure: failure
       ? {
           kind: failure.kind,
@@ -153,27 +136,53 @@ export function readTranscript(
           createdAt: failure.created_at,
         }
       : null,
-    ...related,
+    ...readRelated(context, runId, members[0]!),
   };
 }
 
-/** PersonaGym: the judgements of a subject answer and the score examples of its question. */
+/** The generation's stored verdict under any kind's verdict scorer, described by that kind. */
+function storedScore(context: TranscriptContext, key: string): Transcript["score"] {
+  for (const scorer of context.sql.scorers) {
+    const row = context.source
+      .prepared("SELECT value_json FROM scores WHERE key = ? AND scorer = ?")
+      .get(key, scorer.scorer) as { value_json: string } | undefined;
+    const described = row && scorer.describe(parseJson(row.value_json));
+    if (described) return { ...described, scorer: scorer.scorer };
+  }
+  return null;
+}
+
+/** A judged answer's judgements and the score examples of its item. */
 function readRelated(
-  source: TranscriptSource,
+  context: TranscriptContext,
   runId: string,
   member: MemberView,
 ): Pick<Transcript, "judges" | "examples"> {
-  if (!source.hasMemberFacts || member.itemId === null || !/ subject$/.test(member.stage))
+  const layout = context.kinds.layout(runId);
+  const role = layout.stages.get(member.stage)?.role;
+  if (!context.source.hasMemberFacts || member.itemId === null || role !== "subject")
     return { judges: [], examples: null };
-  const rows = source
+  const judgeStages = stagesJson(layout, "judge", member.taskId);
+  const rows = context.source
     .prepared(
-      `SELECT m.stage, m.key, ${partColumns("g.text", "text", PREVIEW_PART_BYTES)},
-         CASE WHEN m.stage LIKE '% judge %' THEN judge_score(g.text) END AS score, g.request_json
+      `SELECT m.stage, m.key, ${partColumns("g.text", "text", PREVIEW_PART_BYTES)}, g.request_json,
+         CASE WHEN m.stage IN (SELECT value FROM json_each(@judgeStages))
+           THEN judge_score(m.run_id, m.task_id, g.text, ${context.sql.judgeValue("m.key")}) END AS score
        FROM run_members m JOIN generations g ON g.key = m.key
-       WHERE m.run_id = ? AND m.task_id = ? AND m.item_id = ? AND (m.stage LIKE '% judge %' OR m.stage LIKE '% examples')
+       WHERE m.run_id = @run AND m.task_id = @task AND m.item_id = @item
+         AND m.stage IN (SELECT value FROM json_each(@stages))
        ORDER BY m.rowid`,
     )
-    .all(runId, member.taskId, member.itemId) as {
+    .all({
+      run: runId,
+      task: member.taskId,
+      item: member.itemId,
+      judgeStages,
+      stages: JSON.stringify([
+        ...JSON.parse(judgeStages),
+        ...JSON.parse(stagesJson(layout, "examples", member.taskId)),
+      ]),
+    }) as {
     stage: string;
     key: string;
     text_window: Buffer | null;
@@ -185,13 +194,11 @@ function readRelated(
   let examples: Transcript["examples"] = null;
   for (const row of rows) {
     const { text, ...textPart } = partFromWindow(row.text_window, row.text_bytes, 0, PREVIEW_PART_BYTES);
-    if (/ examples$/.test(row.stage)) {
+    if (layout.stages.get(row.stage)?.role === "examples") {
       examples = { key: row.key, text, textPart };
       continue;
     }
-    const request = parseJson(row.request_json) as {
-      messages?: { role: string; content: string }[];
-    } | null;
+    const request = parseJson(row.request_json) as { messages?: { role: string; content: string }[] } | null;
     const prompt = request?.messages?.map((m) => m.content).join("\n\n");
     judges.push({
       stage: row.stage,
@@ -213,13 +220,4 @@ interface MemberRow {
   item_id?: string | null;
   sample?: number | null;
   item_group?: string | null;
-}
-
-/** Parsed JSON, or null for text that is not JSON (a stored column is never trusted). */
-export function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
 }

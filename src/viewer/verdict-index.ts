@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import type { StageRole } from "../task-kinds/section-viewer.js";
 
 /**
  * A run's members in plan order with the columns the verdict filters need, as typed arrays: built by one scan of
@@ -19,7 +20,7 @@ export interface VerdictIndex {
 }
 
 export const VERDICT_CODES = ["correct", "wrong", "none", "failed", "ungraded", "missing"] as const;
-export const ROLE_CODES = ["subject", "judge", "examples", "other"] as const;
+export const ROLE_CODES: readonly StageRole[] = ["subject", "judge", "examples", "other"];
 
 export interface IndexQuery {
   verdict?: number;
@@ -30,11 +31,14 @@ export interface IndexQuery {
   role?: number;
 }
 
-/** Builds the index of one run from a statement yielding [rowid, task_id, stage, persona_id, verdict, path] rows. */
+/**
+ * Builds the index of one run from a statement yielding [rowid, task_id, stage, persona_id, verdict, path] rows;
+ * `roleOf` gives each stage's role.
+ */
 export function buildVerdictIndex(
   statement: Database.Statement,
   runId: string,
-  scorer: string,
+  roleOf: (stage: string) => StageRole,
 ): VerdictIndex {
   const size = (
     statement.database.prepare("SELECT COUNT(*) AS n FROM run_members WHERE run_id = ?").get(runId) as {
@@ -62,8 +66,9 @@ export function buildVerdictIndex(
     return n;
   };
   const verdictCode = new Map<string, number>(VERDICT_CODES.map((v, i) => [v, i]));
+  const roleCodes = new Map<string, number>();
   let i = 0;
-  for (const row of statement.raw().iterate({ run: runId, scorer }) as Iterable<
+  for (const row of statement.raw().iterate({ run: runId }) as Iterable<
     [number, string, string, string | null, string, string | null]
   >) {
     if (i >= size) break; // rows added since the count: the next rebuild takes them
@@ -73,14 +78,12 @@ export function buildVerdictIndex(
     index.personas[i] = id(index.personaIds, persona);
     index.verdicts[i] = verdictCode.get(verdict) ?? 0;
     index.paths[i] = id(index.pathIds, path);
-    index.roles[i] =
-      stage === task || stage.endsWith(" subject")
-        ? 0
-        : stage.includes(" judge ")
-          ? 1
-          : stage.endsWith(" examples")
-            ? 2
-            : 3;
+    let role = roleCodes.get(stage);
+    if (role === undefined) {
+      role = ROLE_CODES.indexOf(roleOf(stage));
+      roleCodes.set(stage, role);
+    }
+    index.roles[i] = role;
     i++;
   }
   if (i < size) return { ...index, ...truncate(index, i) };

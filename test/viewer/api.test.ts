@@ -6,10 +6,12 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSyntheticStore, syntheticVerdict } from "../../perf/viewer-store.js";
 import { loadResults } from "../../src/results/load.js";
-import { COUNT_CAP, type GenerationPage, ViewerData } from "../../src/viewer/data.js";
+import { MATH_SCORER } from "../../src/task-kinds/math/score.js";
+import { ViewerData } from "../../src/viewer/data.js";
 import { startViewerServer, VIEWER_CSP, type ViewerServer } from "../../src/viewer/server.js";
 import { PREVIEW_PART_BYTES, TRANSCRIPT_PART_BYTES } from "../../src/viewer/text-parts.js";
 import type { Transcript } from "../../src/viewer/transcript.js";
+import { COUNT_CAP, type GenerationPage } from "../../src/viewer/types.js";
 import { fixturesDir } from "../helpers/paths.js";
 import { newTempDir, removeTempDir } from "../helpers/tmp.js";
 
@@ -216,7 +218,7 @@ describe("the viewer's API over a store built in the test", () => {
     expect(t.members[0]).toMatchObject({ personaId: "hostile", itemId: "test/algebra/5.json", sample: 0 });
     expect(t.generation!.messages.map((m) => m.role)).toEqual(["system", "user"]);
     expect(t.generation!.text).toContain(HOSTILE);
-    expect(t.math).toMatchObject({ gold: "5", path: expect.any(String) });
+    expect(t.score).toMatchObject({ gold: "5", path: expect.any(String), scorer: MATH_SCORER });
     expect(t.generation!.timing).toMatchObject({ totalMs: expect.any(Number) });
     const missing = await get(server, "/api/transcript?run=r2&key=r1-2-5-0");
     expect(missing.status).toBe(404);
@@ -255,8 +257,10 @@ describe("the viewer's API over a store built in the test", () => {
     expect(page.status).toBe(200);
     expect(page.headers["content-security-policy"]).toBe(VIEWER_CSP);
     expect(page.headers["x-content-type-options"]).toBe("nosniff");
-    // The shell has no inline script or style: the CSP can forbid both.
-    expect(page.body).not.toMatch(/<script>|<style|\son\w+=/i);
+    // The page has no inline script, style or handler in its markup (the CSP can forbid them), and the hostile
+    // response it lists is there as escaped text only.
+    expect(page.body).not.toMatch(/<script>|<style|<[^>]*\son\w+=/i);
+    expect(page.body).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
     expect(VIEWER_CSP).toMatch(/script-src 'self'/);
     expect(VIEWER_CSP).not.toMatch(/unsafe-inline|https?:/);
   });
