@@ -1,5 +1,6 @@
 import { parseVerdict } from "../../scoring/judge/verdict.js";
 import type { SectionViewer } from "../section-viewer.js";
+import { PERSONAGYM_JUDGE_SCORER } from "./score.js";
 
 /**
  * A PersonaGym task's stages (see stages.ts): "<task> subject" (the answers), "<task> examples" (score examples
@@ -14,6 +15,7 @@ export const personaGymViewer: SectionViewer = {
     return "other";
   },
   judges: {
+    scorer: PERSONAGYM_JUDGE_SCORER,
     scale: [1, 2, 3, 4, 5],
     score(reply, stored) {
       const kept = (stored as { score?: unknown } | null)?.score;
