@@ -1,5 +1,9 @@
+import type { ValidateFunction } from "ajv";
 import { loadValidated } from "../config/load.js";
+import { compileSchema, getValidator } from "../config/schemas.js";
 import { InputError } from "../core/input-error.js";
+import { registryGeneration } from "../task-kinds/registry.js";
+import { gatedKinds } from "./kinds.js";
 import type { GatePolicy, GateRule } from "./types.js";
 
 /** The policy file as written (schemas/gate-policy.schema.json). */
@@ -29,7 +33,7 @@ export const POLICY_DEFAULTS = {
  * field: schema violations, and rule ids that repeat.
  */
 export function loadPolicy(file: string): GatePolicy {
-  const loaded = loadValidated<PolicyFile>(file, "gate-policy");
+  const loaded = loadValidated<PolicyFile>(file, policyValidator());
   const { value } = loaded;
   const seen = new Map<string, number>();
   const rules = value.rules.map((rule, index): GateRule => {
@@ -65,4 +69,21 @@ function defaultRuleId(rule: Omit<GateRule, "id">): string {
   const task = rule.task ? `-${rule.task.toLowerCase().replace(/[^a-z0-9-]+/g, "-")}` : "";
   if (rule.type === "persona-drop") return `persona-drop${task}`;
   return `${rule.type}-${(rule as unknown as { metric: string }).metric}${task}`;
+}
+
+let composed: { generation: number; validate: ValidateFunction } | undefined;
+
+/**
+ * schemas/gate-policy.schema.json with the metrics a rule may name taken from the registered kinds' gate parts, so
+ * a kind registered by a plugin (or a test) is gated like a built-in one. The file lists the built-in metrics for
+ * editors and docs.
+ */
+function policyValidator(): ValidateFunction {
+  const generation = registryGeneration();
+  if (composed?.generation === generation) return composed.validate;
+  const { $id: _id, ...schema } = structuredClone(getValidator("gate-policy").schema) as Record<string, unknown>;
+  const definitions = schema.definitions as { metric: { enum: string[] } };
+  definitions.metric.enum = [...new Set(gatedKinds().flatMap(({ gate }) => gate.metrics.map((m) => m.name)))];
+  composed = { generation, validate: compileSchema(schema) };
+  return composed.validate;
 }

@@ -6,7 +6,7 @@ import type { TaskSection } from "../../src/results/types.js";
 import { registerTaskKind, unregisterTaskKind } from "../../src/task-kinds/registry.js";
 import type { KindEstimates, SectionGate } from "../../src/task-kinds/section-gate.js";
 import { fakeResults } from "../leaderboard/results-factory.js";
-import { echoKind } from "../task-kinds/echo-kind.js";
+import { echoKind } from "../task-kinds/echo/index.js";
 
 /** A kind brings its gate metrics through its gate part: the rule engine gates it with no edit of its own. */
 interface EchoEstimates extends KindEstimates {
