@@ -1,7 +1,7 @@
 import { dirname, resolve } from "node:path";
 import type { ValidateFunction } from "ajv";
 import { loadValidated } from "../config/load.js";
-import { compileSchema, getValidator } from "../config/schemas.js";
+import { composedValidator } from "../config/schemas.js";
 import { canonicalJson, sha256Hex } from "../core/canonical.js";
 import type { DataPath } from "../core/document.js";
 import { InputError } from "../core/input-error.js";
@@ -67,30 +67,22 @@ export function loadBenchmark(file: string): BenchmarkDefinition {
   return withHash(definition);
 }
 
-let composed: { generation: number; validate: ValidateFunction } | undefined;
-
 /**
  * schemas/benchmark.schema.json with its task branches taken from the registry, so a kind registered by a plugin
  * (or a test) validates like a built-in one. The file itself lists the built-in kinds for editors and docs.
  */
 export function benchmarkValidator(): ValidateFunction {
-  const generation = registryGeneration();
-  if (composed?.generation === generation) return composed.validate;
-  const { $id: _id, ...schema } = structuredClone(getValidator("benchmark").schema) as Record<
-    string,
-    unknown
-  >;
-  const definitions = schema.definitions as Record<string, unknown>;
-  const items = (schema.properties as { tasks: { items: { oneOf: unknown[] } } }).tasks.items;
-  items.oneOf = registeredTaskKinds().map((kind) => {
-    const ref = kind.blockSchema.$ref;
-    if (typeof ref === "string") return { $ref: ref };
-    const name = `registered:${kind.task}`;
-    definitions[name] = kind.blockSchema;
-    return { $ref: `#/definitions/${name}` };
+  return composedValidator("benchmark", registryGeneration(), (schema) => {
+    const definitions = schema.definitions as Record<string, unknown>;
+    const items = (schema.properties as { tasks: { items: { oneOf: unknown[] } } }).tasks.items;
+    items.oneOf = registeredTaskKinds().map((kind) => {
+      const ref = kind.blockSchema.$ref;
+      if (typeof ref === "string") return { $ref: ref };
+      const name = `registered:${kind.task}`;
+      definitions[name] = kind.blockSchema;
+      return { $ref: `#/definitions/${name}` };
+    });
   });
-  composed = { generation, validate: compileSchema(schema) };
-  return composed.validate;
 }
 
 /**

@@ -33,12 +33,27 @@ export function getValidator(schemaId: string): ValidateFunction {
   return validate;
 }
 
+const composed = new Map<string, { generation: number; validate: ValidateFunction }>();
+
 /**
- * Compiles a schema built at run time (no `$id`, so it can be rebuilt), with the same options as the files'
- * validators.
+ * `schemas/<schemaId>.schema.json` as `compose` changes a copy of it (without its `$id`, so it can be rebuilt),
+ * compiled once per `generation` of what it is composed from (the task-kind registry: a kind registered by a plugin
+ * validates like a built-in one, while the file lists the built-in ones for editors and docs).
  */
-export function compileSchema(schema: Record<string, unknown>): ValidateFunction {
-  return ajvFor(String(schema.$schema).includes("2020-12") ? "2020-12" : "draft-07").compile(schema);
+export function composedValidator(
+  schemaId: string,
+  generation: number,
+  compose: (schema: Record<string, unknown>) => void,
+): ValidateFunction {
+  const cached = composed.get(schemaId);
+  if (cached?.generation === generation) return cached.validate;
+  const { $id: _id, ...schema } = structuredClone(getValidator(schemaId).schema) as Record<string, unknown>;
+  compose(schema);
+  const validate = ajvFor(String(schema.$schema).includes("2020-12") ? "2020-12" : "draft-07").compile(
+    schema,
+  );
+  composed.set(schemaId, { generation, validate });
+  return validate;
 }
 
 function ajvFor(draft: "draft-07" | "2020-12"): Ajv | Ajv2020 {

@@ -1,6 +1,6 @@
 import type { ValidateFunction } from "ajv";
 import { loadValidated } from "../config/load.js";
-import { compileSchema, getValidator } from "../config/schemas.js";
+import { composedValidator } from "../config/schemas.js";
 import { InputError } from "../core/input-error.js";
 import { registryGeneration } from "../task-kinds/registry.js";
 import { gatedKinds } from "./kinds.js";
@@ -71,19 +71,15 @@ function defaultRuleId(rule: Omit<GateRule, "id">): string {
   return `${rule.type}-${(rule as unknown as { metric: string }).metric}${task}`;
 }
 
-let composed: { generation: number; validate: ValidateFunction } | undefined;
-
 /**
  * schemas/gate-policy.schema.json with the metrics a rule may name taken from the registered kinds' gate parts, so
- * a kind registered by a plugin (or a test) is gated like a built-in one. The file lists the built-in metrics for
- * editors and docs.
+ * a kind registered by a plugin (or a test) is gated like a built-in one.
  */
 function policyValidator(): ValidateFunction {
-  const generation = registryGeneration();
-  if (composed?.generation === generation) return composed.validate;
-  const { $id: _id, ...schema } = structuredClone(getValidator("gate-policy").schema) as Record<string, unknown>;
-  const definitions = schema.definitions as { metric: { enum: string[] } };
-  definitions.metric.enum = [...new Set(gatedKinds().flatMap(({ gate }) => gate.metrics.map((m) => m.name)))];
-  composed = { generation, validate: compileSchema(schema) };
-  return composed.validate;
+  return composedValidator("gate-policy", registryGeneration(), (schema) => {
+    const definitions = schema.definitions as { metric: { enum: string[] } };
+    definitions.metric.enum = [
+      ...new Set(gatedKinds().flatMap(({ gate }) => gate.metrics.map((m) => m.name))),
+    ];
+  });
 }
