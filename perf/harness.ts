@@ -8,10 +8,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pLimit from "p-limit";
 import { loadBenchmark } from "../src/benchmark/benchmark.js";
-import { type Math500TaskConfig } from "../src/task-kinds/math/config.js";
+import { type MathTaskConfig } from "../src/task-kinds/math/config.js";
 import { createAdapter } from "../src/models/registry.js";
 import type { CompletionRequest, CompletionResponse, ModelAdapter, Timeouts } from "../src/models/types.js";
-import { planMath500 } from "../src/task-kinds/math/plan.js";
+import { planMath } from "../src/task-kinds/math/plan.js";
 import { executePlan } from "../src/runner/execute.js";
 import { DEFAULT_RETRY_POLICY } from "../src/runner/retry.js";
 import { scoreGenerations } from "../src/runner/score-stage.js";
@@ -49,12 +49,12 @@ export async function runHarnessPerf(opts: { dataDir: string; repoRoot: string }
   const benchmark = loadBenchmark(resolve(opts.repoRoot, "benchmarks/math500-stability.yaml"));
   const first = benchmark.tasks[0]!;
   if (first.task !== "math500") throw new Error("math500-stability.yaml must start with a math500 task");
-  const task = first as Math500TaskConfig;
+  const task = first as MathTaskConfig;
   const problems = loadMath500(resolve(opts.dataDir, "math500/test.jsonl"));
   const lines = ["Harness performance (CPU per request, one process)"];
   const dir = mkdtempSync(join(tmpdir(), "persona-bench-perf-"));
   try {
-    const plan = planMath500(task, problems, "perf-model");
+    const plan = planMath(task, problems, "perf-model");
     let t = process.cpuUsage();
     let n = 0;
     for (const _ of plan.items()) n++;
@@ -92,7 +92,7 @@ export async function runHarnessPerf(opts: { dataDir: string; repoRoot: string }
     try {
       const adapter = createAdapter(`ollama:perf:1b@${fake.url}`, {});
       const httpStore = Store.open(join(dir, "http.sqlite"));
-      const subset = planMath500(task, problems.slice(0, 60), "perf-http");
+      const subset = planMath(task, problems.slice(0, 60), "perf-http");
       t = process.cpuUsage();
       wall = performance.now();
       const result = await executePlan(subset.items(), subset.size, {

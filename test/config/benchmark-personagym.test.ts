@@ -6,7 +6,7 @@ import {
   benchmarkHash,
   loadBenchmark,
 } from "../../src/benchmark/benchmark.js";
-import type { Math500TaskConfig } from "../../src/task-kinds/math/config.js";
+import type { MathTaskConfig } from "../../src/task-kinds/math/config.js";
 import {
   DEFAULT_PERSONAGYM_SYSTEM_PROMPT,
   type PersonaGymTaskConfig,
@@ -61,7 +61,7 @@ describe("loadBenchmark: personagym tasks", () => {
   it("loads a benchmark with both task kinds", () => {
     const def = loadBenchmark(fixture("pg-mixed.yaml"));
     expect(def.tasks.map((task) => task.task)).toEqual(["math500", "personagym"]);
-    expect((def.tasks[0] as Math500TaskConfig).samples).toBe(2);
+    expect((def.tasks[0] as MathTaskConfig).samples).toBe(2);
   });
 
   const cases: [string, number, string, string][] = [
@@ -121,7 +121,7 @@ describe("benchmark hash and overrides for personagym", () => {
       { taskId: "personagym", override: "samples" },
       { taskId: "personagym", override: "personas" },
     ]);
-    const math = updated.tasks[0] as Math500TaskConfig;
+    const math = updated.tasks[0] as MathTaskConfig;
     expect(math.samples).toBe(5);
     expect(math.personas.map((persona) => persona.id)).toEqual(["sailor"]);
   });

@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { applyOverrides, type BenchmarkDefinition, loadBenchmark } from "../../src/benchmark/benchmark.js";
 import { loadCatalog } from "../../src/personas/catalog.js";
-import type { Math500TaskConfig } from "../../src/task-kinds/math/config.js";
+import type { MathTaskConfig } from "../../src/task-kinds/math/config.js";
 import { thrown } from "../helpers/errors.js";
 import { fixturesDir } from "../helpers/paths.js";
 import { tempDir } from "../helpers/tmp.js";
@@ -11,10 +11,10 @@ import { tempDir } from "../helpers/tmp.js";
 const fixture = (name: string) => resolve(fixturesDir, "config", name);
 
 /** The first task of a benchmark, which these fixtures all define as a math500 block. */
-function math500(def: BenchmarkDefinition): Math500TaskConfig {
+function math500(def: BenchmarkDefinition): MathTaskConfig {
   const task = def.tasks[0];
   if (task?.task !== "math500") throw new Error("expected a math500 task first");
-  return task as Math500TaskConfig;
+  return task as MathTaskConfig;
 }
 
 describe("loadBenchmark", () => {

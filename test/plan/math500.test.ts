@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { ChatMessage, ModelIdentity, Sampling } from "../../src/models/types.js";
 import type { PersonaCatalog } from "../../src/personas/catalog.js";
 import { CACHE_KEY_VERSION, deriveSeed, generationKey, modelCacheKey } from "../../src/plan/keys.js";
-import type { Math500TaskConfig } from "../../src/task-kinds/math/config.js";
-import { planMath500 } from "../../src/task-kinds/math/plan.js";
+import type { MathTaskConfig } from "../../src/task-kinds/math/config.js";
+import { planMath } from "../../src/task-kinds/math/plan.js";
 import type { MathProblem } from "../../src/task-kinds/math/problems.js";
 
 const catalog: PersonaCatalog = {
@@ -18,7 +18,7 @@ const catalog: PersonaCatalog = {
   ],
 };
 
-function task(overrides: Partial<Math500TaskConfig> = {}): Math500TaskConfig {
+function task(overrides: Partial<MathTaskConfig> = {}): MathTaskConfig {
   return {
     task: "math500",
     id: "math500",
@@ -40,9 +40,9 @@ const problems: MathProblem[] = [
   { id: "p2", problem: "Cost is $&5 and $'x$", answer: "5", subject: "Algebra", level: 1 },
 ];
 
-describe("planMath500", () => {
+describe("planMath", () => {
   it("crosses control and personas with problems and samples, problem by problem", () => {
-    const plan = planMath500(task(), problems, "mk");
+    const plan = planMath(task(), problems, "mk");
     const items = [...plan.items()];
     expect(plan.size).toBe(3 * 2 * 2);
     expect(items).toHaveLength(plan.size);
@@ -58,7 +58,7 @@ describe("planMath500", () => {
   });
 
   it("renders the problem text verbatim, the persona as the system message, none for the control", () => {
-    const items = [...planMath500(task(), problems, "mk").items()].filter((i) => i.itemId === "p2");
+    const items = [...planMath(task(), problems, "mk").items()].filter((i) => i.itemId === "p2");
     const control = items.find((i) => i.personaId === "none")!;
     expect(control.request.messages).toEqual([{ role: "user", content: "Cost is $&5 and $'x$\n\nBox it." }]);
     const blue = items.find((i) => i.personaId === "blue")!;
@@ -66,7 +66,7 @@ describe("planMath500", () => {
   });
 
   it("gives every persona the same seed for a problem and sample, and different samples different seeds", () => {
-    const items = [...planMath500(task(), problems, "mk").items()];
+    const items = [...planMath(task(), problems, "mk").items()];
     const seeds = (itemId: string, sample: number) =>
       new Set(
         items.filter((i) => i.itemId === itemId && i.sample === sample).map((i) => i.request.sampling.seed),
@@ -78,8 +78,8 @@ describe("planMath500", () => {
   });
 
   it("changes every key when the model, the decoding or the seed changes, and no key otherwise", () => {
-    const keys = (t: Math500TaskConfig, model = "mk", personasOnly = false) =>
-      [...planMath500(t, problems, model).items()]
+    const keys = (t: MathTaskConfig, model = "mk", personasOnly = false) =>
+      [...planMath(t, problems, model).items()]
         .filter((i) => !personasOnly || i.personaId !== "none")
         .map((i) => i.key);
     const base = keys(task());

@@ -10,8 +10,8 @@ import {
   wilsonInterval,
 } from "../../src/metrics/index.js";
 import type { PersonaCatalog } from "../../src/personas/catalog.js";
-import type { Math500TaskConfig } from "../../src/task-kinds/math/config.js";
-import { planMath500 } from "../../src/task-kinds/math/plan.js";
+import type { MathTaskConfig } from "../../src/task-kinds/math/config.js";
+import { planMath } from "../../src/task-kinds/math/plan.js";
 import type { MathProblem } from "../../src/task-kinds/math/problems.js";
 import type { MathVerdict } from "../../src/task-kinds/math/score.js";
 import { buildMathSection, MATH_BOOTSTRAP } from "../../src/task-kinds/math/section.js";
@@ -49,7 +49,7 @@ const verdictOf = (mark: Mark): MathVerdict => ({
 
 /** marks[persona][problem] is one string of `samples` marks. */
 function build(marks: Record<string, string[]>, samples: number) {
-  const task: Math500TaskConfig = {
+  const task: MathTaskConfig = {
     task: "math500",
     id: "math500",
     dataset: { name: "math500" },
@@ -61,7 +61,7 @@ function build(marks: Record<string, string[]>, samples: number) {
     personaPlacement: "system",
     decoding: { temperature: 0, topP: 1, maxTokens: 16, seed: 1 },
   };
-  const plan = planMath500(task, problems, "mk");
+  const plan = planMath(task, problems, "mk");
   const problemIndex = new Map(problems.map((p, i) => [p.id, i]));
   const personaIndex = new Map(plan.personas.map((p, i) => [p.id, i]));
   const states: GenerationState[][][] = plan.personas.map(() => problems.map(() => new Array(samples)));

@@ -18,7 +18,7 @@ export const PROBLEM_PLACEHOLDER = "{problem}";
 export type MathDatasetRef = { name: string } | { name: string; file: string; fields: FieldMapping };
 
 /** A math task block (MATH500, AIME 2024, AMC 2023, GSM8K, a user's own set): persona stability. */
-export interface Math500TaskConfig extends TaskConfigBase {
+export interface MathTaskConfig extends TaskConfigBase {
   /** `math500` (version-1 benchmark files) is `math` with the MATH500 dataset. */
   task: "math500" | "math";
   dataset: MathDatasetRef;
@@ -35,8 +35,6 @@ export interface Math500TaskConfig extends TaskConfigBase {
   personaPlacement: "system" | "user";
   decoding: Decoding;
 }
-
-export type MathTaskConfig = Math500TaskConfig;
 
 interface DatasetFileBlock extends FieldMapping {
   path: string;
@@ -57,7 +55,7 @@ interface MathTaskFile {
   decoding: DecodingFile;
 }
 
-export function resolveMathTask(block: Record<string, unknown>, context: BlockContext): Math500TaskConfig {
+export function resolveMathTask(block: Record<string, unknown>, context: BlockContext): MathTaskConfig {
   const task = block as unknown as MathTaskFile;
   if (!task.prompt.includes(PROBLEM_PLACEHOLDER)) {
     throw new InputError(`must contain the ${PROBLEM_PLACEHOLDER} placeholder`, context.locate(["prompt"]));
@@ -68,7 +66,7 @@ export function resolveMathTask(block: Record<string, unknown>, context: BlockCo
   }
   const catalog = loadCatalog(catalogFile);
   const dataset = resolveDatasetRef(task.dataset ?? "math500", context);
-  const config: Math500TaskConfig = {
+  const config: MathTaskConfig = {
     task: task.task,
     id: task.id ?? dataset.name,
     dataset,
@@ -114,10 +112,10 @@ function slug(text: string): string {
 }
 
 export function applyMathOverrides(
-  task: Math500TaskConfig,
+  task: MathTaskConfig,
   { limit, samples, seed, personas }: BenchmarkOverrides,
-): { config: Math500TaskConfig; ignored: OverrideName[] } {
-  const updated: Math500TaskConfig = { ...task, decoding: { ...task.decoding } };
+): { config: MathTaskConfig; ignored: OverrideName[] } {
+  const updated: MathTaskConfig = { ...task, decoding: { ...task.decoding } };
   if (limit !== undefined) updated.limit = limit;
   if (samples !== undefined) updated.samples = samples;
   if (seed !== undefined) updated.decoding.seed = seed;
@@ -131,7 +129,7 @@ export function applyMathOverrides(
  * The dataset enters by name (and field mapping for a user's file; its content is hashed in the results), and not
  * at all for `task: math500`, so version-1 benchmark files keep their hash.
  */
-export function mathHashView(task: Math500TaskConfig): unknown {
+export function mathHashView(task: MathTaskConfig): unknown {
   const dataset =
     "file" in task.dataset ? { name: task.dataset.name, fields: task.dataset.fields } : task.dataset.name;
   return {

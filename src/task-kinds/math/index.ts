@@ -2,9 +2,9 @@ import { type DatasetOptions, hashFile, resolveDataset } from "../../datasets/da
 import { modelCacheKey } from "../../plan/keys.js";
 import { countCached } from "../../runner/stage.js";
 import type { DatasetHandle, PreparedTask, TaskKind, TaskModels } from "../types.js";
-import { applyMathOverrides, type Math500TaskConfig, mathHashView, resolveMathTask } from "./config.js";
+import { applyMathOverrides, type MathTaskConfig, mathHashView, resolveMathTask } from "./config.js";
 import { pinnedFileDataset } from "./datasets.js";
-import { planMath500 } from "./plan.js";
+import { planMath } from "./plan.js";
 import { selectProblems } from "./problems.js";
 import { mathScorer, mathTargets } from "./score.js";
 import { buildMathSection, type MathDatasetRecord, mathGenerationStates } from "./section.js";
@@ -41,7 +41,7 @@ const SUITE_CHOICES = {
 function mathKind(
   task: "math" | "math500",
   datasets: () => readonly DatasetHandle[],
-): TaskKind<Math500TaskConfig> {
+): TaskKind<MathTaskConfig> {
   return {
     task,
     kind: "math",
@@ -60,7 +60,7 @@ function mathKind(
       const { problems: all, dataset } = await loadDataset(config, data);
       const problems = selectProblems(all, config.limit);
       const planFor = ({ subject }: TaskModels) =>
-        planMath500(config, problems, modelCacheKey(subject.identity));
+        planMath(config, problems, modelCacheKey(subject.identity));
       return {
         config,
         describe: () => {
@@ -99,7 +99,7 @@ function mathKind(
 
 /** A registered dataset from the data dir, the cache or its pinned source; or the user's own file as it is. */
 async function loadDataset(
-  config: Math500TaskConfig,
+  config: MathTaskConfig,
   data: DatasetOptions,
 ): Promise<{ problems: MathProblem[]; dataset: MathDatasetRecord }> {
   const ref = config.dataset;

@@ -3,12 +3,12 @@ import { renderMessages } from "../../personas/render.js";
 import { generationKey } from "../../plan/keys.js";
 import { samplingFor } from "../../plan/sampling.js";
 import type { WorkItem } from "../../plan/types.js";
-import type { Math500TaskConfig } from "./config.js";
+import type { MathTaskConfig } from "./config.js";
 import { type MathProblem, renderMathPrompt } from "./problems.js";
 
 export const MATH500_TASK = "math500";
 
-export interface Math500Plan {
+export interface MathPlan {
   /** The control first, then the catalog personas in selection order. */
   personas: { id: string; persona: Persona | null }[];
   problems: MathProblem[];
@@ -21,7 +21,7 @@ export interface Math500Plan {
  * Personas x problems x samples. Items are yielded problem by problem, every persona for a problem before the next
  * problem, so an interrupted run still holds complete pairs for the problems it reached.
  */
-export function planMath500(task: Math500TaskConfig, problems: MathProblem[], modelKey: string): Math500Plan {
+export function planMath(task: MathTaskConfig, problems: MathProblem[], modelKey: string): MathPlan {
   const personas = [
     { id: CONTROL_PERSONA_ID, persona: null },
     ...task.personas.map((persona) => ({ id: persona.id, persona })),

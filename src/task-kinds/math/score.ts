@@ -3,7 +3,7 @@ import type { ScoreTarget } from "../../runner/score-stage.js";
 import { extractAnswer, GRADER_VERSION, type GradeResult, isEquivalent } from "../../scoring/math/index.js";
 import { type Scorer, scorerId } from "../../scoring/scorer.js";
 import type { Store } from "../../store/store.js";
-import type { Math500Plan } from "./plan.js";
+import type { MathPlan } from "./plan.js";
 
 /** The id math verdicts of a grader version are stored under (`math@math-grader-N`, as in every older store). */
 export function mathScorerId(graderVersion: string): string {
@@ -53,7 +53,7 @@ export function mathScorer(): Scorer<string, MathVerdict> {
 }
 
 /** Every generation of a math plan with the gold answer it is graded against, streamed in plan order. */
-export function* mathTargets(plan: Math500Plan): Generator<ScoreTarget<string>> {
+export function* mathTargets(plan: MathPlan): Generator<ScoreTarget<string>> {
   const gold = new Map(plan.problems.map((p) => [p.id, p.answer]));
   for (const item of plan.items()) yield { key: item.key, item: gold.get(item.itemId)! };
 }
@@ -66,7 +66,7 @@ const READ_CHUNK = 256;
  * not hold a million verdicts). Returns how many had a verdict. Grades nothing: the scorer stage did.
  */
 export function readMathVerdicts(
-  plan: Math500Plan,
+  plan: MathPlan,
   store: Pick<Store, "getScores">,
   visit: (item: WorkItem, verdict: MathVerdict | undefined) => void,
 ): number {

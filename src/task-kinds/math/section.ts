@@ -10,8 +10,8 @@ import type { StatisticalSettings } from "../../results/types.js";
 import { encodeMathOutcomes } from "../../results/verdicts.js";
 import { GRADER_VERSION } from "../../scoring/math/index.js";
 import type { Store } from "../../store/store.js";
-import type { Math500TaskConfig } from "./config.js";
-import type { Math500Plan } from "./plan.js";
+import type { MathTaskConfig } from "./config.js";
+import type { MathPlan } from "./plan.js";
 import { type MathVerdict, readMathVerdicts } from "./score.js";
 import type { MathPersonaResult, MathSection } from "./section-types.js";
 
@@ -59,8 +59,8 @@ export interface MathSectionFrame {
  * and the figures metrics/ computes from exactly those outcomes.
  */
 export function buildMathSection(
-  task: Math500TaskConfig,
-  plan: Math500Plan,
+  task: MathTaskConfig,
+  plan: MathPlan,
   generations: GenerationState[][][],
   dataset: MathDatasetRecord,
   alpha: number,
@@ -189,7 +189,7 @@ export function stateOf(verdict: MathVerdict): GenerationState {
  * permanent failure, undefined when not run yet; and how many generations had a verdict. Streams the plan.
  */
 export function mathGenerationStates(
-  plan: Math500Plan,
+  plan: MathPlan,
   store: Pick<Store, "getScores">,
   failedKeys: ReadonlySet<string>,
 ): { states: GenerationState[][][]; graded: number } {
