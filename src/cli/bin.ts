@@ -1,6 +1,6 @@
 #!/usr/bin/env node
+import type { CliIo } from "./io.js";
 import { main } from "./main.js";
-import type { CliIo } from "./run-command.js";
 
 const io: CliIo = {
   stdout: process.stdout,

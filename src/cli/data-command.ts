@@ -2,8 +2,8 @@ import { resolve } from "node:path";
 import { terminalText } from "../core/untrusted-text.js";
 import { registeredTaskKinds } from "../task-kinds/registry.js";
 import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
+import type { CliIo } from "./io.js";
 import { parseCommandArgs } from "./options.js";
-import type { CliIo } from "./run-command.js";
 
 export const DATA_HELP = `Usage: persona-bench data fetch|verify [--data-dir DIR]
 

@@ -10,8 +10,8 @@ import { renderJunit, renderMarkdown, renderTerminal } from "../gate/render.js";
 import { loadSides } from "../gate/sources.js";
 import type { RuleOutcome } from "../gate/types.js";
 import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
+import type { CliIo } from "./io.js";
 import { parseCommandArgs } from "./options.js";
-import type { CliIo } from "./run-command.js";
 
 export const GATE_HELP = `Usage: persona-bench gate --baseline <results.json | run-id> --candidate <results.json | run-id> [options]
 

@@ -3,8 +3,8 @@ import { resolve } from "node:path";
 import { terminalText } from "../core/untrusted-text.js";
 import { gradeJsonl } from "../scoring/math/grade-jsonl.js";
 import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
+import type { CliIo } from "./io.js";
 import { parseCommandArgs } from "./options.js";
-import type { CliIo } from "./run-command.js";
 
 export const GRADE_HELP = `Usage: persona-bench grade <file.jsonl|->
 

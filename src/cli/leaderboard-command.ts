@@ -7,8 +7,8 @@ import { collectInputs } from "../leaderboard/collect.js";
 import { leaderboardTerminal } from "../leaderboard/render.js";
 import { writeLeaderboard } from "../leaderboard/write.js";
 import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
+import type { CliIo } from "./io.js";
 import { parseCommandArgs, writableDirectoryOption } from "./options.js";
-import type { CliIo } from "./run-command.js";
 
 export const LEADERBOARD_HELP = `Usage: persona-bench leaderboard [results.json | folder]... [options]
 

@@ -7,7 +7,7 @@ import { ResultsValidationError } from "../results/errors.js";
 import { StoreError } from "../store/errors.js";
 import { HARNESS_VERSION } from "../version.js";
 import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
-import type { CliIo } from "./run-command.js";
+import type { CliIo } from "./io.js";
 
 const HELP = `persona-bench ${HARNESS_VERSION}: how much does a persona in the system prompt move your model?
 

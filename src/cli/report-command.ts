@@ -5,8 +5,8 @@ import { terminalText } from "../core/untrusted-text.js";
 import { runReportHtml } from "../report/html/run-page.js";
 import { loadResults } from "../results/load.js";
 import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
+import type { CliIo } from "./io.js";
 import { parseCommandArgs, writableDirectoryOption } from "./options.js";
-import type { CliIo } from "./run-command.js";
 
 export const REPORT_HELP = `Usage: persona-bench report <run folder | results.json> [--out <file>]
 

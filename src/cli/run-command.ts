@@ -1,5 +1,4 @@
 import { resolve } from "node:path";
-import type { Readable, Writable } from "node:stream";
 import { applyOverrides, loadBenchmark } from "../benchmark/benchmark.js";
 import { benchmarkFile, DEFAULT_BENCHMARK, DEFAULT_REPORTS_DIR, DEFAULT_STORE_PATH } from "../core/paths.js";
 import { jsonText, terminalText } from "../core/untrusted-text.js";
@@ -15,6 +14,7 @@ import {
 import { writeReports } from "../report/write.js";
 import type { RetryPolicy } from "../runner/retry.js";
 import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
+import type { CliIo } from "./io.js";
 import { chooseModel, localModelSettings } from "./local-model.js";
 import { integerOption, parseCommandArgs, secondsOption, writableDirectoryOption } from "./options.js";
 import { previewText, RunDisplay } from "./run-display.js";
@@ -186,16 +186,6 @@ export async function runCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   } finally {
     display.close();
   }
-}
-
-export interface CliIo {
-  stdout: Writable & { isTTY?: boolean };
-  stderr: Writable & { isTTY?: boolean };
-  stdin: Readable;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  onSignal(handler: () => void): void;
-  offSignal(handler: () => void): void;
 }
 
 /** `{ key: value }` for a flag that was given, `{}` otherwise: the library's default then applies. */

@@ -6,9 +6,9 @@ import { terminalText } from "../core/untrusted-text.js";
 import type { ModelIdentity } from "../models/types.js";
 import type { EvaluateEvent, EvaluationPreview } from "../pipeline/evaluate.js";
 import { EXIT } from "./exit-codes.js";
+import type { CliIo } from "./io.js";
 import { downloadReporter } from "./local-model.js";
 import { createProgressReporter, type ProgressReporter } from "./progress.js";
-import type { CliIo } from "./run-command.js";
 
 export class RunDisplay {
   private readonly controller = new AbortController();

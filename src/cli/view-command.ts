@@ -9,8 +9,8 @@ import { loadResults } from "../results/load.js";
 import { ViewerData } from "../viewer/data.js";
 import { startViewerServer, type ViewerServer } from "../viewer/server.js";
 import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
+import type { CliIo } from "./io.js";
 import { integerOption, parseCommandArgs } from "./options.js";
-import type { CliIo } from "./run-command.js";
 
 /** The port tried first; when it is taken (and no --port was given) the system picks a free one. */
 export const DEFAULT_VIEW_PORT = 4848;

@@ -1,6 +1,6 @@
 import { PassThrough, Readable } from "node:stream";
+import type { CliIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
-import type { CliIo } from "../../src/cli/run-command.js";
 import { repoRoot } from "./paths.js";
 
 export interface InProcessRun {

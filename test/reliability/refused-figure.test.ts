@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { CliIo } from "../../src/cli/run-command.js";
+import type { CliIo } from "../../src/cli/io.js";
 import { type FakeOpenAI, startFakeOpenAI } from "../fakes/index.js";
 import { runArgs } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
