@@ -80,7 +80,7 @@ describe("the echo kind, registered from its own folder", () => {
     expect(readFileSync(join(reports, "summary.md"), "utf8")).toContain(
       "Echoed 7 of 8: apple, pear, fig, kiwi, lime, date, quince",
     );
-    expect(readFileSync(join(reports, "echo-echo.csv"), "utf8")).toContain("plum,false\n");
+    expect(readFileSync(join(reports, "echo.csv"), "utf8")).toContain("plum,false\n");
   });
 
   it("is gated on its own metric, paired word by word, by a policy that names it", async () => {

@@ -92,7 +92,7 @@ export const echoKind: TaskKind<EchoConfig> = {
         const section: EchoSection = {
           id: config.id,
           kind: "echo",
-          dataset: { name: "echo-words", hash: config.words.join(",") },
+          dataset: { name: "echo", hash: config.words.join(",") },
           scorer: { name: "echo-exact", version: "1" },
           headline: [
             {
