@@ -89,23 +89,25 @@ describe("the echo kind, registered from its own folder", () => {
       "minPaired: { problems: 8 }\nrules:\n  - type: non-inferiority\n    metric: echo-rate\n    margin: 0.05\n",
     );
     const [baseline, candidate] = [runs["echo:1b"]!.runId, runs["echo:2b"]!.runId];
-    const gated = await mainInProcess(
-      [
-        "gate",
-        "--baseline",
-        baseline,
-        "--candidate",
-        candidate,
-        "--policy",
-        "policy.yaml",
-        "--store",
-        "store.sqlite",
-        "--reports",
-        "reports",
-        "--json",
-      ],
-      { cwd: dir },
-    );
+    const gateRuns = (from: string, to: string) =>
+      mainInProcess(
+        [
+          "gate",
+          "--baseline",
+          from,
+          "--candidate",
+          to,
+          "--policy",
+          "policy.yaml",
+          "--store",
+          "store.sqlite",
+          "--reports",
+          "reports",
+          "--json",
+        ],
+        { cwd: dir },
+      );
+    const gated = await gateRuns(baseline, candidate);
     // A kind without a store check is checked against its own figures only, and the gate says so.
     expect(gated.stderr).toBe(
       [baseline, candidate]
@@ -128,23 +130,7 @@ describe("the echo kind, registered from its own folder", () => {
     expect(report.verdict).toBe("fail");
     expect(gated.code).toBe(1);
     // The same runs the other way round: the candidate gains three words and passes.
-    const reversed = await mainInProcess(
-      [
-        "gate",
-        "--baseline",
-        candidate,
-        "--candidate",
-        baseline,
-        "--policy",
-        "policy.yaml",
-        "--store",
-        "store.sqlite",
-        "--reports",
-        "reports",
-        "--json",
-      ],
-      { cwd: dir },
-    );
+    const reversed = await gateRuns(candidate, baseline);
     expect((JSON.parse(reversed.stdout) as GateReport).verdict).toBe("pass");
   });
 });
