@@ -88,11 +88,13 @@ export class StageContext {
   }
 
   /**
-   * Runs one stage's items to completion (or interruption), records them as the run's members for the task, and
-   * adds the stage's counts to the run's totals.
+   * Runs one stage's items to completion (or interruption), records them as the run's members for the task (unless
+   * an earlier invocation of the run recorded all `size` of them already), and adds the stage's counts to the run's
+   * totals.
    */
   async execute(taskId: string, stage: string, endpoint: Endpoint, items: Iterable<WorkItem>, size: number) {
-    const outcome = await executePlan(this.recordingMembers(taskId, stage, items), size, {
+    const recorded = this.store.describedMembers({ runId: this.runId, taskId, stage }) === size;
+    const outcome = await executePlan(recorded ? items : this.recordingMembers(taskId, stage, items), size, {
       runId: this.runId,
       adapter: endpoint.adapter,
       modelKey: modelCacheKey(endpoint.identity),
@@ -114,8 +116,20 @@ export class StageContext {
    * The scorer stage of a task: every generation of `targets` without a score from this scorer version is scored
    * and its score stored, so the task's section is computed from stored scores only. Runs after the generations it
    * scores, also when the run was interrupted (what finished counts).
+   *
+   * Given the `stage` the targets were executed as (its task, stage name and plan size), the pass is skipped when
+   * the store shows every item of the plan as a member of this run and every member's generation scored: a cached
+   * re-run then never rebuilds its plan's keys for nothing. Anything less scores as above.
    */
-  score<Item, Value>(scorer: Scorer<Item, Value>, targets: Iterable<ScoreTarget<Item>>): Promise<number> {
+  score<Item, Value>(
+    scorer: Scorer<Item, Value>,
+    targets: Iterable<ScoreTarget<Item>>,
+    stage?: { taskId: string; stage: string; size: number },
+  ): Promise<number> {
+    if (stage) {
+      const { members, unscored } = this.store.memberScoring({ runId: this.runId, ...stage }, scorer.id);
+      if (members === stage.size && unscored === 0) return Promise.resolve(0);
+    }
     return scoreGenerations(this.store, scorer, targets);
   }
 

@@ -26,3 +26,18 @@ export function insertScores(statements: StatementCache, scores: readonly ScoreR
     });
   }
 }
+
+/**
+ * How many generations a run recorded for a task's stage, and how many of those that have a generation have no
+ * score from `scorer`: one indexed query, so a re-run whose every answer is scored skips its scoring pass.
+ */
+export function memberScoring(
+  statements: StatementCache,
+  member: { runId: string; taskId: string; stage: string },
+  scorer: string,
+): { members: number; unscored: number } {
+  return statements.get("memberScoring").get(scorer, member.runId, member.taskId, member.stage) as {
+    members: number;
+    unscored: number;
+  };
+}

@@ -21,6 +21,17 @@ export const STATEMENTS = {
      WHERE run_members.persona_id IS NULL AND excluded.persona_id IS NOT NULL`,
   membersOfRun: `SELECT task_id, stage, key, persona_id, item_id, sample, item_group FROM run_members WHERE run_id = ?
      ORDER BY task_id, stage, rowid`,
+  describedMembers: `SELECT count(*) AS n FROM run_members
+     WHERE run_id = ? AND task_id = ? AND stage = ? AND persona_id IS NOT NULL`,
+  memberScores: `SELECT m.key, m.persona_id, m.item_id, m.sample, s.value_json
+     FROM run_members m LEFT JOIN scores s ON s.key = m.key AND s.scorer = ?
+     WHERE m.run_id = ? AND m.task_id = ? AND m.stage = ? AND m.persona_id IS NOT NULL`,
+  memberScoring: `SELECT count(*) AS members,
+       coalesce(sum(CASE WHEN g.key IS NOT NULL AND s.key IS NULL THEN 1 ELSE 0 END), 0) AS unscored
+     FROM run_members m
+     LEFT JOIN generations g ON g.key = m.key
+     LEFT JOIN scores s ON s.key = m.key AND s.scorer = ?
+     WHERE m.run_id = ? AND m.task_id = ? AND m.stage = ?`,
   listRuns: "SELECT * FROM runs ORDER BY updated_at DESC, run_id",
   failuresOfRun: "SELECT * FROM failures WHERE run_id = ? ORDER BY key",
   getRun: "SELECT * FROM runs WHERE run_id = ?",

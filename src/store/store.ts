@@ -21,7 +21,7 @@ import {
   runMembers,
   upsertRun,
 } from "./runs.js";
-import { getScores, insertScores } from "./scores.js";
+import { getScores, insertScores, memberScoring } from "./scores.js";
 import { StatementCache } from "./statement-cache.js";
 import type {
   FailureRecord,
@@ -175,6 +175,43 @@ export class Store {
   getScores<T>(keys: readonly string[], scorer: string): Map<string, T> {
     this.flush();
     return getScores<T>(this.statements, keys, scorer);
+  }
+
+  /** How many members the run recorded for a task's stage with what they stand for (persona, item, sample). */
+  describedMembers(member: { runId: string; taskId: string; stage: string }): number {
+    return (
+      this.statements.get("describedMembers").get(member.runId, member.taskId, member.stage) as { n: number }
+    ).n;
+  }
+
+  /** Each described member of a task's stage with its `scorer` score (undefined when it has none yet). */
+  memberScores<T>(
+    member: { runId: string; taskId: string; stage: string },
+    scorer: string,
+  ): { key: string; personaId: string; itemId: string; sample: number; score: T | undefined }[] {
+    this.flush();
+    const rows = this.statements
+      .get("memberScores")
+      .all(scorer, member.runId, member.taskId, member.stage) as {
+      key: string;
+      persona_id: string;
+      item_id: string;
+      sample: number;
+      value_json: string | null;
+    }[];
+    return rows.map((r) => ({
+      key: r.key,
+      personaId: r.persona_id,
+      itemId: r.item_id,
+      sample: r.sample,
+      score: r.value_json === null ? undefined : (JSON.parse(r.value_json) as T),
+    }));
+  }
+
+  /** How many generations the run recorded for a task's stage, and how many with a generation lack a `scorer` score. */
+  memberScoring(member: { runId: string; taskId: string; stage: string }, scorer: string) {
+    this.flush();
+    return memberScoring(this.statements, member, scorer);
   }
 
   recordFailure(failure: Omit<FailureRecord, "createdAt">): void {

@@ -6,8 +6,13 @@ import { applyMathOverrides, type MathTaskConfig, mathHashView, resolveMathTask 
 import { pinnedFileDataset } from "./datasets.js";
 import { planMath } from "./plan.js";
 import { selectProblems } from "./problems.js";
-import { mathScorer, mathTargets } from "./score.js";
-import { buildMathSection, type MathDatasetRecord, mathGenerationStates } from "./section.js";
+import { MATH_SCORER, type MathVerdict, mathScorer, mathTargets } from "./score.js";
+import {
+  buildMathSection,
+  type MathDatasetRecord,
+  mathGenerationStates,
+  mathStatesFromMembers,
+} from "./section.js";
 import { mathSectionKind } from "./section-kind.js";
 import {
   findMathDataset,
@@ -77,12 +82,22 @@ function mathKind(
         async execute(ctx, models) {
           const plan = planFor(models);
           await ctx.execute(config.id, config.id, models.subject, plan.items(), plan.size);
-          await ctx.score(mathScorer(), mathTargets(plan));
+          await ctx.score(mathScorer(), mathTargets(plan), {
+            taskId: config.id,
+            stage: config.id,
+            size: plan.size,
+          });
         },
         section(ctx, models, settings) {
           const plan = planFor(models);
           const failedKeys = new Set(ctx.store.failures(ctx.runId).map((f) => f.key));
-          const { states, graded } = mathGenerationStates(plan, ctx.store, failedKeys);
+          const stage = { runId: ctx.runId, taskId: config.id, stage: config.id };
+          const { states, graded } =
+            mathStatesFromMembers(
+              plan,
+              ctx.store.memberScores<MathVerdict>(stage, MATH_SCORER),
+              failedKeys,
+            ) ?? mathGenerationStates(plan, ctx.store, failedKeys);
           if (graded === 0) return undefined;
           return {
             section: buildMathSection(config, plan, states, dataset, settings.alpha),

@@ -185,6 +185,42 @@ export function stateOf(verdict: MathVerdict): GenerationState {
 }
 
 /**
+ * The same states read through the run's members when the store records every item of the plan as one (a re-run,
+ * or a run that finished): one query joins each member with its stored verdict, and the plan's keys are not
+ * hashed again. Undefined when the members do not cover the plan one to one (the plan-ordered read then decides).
+ */
+export function mathStatesFromMembers(
+  plan: MathPlan,
+  members: readonly {
+    key: string;
+    personaId: string;
+    itemId: string;
+    sample: number;
+    score: MathVerdict | undefined;
+  }[],
+  failedKeys: ReadonlySet<string>,
+): { states: GenerationState[][][]; graded: number } | undefined {
+  if (members.length !== plan.size) return undefined;
+  const personaIndex = new Map(plan.personas.map((p, i) => [p.id, i]));
+  const problemIndex = new Map(plan.problems.map((p, i) => [p.id, i]));
+  const states: GenerationState[][][] = plan.personas.map(() =>
+    plan.problems.map(() => new Array<GenerationState>(plan.samples).fill(undefined)),
+  );
+  const seen = plan.personas.map(() => plan.problems.map(() => new Array<boolean>(plan.samples).fill(false)));
+  let graded = 0;
+  for (const m of members) {
+    const p = personaIndex.get(m.personaId);
+    const i = problemIndex.get(m.itemId);
+    if (p === undefined || i === undefined || m.sample >= plan.samples || seen[p]![i]![m.sample])
+      return undefined;
+    seen[p]![i]![m.sample] = true;
+    if (m.score) graded++;
+    states[p]![i]![m.sample] = m.score ? stateOf(m.score) : failedKeys.has(m.key) ? "failed" : undefined;
+  }
+  return { states, graded };
+}
+
+/**
  * Reads the verdicts the scorer stage stored for the plan and returns [condition][problem][sample]: the verdict, "failed" for a
  * permanent failure, undefined when not run yet; and how many generations had a verdict. Streams the plan.
  */
