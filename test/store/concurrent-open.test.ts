@@ -56,7 +56,7 @@ describe("several processes opening one store at the same moment", () => {
     expect(Object.keys(STORE_MIGRATIONS).length).toBeGreaterThan(0);
     const path = join(tempDir(), "store.sqlite");
     prepare(path);
-    const startAt = Date.now() + 1500;
+    const startAt = Date.now() + 1000;
     const runs = await Promise.all(Array.from({ length: PROCESSES }, () => openAt(path, startAt)));
     for (const run of runs) expect(run).toEqual({ code: 0, stderr: "" });
     expect(versionOf(path)).toBe(String(STORE_SCHEMA_VERSION));

@@ -1,5 +1,5 @@
-import { type LoggerInterface, parse, View, Warn } from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { LoggerInterface } from "vega";
+import type { TopLevelSpec } from "vega-lite";
 
 /** A Vega-Lite spec as the chart modules build it (data inline as values, never a URL). */
 export type ChartSpec = Record<string, unknown>;
@@ -63,9 +63,11 @@ const logger: LoggerInterface = {
 /**
  * A Vega-Lite spec rendered to a static SVG string at build time, headless (no canvas, no browser, no network):
  * Vega-Lite compiles it to Vega, Vega's View renders it with the "none" renderer and serialises the scene graph.
- * Text in the SVG is escaped by Vega's SVG serialiser.
+ * Text in the SVG is escaped by Vega's SVG serialiser. Vega and Vega-Lite are loaded on the first chart (about a third
+ * of a second): everything that imports the kinds (the benchmark loader, the gate, most tests) need not pay for it.
  */
 export async function renderChart(spec: ChartSpec): Promise<string> {
+  const [{ parse, View, Warn }, { compile }] = await Promise.all([import("vega"), import("vega-lite")]);
   const vegaSpec = compile({ ...spec, config: CONFIG } as unknown as TopLevelSpec, { logger }).spec;
   const view = new View(parse(vegaSpec), { renderer: "none", logger, logLevel: Warn });
   try {
