@@ -6,6 +6,7 @@ import {
   type TradeOffAxes,
   tradeOffAxes,
 } from "../report/html/charts/stability-fidelity.js";
+import type { LeaderboardGroupTask } from "../task-kinds/section-leaderboard.js";
 import { cellValue } from "./build.js";
 import { cellText, intervalText, modelText } from "./format.js";
 import { leaderboardOf } from "./kinds.js";
@@ -62,13 +63,12 @@ async function groupCharts(group: LeaderboardGroup): Promise<string[]> {
   const figures: { title: string; caption: string; spec: ChartSpec | null }[] = [];
   for (const kind of kinds) {
     figures.push(...(leaderboardOf(kind)?.charts?.(rows, tasks) ?? []));
-    if (axes?.stability.kind === kind) figures.push(tradeOffFigure(group, axes));
+    if (axes?.stability.kind === kind) figures.push(tradeOffFigure(group, tasks, axes));
   }
   return Promise.all(figures.map(async (f) => figure(f.title, f.caption, await chart(f.spec))));
 }
 
-function tradeOffFigure(group: LeaderboardGroup, axes: TradeOffAxes) {
-  const tasks = group.tasks.map(({ id, kind }) => ({ id, kind }));
+function tradeOffFigure(group: LeaderboardGroup, tasks: readonly LeaderboardGroupTask[], axes: TradeOffAxes) {
   const value = (kind: string, row: LeaderboardRow) =>
     leaderboardOf(kind)?.personaFigureValue?.(row, tasks) ?? null;
   const points = group.rows.flatMap((row) => {

@@ -6,13 +6,17 @@
  */
 import { InputError } from "../../core/input-error.js";
 import { type DatasetOptions, resolveDataset } from "../../datasets/datasets.js";
-import type { GenerationState } from "../../metrics/index.js";
 import { type ScoreTarget, unscoredCount } from "../../runner/score-stage.js";
 import { GRADER_VERSION } from "../../scoring/math/index.js";
 import type { RunMember } from "../../store/types.js";
 import type { SectionHealing, StoredRunReader } from "../section-gate.js";
 import { MATH_SCORER, type MathVerdict, mathScorer, mathScorerId } from "./score.js";
-import { type MathSectionFrame, mathFrameOfSection, mathSectionFromStates, stateOf } from "./section.js";
+import {
+  type MathSectionFrame,
+  mathFrameOfSection,
+  mathSectionFromStates,
+  statesFromMembers,
+} from "./section.js";
 import type { MathSection } from "./section-types.js";
 import { findMathDataset, loadMathProblems } from "./sources.js";
 
@@ -95,18 +99,14 @@ export function rebuildMathSection(
     members.map((m) => m.key),
     MATH_SCORER,
   );
-  const personaIndex = new Map(frame.personas.map((p, i) => [p.id, i]));
-  const itemIndex = new Map(frame.items.map((id, i) => [id, i]));
-  const states: GenerationState[][][] = frame.personas.map(() =>
-    frame.items.map(() => new Array<GenerationState>(frame.samples).fill(undefined)),
+  // planMathRescore kept only members inside the section's grid, one per cell (their keys are the run's).
+  const read = statesFromMembers(
+    { personaIds: frame.personas.map((p) => p.id), itemIds: frame.items, samples: frame.samples },
+    members.map((m) => ({ ...m, score: verdicts.get(m.key) })),
+    failed,
   );
-  let generations = 0;
-  for (const m of members) {
-    const row = states[personaIndex.get(m.personaId)!]![itemIndex.get(m.itemId)!]!;
-    const verdict = verdicts.get(m.key);
-    if (verdict) generations++;
-    row[m.sample] = verdict ? stateOf(verdict) : failed.has(m.key) ? "failed" : undefined;
-  }
+  if (!read) throw new Error(`run ${rescore.runId}: two members answer one cell of task ${section.id}`);
+  const { states, graded: generations } = read;
   const rebuilt = mathSectionFromStates(frame, states);
   let changed = 0;
   rebuilt.personas.forEach((persona, p) => {

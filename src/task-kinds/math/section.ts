@@ -174,7 +174,7 @@ function withoutPersonaIds<T extends { worstPersonaIds: string[]; bestPersonaIds
 
 /** The three flags a generation state carries take 6 values: one shared object each, not one per generation. */
 const STATES = new Map<number, GenerationState>();
-export function stateOf(verdict: MathVerdict): GenerationState {
+function stateOf(verdict: MathVerdict): GenerationState {
   const code = (verdict.correct ? 1 : 0) | (verdict.found ? 2 : 0) | (verdict.truncated ? 4 : 0);
   let state = STATES.get(code);
   if (state === undefined) {
@@ -184,40 +184,72 @@ export function stateOf(verdict: MathVerdict): GenerationState {
   return state;
 }
 
+/** A stored verdict of one member of a run: which condition, problem and sample it answers. */
+export interface MemberVerdict {
+  key: string;
+  personaId: string;
+  itemId: string;
+  sample: number;
+  score: MathVerdict | undefined;
+}
+
+/** The cells a section is built from: conditions (control first) x problems x samples. */
+interface StateGrid {
+  personaIds: readonly string[];
+  itemIds: readonly string[];
+  samples: number;
+}
+
+function emptyStates(grid: StateGrid): GenerationState[][][] {
+  return grid.personaIds.map(() =>
+    grid.itemIds.map(() => new Array<GenerationState>(grid.samples).fill(undefined)),
+  );
+}
+
 /**
- * The same states read through the run's members when the store records every item of the plan as one (a re-run,
- * or a run that finished): one query joins each member with its stored verdict, and the plan's keys are not
- * hashed again. Undefined when the members do not cover the plan one to one (the plan-ordered read then decides).
+ * [condition][problem][sample] from a run's members and their stored verdicts: the verdict, "failed" for a
+ * permanent failure, undefined when not run yet; and how many had a verdict. Undefined when a member falls outside
+ * the grid or answers a cell another member already did.
  */
-export function mathStatesFromMembers(
-  plan: MathPlan,
-  members: readonly {
-    key: string;
-    personaId: string;
-    itemId: string;
-    sample: number;
-    score: MathVerdict | undefined;
-  }[],
+export function statesFromMembers(
+  grid: StateGrid,
+  members: readonly MemberVerdict[],
   failedKeys: ReadonlySet<string>,
 ): { states: GenerationState[][][]; graded: number } | undefined {
-  if (members.length !== plan.size) return undefined;
-  const personaIndex = new Map(plan.personas.map((p, i) => [p.id, i]));
-  const problemIndex = new Map(plan.problems.map((p, i) => [p.id, i]));
-  const states: GenerationState[][][] = plan.personas.map(() =>
-    plan.problems.map(() => new Array<GenerationState>(plan.samples).fill(undefined)),
-  );
-  const seen = plan.personas.map(() => plan.problems.map(() => new Array<boolean>(plan.samples).fill(false)));
+  const personaIndex = new Map(grid.personaIds.map((id, i) => [id, i]));
+  const itemIndex = new Map(grid.itemIds.map((id, i) => [id, i]));
+  const states = emptyStates(grid);
+  const seen = new Set<string>();
   let graded = 0;
   for (const m of members) {
     const p = personaIndex.get(m.personaId);
-    const i = problemIndex.get(m.itemId);
-    if (p === undefined || i === undefined || m.sample >= plan.samples || seen[p]![i]![m.sample])
-      return undefined;
-    seen[p]![i]![m.sample] = true;
+    const i = itemIndex.get(m.itemId);
+    const cell = `${p}\u0000${i}\u0000${m.sample}`;
+    if (p === undefined || i === undefined || m.sample >= grid.samples || seen.has(cell)) return undefined;
+    seen.add(cell);
     if (m.score) graded++;
     states[p]![i]![m.sample] = m.score ? stateOf(m.score) : failedKeys.has(m.key) ? "failed" : undefined;
   }
   return { states, graded };
+}
+
+const gridOf = (plan: MathPlan): StateGrid => ({
+  personaIds: plan.personas.map((p) => p.id),
+  itemIds: plan.problems.map((p) => p.id),
+  samples: plan.samples,
+});
+
+/**
+ * The plan's states read through the run's members when the store records every item of the plan as one (a
+ * re-run, or a run that finished): one query joins each member with its stored verdict, and the plan's keys are not
+ * hashed again. Undefined when the members do not cover the plan one to one (the plan-ordered read then decides).
+ */
+export function mathStatesFromMembers(
+  plan: MathPlan,
+  members: readonly MemberVerdict[],
+  failedKeys: ReadonlySet<string>,
+): { states: GenerationState[][][]; graded: number } | undefined {
+  return members.length === plan.size ? statesFromMembers(gridOf(plan), members, failedKeys) : undefined;
 }
 
 /**
@@ -231,9 +263,7 @@ export function mathGenerationStates(
 ): { states: GenerationState[][][]; graded: number } {
   const personaIndex = new Map(plan.personas.map((p, i) => [p.id, i]));
   const problemIndex = new Map(plan.problems.map((p, i) => [p.id, i]));
-  const states: GenerationState[][][] = plan.personas.map(() =>
-    plan.problems.map(() => new Array<GenerationState>(plan.samples).fill(undefined)),
-  );
+  const states = emptyStates(gridOf(plan));
   const graded = readMathVerdicts(plan, store, (item, verdict) => {
     states[personaIndex.get(item.personaId)!]![problemIndex.get(item.itemId)!]![item.sample] = verdict
       ? stateOf(verdict)
